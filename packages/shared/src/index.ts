@@ -1,2 +1,3 @@
 export * from './metrics';
 export * from './values';
+export * from './docs';

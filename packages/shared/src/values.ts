@@ -1,7 +1,10 @@
 /** Bounded label values shared by the exporter, the panel and the dashboards. */
 
-/** Container runtimes the exporter recognises from cgroup paths (`isoscope_containers{runtime}`). */
-export const RUNTIMES = ['docker', 'podman', 'containerd', 'cri-o', 'kubernetes'] as const;
+/**
+ * Container runtimes the exporter recognises from cgroup paths (`isoscope_containers{runtime}`). A
+ * Kubernetes container counts under the runtime that runs it; its pod shows in its labels.
+ */
+export const RUNTIMES = ['docker', 'podman', 'containerd', 'cri-o'] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
 /** How the host mounts cgroups (`isoscope_host_info{cgroup_mode}`). */

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type http from 'node:http';
+import { METRICS } from '@isoscope/shared';
+import { detectHierarchy } from './cgroup/hierarchy';
+import { Exporter } from './exporter';
+import { Exposition } from './exposition';
+import type { Options } from './flags';
+import { parseListenAddress } from './flags';
+import { readHostFacts } from './host';
+import { startServer } from './http/server';
+import type { Logger } from './log';
+import { resolveHostReference } from './procfs/reference';
+import { parseMountinfo } from './readers/mountinfo';
+import { parseBootTime } from './readers/procStat';
+import { DockerMetadataSource } from './runtime/docker';
+import type { Environment } from './scrape/scrape';
+import { VERSION } from './version';
+
+/**
+ * Facts read once at start: where the cgroup hierarchies are, the host's namespaces and the boot time.
+ * A host without any cgroup mount cannot be served: that throws, and the CLI exits non-zero.
+ */
+export function loadEnvironment(options: Pick<Options, 'procfs' | 'sysfs' | 'namespaceReference'>, log: Logger): Environment {
+  const mountinfoPath = join(options.procfs, 'self', 'mountinfo');
+  const hierarchy = detectHierarchy(parseMountinfo(readFileSync(mountinfoPath, 'latin1')), options.sysfs);
+  const reference = resolveHostReference(options.procfs, options.namespaceReference, log);
+  let bootTime: number | undefined;
+  try {
+    bootTime = parseBootTime(readFileSync(join(options.procfs, 'stat'), 'latin1'));
+  } catch (err) {
+    log.warn('cannot read boot time; container start times will come from the runtime only', { err: (err as Error).message });
+  }
+  log.info('cgroup hierarchy', {
+    mode: hierarchy.mode,
+    unified: hierarchy.unified ?? 'none',
+    v1_controllers: [...hierarchy.v1.keys()].sort().join(','),
+    namespace_reference: reference.source,
+  });
+  return { procfs: options.procfs, hierarchy, reference, bootTime, log };
+}
+
+export interface RunningExporter {
+  exporter: Exporter;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+/** Everything `isoscope-exporter` does: load the environment, set the static facts, serve. */
+export async function runExporter(options: Options, log: Logger): Promise<RunningExporter> {
+  const env = loadEnvironment(options, log);
+  const exposition = new Exposition(options.collectors);
+  const host = await readHostFacts(log);
+  exposition.setStatic(METRICS.machineCpuCores, host.cpuCores);
+  exposition.setStatic(METRICS.machineMemoryBytes, host.memoryBytes);
+  exposition.setStatic(METRICS.hostInfo, 1, { kernel: host.kernel, os: host.os, cgroup_mode: env.hierarchy.mode });
+  exposition.setStatic(METRICS.buildInfo, 1, { version: VERSION, nodeversion: process.version });
+  exposition.setStatic(METRICS.namespaceReferenceInfo, 1, { source: env.reference.source });
+
+  const metadata = new DockerMetadataSource({
+    socketPath: options.dockerSocket,
+    log: (level, msg, fields) => log[level](msg, fields),
+  });
+  const exporter = new Exporter({ env, collectors: options.collectors, exposition, metadata });
+  const server = await startServer({
+    ...parseListenAddress(options.listenAddress),
+    telemetryPath: options.telemetryPath,
+    scrape: () => exporter.scrape(),
+    contentType: exposition.contentType,
+    log,
+    version: VERSION,
+  });
+  return {
+    exporter,
+    server,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,80 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import type { CgroupHierarchy, ContainerCgroup } from '../types';
+import { identifyContainerPath } from './paths';
+
+/**
+ * Deepest cgroup level walked. The deepest container path we recognise is kubelet's systemd layout
+ * (4 levels); rootless Podman under the user manager reaches ~6. Beyond 10 it is some workload's
+ * own sub-hierarchy.
+ */
+export const MAX_DEPTH = 10;
+
+/**
+ * v1 controllers tried as the walk's root, in order: the container's cgroup exists in every
+ * mounted controller, so one is enough, and pids and memory are the ones runtimes always populate.
+ */
+export const PRIMARY_CONTROLLERS = ['pids', 'memory', 'cpu', 'cpuacct'] as const;
+
+/** The directory whose subtree names every container: the unified root, or one v1 controller. */
+export function walkRoot(h: CgroupHierarchy): string {
+  if (h.mode === 'v2') {
+    if (h.unified === null) throw new Error('cgroup v2 host without a cgroup2 mount');
+    return h.unified;
+  }
+  for (const c of PRIMARY_CONTROLLERS) {
+    const mount = h.v1.get(c);
+    if (mount !== undefined) return mount;
+  }
+  // Some v1 controller is mounted (detectHierarchy guarantees it): fall back to the first.
+  const first = [...h.v1.values()].sort()[0];
+  if (first === undefined) throw new Error('cgroup v1 host without controller mounts');
+  return first;
+}
+
+/** Errors meaning "this directory is gone or not a directory any more": containers come and go. */
+function isVanished(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * Find every container cgroup by walking the hierarchy's directories. /proc/<pid>/cgroup cannot be
+ * used: inside a private cgroup namespace (Docker's default on v2) it reads "0::/". A recognised
+ * container directory is not descended into (its children — a systemd payload, crun's "container"
+ * leaf — belong to it), and *.mount units are skipped unvisited.
+ */
+export async function discoverContainers(h: CgroupHierarchy): Promise<ContainerCgroup[]> {
+  const root = walkRoot(h);
+  const found: ContainerCgroup[] = [];
+
+  async function walk(rel: string, depth: number): Promise<void> {
+    let entries;
+    try {
+      entries = await fs.readdir(path.posix.join(root, rel), { withFileTypes: true });
+    } catch (err) {
+      // The root itself missing is a configuration error the caller must see; a sub-cgroup
+      // removed between listing its parent and reading it is normal churn.
+      if (rel !== '/' && isVanished(err)) return;
+      throw err;
+    }
+    const children: Promise<void>[] = [];
+    for (const e of entries) {
+      // cgroupfs directories are real directories; interface files and the symlinks systemd puts
+      // beside co-mounted controllers (cpu -> cpu,cpuacct) are not cgroups.
+      if (!e.isDirectory() || e.name.endsWith('.mount')) continue;
+      const childRel = rel === '/' ? `/${e.name}` : `${rel}/${e.name}`;
+      const identity = identifyContainerPath(childRel);
+      if (identity) {
+        found.push({ ...identity, path: childRel });
+      } else if (depth + 1 < MAX_DEPTH) {
+        children.push(walk(childRel, depth + 1));
+      }
+    }
+    await Promise.all(children);
+  }
+
+  await walk('/', 0);
+  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return found;
+}

@@ -1,0 +1,59 @@
+import { CPU_LABEL_TOTAL, METRICS } from '@isoscope/shared';
+import { parseUint } from '../readers/values';
+import type { Collector, Scrape } from '../scrape/scrape';
+import type { Target } from '../scrape/target';
+import { controllerFile, isV1, readFlatKeyed, requireKey } from './cgroupFiles';
+
+/** cpuacct.stat counts in USER_HZ ticks, which Linux fixes at 100 per second for user space. */
+const USER_HZ = 100;
+
+/**
+ * CPU time and CFS throttling. v2: cpu.stat (µs). v1: cpuacct.usage (ns) and cpuacct.stat (ticks) for
+ * time, cpu.stat (throttled_time in ns) for throttling. Throttling keys exist only where the cpu
+ * controller is enabled, so their absence is not an error.
+ */
+export const cpuCollector: Collector = {
+  name: 'cpu',
+  collect(scrape, target) {
+    if (isV1(scrape, 'cpuacct') || isV1(scrape, 'cpu')) collectV1(scrape, target);
+    else collectV2(scrape, target);
+  },
+};
+
+function collectV2(scrape: Scrape, t: Target): void {
+  const reader = scrape.reader('cpu', t);
+  const path = controllerFile(scrape, t, 'cpu', 'cpu.stat');
+  const stat = readFlatKeyed(reader, path);
+  if (!stat) return;
+  const usage = requireKey(reader, path, stat, 'usage_usec');
+  const user = requireKey(reader, path, stat, 'user_usec');
+  const system = requireKey(reader, path, stat, 'system_usec');
+  if (usage !== undefined) scrape.emit(METRICS.cpuUsageSeconds, t, usage / 1e6, { cpu: CPU_LABEL_TOTAL });
+  if (user !== undefined) scrape.emit(METRICS.cpuUserSeconds, t, user / 1e6);
+  if (system !== undefined) scrape.emit(METRICS.cpuSystemSeconds, t, system / 1e6);
+  emitThrottling(scrape, t, stat, stat.get('throttled_usec'), 1e6);
+}
+
+function collectV1(scrape: Scrape, t: Target): void {
+  const reader = scrape.reader('cpu', t);
+  const usage = reader.parse(controllerFile(scrape, t, 'cpuacct', 'cpuacct.usage'), parseUint);
+  if (usage !== undefined) scrape.emit(METRICS.cpuUsageSeconds, t, usage / 1e9, { cpu: CPU_LABEL_TOTAL });
+  const acctPath = controllerFile(scrape, t, 'cpuacct', 'cpuacct.stat');
+  const acct = readFlatKeyed(reader, acctPath);
+  if (acct) {
+    const user = requireKey(reader, acctPath, acct, 'user');
+    const system = requireKey(reader, acctPath, acct, 'system');
+    if (user !== undefined) scrape.emit(METRICS.cpuUserSeconds, t, user / USER_HZ);
+    if (system !== undefined) scrape.emit(METRICS.cpuSystemSeconds, t, system / USER_HZ);
+  }
+  const stat = readFlatKeyed(reader, controllerFile(scrape, t, 'cpu', 'cpu.stat'));
+  if (stat) emitThrottling(scrape, t, stat, stat.get('throttled_time'), 1e9);
+}
+
+function emitThrottling(scrape: Scrape, t: Target, stat: Map<string, number>, throttled: number | undefined, perSecond: number): void {
+  const periods = stat.get('nr_periods');
+  const throttledPeriods = stat.get('nr_throttled');
+  if (periods !== undefined) scrape.emit(METRICS.cpuCfsPeriods, t, periods);
+  if (throttledPeriods !== undefined) scrape.emit(METRICS.cpuCfsThrottledPeriods, t, throttledPeriods);
+  if (throttled !== undefined) scrape.emit(METRICS.cpuCfsThrottledSeconds, t, throttled / perSecond);
+}

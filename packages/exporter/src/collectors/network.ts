@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { METRICS } from '@isoscope/shared';
+import { parseNetDev, type NetDevCounters } from '../readers/netDev';
+import type { Collector, Scrape } from '../scrape/scrape';
+import type { Target } from '../scrape/target';
+import { processStartTime } from './lifecycle';
+
+/** Interfaces cAdvisor leaves out: loopback and the host ends of container links. */
+const IGNORED_PREFIXES = ['lo', 'veth', 'docker', 'nerdctl'];
+
+const COUNTERS: Array<[keyof NetDevCounters, (typeof METRICS)[keyof typeof METRICS]]> = [
+  ['rxBytes', METRICS.networkReceiveBytes],
+  ['rxPackets', METRICS.networkReceivePackets],
+  ['rxErrors', METRICS.networkReceiveErrors],
+  ['rxDropped', METRICS.networkReceiveDropped],
+  ['txBytes', METRICS.networkTransmitBytes],
+  ['txPackets', METRICS.networkTransmitPackets],
+  ['txErrors', METRICS.networkTransmitErrors],
+  ['txDropped', METRICS.networkTransmitDropped],
+];
+
+/**
+ * Interface counters, read once per network namespace from /proc/<pid>/net/dev of a process inside it.
+ * Unlike cAdvisor:
+ * - a container in the host's network namespace gets no series (they would be the host's interfaces);
+ * - containers sharing one namespace (a pod, `--network container:X`) are not counted twice: the series go
+ *   to the sharer that started first (the pod sandbox, or the container the others joined).
+ */
+export const networkCollector: Collector = {
+  name: 'network',
+  finish(scrape) {
+    const hostNet = scrape.env.reference.namespaces.get('net');
+    const byNamespace = new Map<number, Target[]>();
+    for (const t of scrape.live()) {
+      const inode = scrape.namespacesOf(t, 'network')?.get('net');
+      if (inode === undefined || inode === hostNet) continue;
+      const group = byNamespace.get(inode);
+      if (group) group.push(t);
+      else byNamespace.set(inode, [t]);
+    }
+    for (const sharers of byNamespace.values()) {
+      const owner = firstStarted(scrape, sharers);
+      if (owner.pid === undefined) continue;
+      const reader = scrape.reader('network', owner);
+      const path = join(scrape.env.procfs, String(owner.pid), 'net', 'dev');
+      const text = reader.read(path);
+      if (text === undefined) continue;
+      const { interfaces, malformed } = parseNetDev(text);
+      reader.malformed(path, malformed);
+      for (const iface of interfaces) {
+        if (IGNORED_PREFIXES.some((p) => iface.name.startsWith(p))) continue;
+        for (const [field, family] of COUNTERS) scrape.emit(family, owner, iface[field] as number, { interface: iface.name });
+      }
+    }
+  },
+};
+
+function firstStarted(scrape: Scrape, sharers: Target[]): Target {
+  if (sharers.length === 1) return sharers[0];
+  const started = sharers.map((t) => ({ t, start: t.meta.startedAt ?? processStartTime(scrape, t) ?? Infinity }));
+  started.sort((a, b) => a.start - b.start || a.t.cgroup.path.localeCompare(b.t.cgroup.path));
+  return started[0].t;
+}

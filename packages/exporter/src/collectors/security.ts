@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { METRICS } from '@isoscope/shared';
+import { mapsRootToHostRoot, parseIdMap } from '../readers/idMap';
+import { countBits, parseProcStatus } from '../readers/procStatus';
+import type { Collector } from '../scrape/scrape';
+
+/**
+ * The security context a container's process really runs with, from /proc/<pid>/status (seccomp mode,
+ * no_new_privs, effective capabilities) and uid_map (is uid 0 inside uid 0 on the host). "Privileged" is
+ * judged by effect: an effective set equal to the host's full bounding set, whatever the runtime claims.
+ */
+export const securityCollector: Collector = {
+  name: 'security',
+  collect(scrape, t) {
+    if (t.pid === undefined) return;
+    const reader = scrape.reader('security', t);
+    const dir = join(scrape.env.procfs, String(t.pid));
+    const statusPath = join(dir, 'status');
+    const status = reader.parse(statusPath, parseProcStatus);
+    if (status) {
+      if (status.seccomp !== undefined) scrape.emit(METRICS.securitySeccompMode, t, status.seccomp);
+      else reader.missing(statusPath, 'Seccomp');
+      if (status.noNewPrivs !== undefined) scrape.emit(METRICS.securityNoNewPrivs, t, status.noNewPrivs ? 1 : 0);
+      else reader.missing(statusPath, 'NoNewPrivs');
+      if (status.capEff !== undefined) {
+        scrape.emit(METRICS.securityCapabilitiesEffective, t, countBits(status.capEff));
+        const hostBounding = scrape.env.reference.capBnd;
+        if (hostBounding !== undefined) scrape.emit(METRICS.securityPrivileged, t, status.capEff === hostBounding ? 1 : 0);
+      } else reader.missing(statusPath, 'CapEff');
+    }
+    const mapPath = join(dir, 'uid_map');
+    const text = reader.read(mapPath);
+    if (text !== undefined) {
+      const { ranges, malformed } = parseIdMap(text);
+      reader.malformed(mapPath, malformed);
+      scrape.emit(METRICS.securityRootMappedToHost, t, mapsRootToHostRoot(ranges) ? 1 : 0);
+    }
+  },
+};

@@ -1,0 +1,68 @@
+import { COLLECTORS } from '@isoscope/shared';
+import { helpText, parseArgs, parseListenAddress, UsageError } from './flags';
+
+function run(...argv: string[]) {
+  const parsed = parseArgs(argv);
+  if (parsed.kind !== 'run') throw new Error(`expected run, got ${parsed.kind}`);
+  return parsed.options;
+}
+
+describe('flags', () => {
+  it('defaults to every collector and node_exporter-style paths', () => {
+    const o = run();
+    expect([...o.collectors].sort()).toEqual([...COLLECTORS].sort());
+    expect(o).toMatchObject({
+      listenAddress: ':9820', telemetryPath: '/metrics', procfs: '/proc', sysfs: '/sys',
+      dockerSocket: '/var/run/docker.sock', namespaceReference: 'auto', logLevel: 'info', logFormat: 'logfmt',
+    });
+  });
+
+  it('takes --flag=value and --flag value', () => {
+    const o = run('--path.procfs=/host/proc', '--path.sysfs', '/host/sys', '--web.listen-address=127.0.0.1:1234');
+    expect([o.procfs, o.sysfs, o.listenAddress]).toEqual(['/host/proc', '/host/sys', '127.0.0.1:1234']);
+  });
+
+  it('switches collectors off and on, the last word winning', () => {
+    expect(run('--no-collector.network').collectors.has('network')).toBe(false);
+    expect(run('--no-collector.network', '--collector.network').collectors.has('network')).toBe(true);
+    expect(run('--collector.network=false').collectors.has('network')).toBe(false);
+    expect([...run('--collector.disable-defaults', '--collector.cpu', '--collector.namespaces').collectors].sort())
+      .toEqual(['cpu', 'namespaces']);
+  });
+
+  it.each([
+    [['--bogus'], /unknown flag --bogus/],
+    [['--collector.gpu'], /unknown collector "gpu"/],
+    [['--log.level=loud'], /invalid value "loud" for --log.level \(one of: debug, info, warn, error\)/],
+    [['--path.procfs'], /--path.procfs needs a value/],
+    [['--web.listen-address=nowhere'], /invalid --web.listen-address "nowhere"/],
+    [['--web.listen-address=:70000'], /invalid --web.listen-address/],
+    [['--web.telemetry-path=metrics'], /must start with "\/"/],
+    [['positional'], /unexpected argument "positional"/],
+    [['--no-collector.cpu=yes'], /takes no value or =true\/=false/],
+  ])('rejects %j with a clear message', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+
+  it('asks for help and version', () => {
+    expect(parseArgs(['--help']).kind).toBe('help');
+    expect(parseArgs(['-h']).kind).toBe('help');
+    expect(parseArgs(['--version']).kind).toBe('version');
+  });
+
+  it('lists every flag and collector in --help', () => {
+    const text = helpText('isoscope-exporter');
+    for (const flag of ['--web.listen-address', '--web.telemetry-path', '--path.procfs', '--path.sysfs', '--docker.socket',
+      '--namespace.reference', '--log.level', '--log.format', '--collector.disable-defaults']) {
+      expect(text).toContain(flag);
+    }
+    for (const c of COLLECTORS) expect(text).toContain(`--[no-]collector.${c}`);
+  });
+
+  it('reads listen addresses as net.Server wants them', () => {
+    expect(parseListenAddress(':9820')).toEqual({ port: 9820 });
+    expect(parseListenAddress('127.0.0.1:80')).toEqual({ host: '127.0.0.1', port: 80 });
+    expect(parseListenAddress('[::1]:9820')).toEqual({ host: '::1', port: 9820 });
+  });
+});

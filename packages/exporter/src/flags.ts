@@ -1,0 +1,143 @@
+import { COLLECTORS, type CollectorName } from '@isoscope/shared';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log';
+
+/**
+ * Command-line flags in node_exporter's style: namespaced long flags (`--web.*`, `--path.*`, `--log.*`),
+ * `--flag=value` or `--flag value`, and `--collector.X` / `--no-collector.X` switches.
+ */
+
+export const NAMESPACE_REFERENCES = ['auto', 'pid1', 'self'] as const;
+export type NamespaceReferenceChoice = (typeof NAMESPACE_REFERENCES)[number];
+
+export interface Options {
+  listenAddress: string;
+  telemetryPath: string;
+  procfs: string;
+  sysfs: string;
+  dockerSocket: string;
+  namespaceReference: NamespaceReferenceChoice;
+  collectors: Set<CollectorName>;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+export type ParsedArgs = { kind: 'run'; options: Options } | { kind: 'help' } | { kind: 'version' };
+
+/** A flag the user got wrong; the CLI prints the message and exits 2. */
+export class UsageError extends Error {}
+
+interface ValueFlag {
+  key: keyof Omit<Options, 'collectors'>;
+  help: string;
+  default: string;
+  choices?: readonly string[];
+}
+
+const VALUE_FLAGS: Record<string, ValueFlag> = {
+  'web.listen-address': { key: 'listenAddress', default: ':9820', help: 'Address on which to expose metrics and the landing page.' },
+  'web.telemetry-path': { key: 'telemetryPath', default: '/metrics', help: 'Path under which to expose metrics.' },
+  'path.procfs': { key: 'procfs', default: '/proc', help: 'procfs mountpoint (the host\'s /proc when run in a container).' },
+  'path.sysfs': { key: 'sysfs', default: '/sys', help: 'sysfs mountpoint (the host\'s /sys when run in a container).' },
+  'docker.socket': { key: 'dockerSocket', default: '/var/run/docker.sock', help: 'Docker (or Podman) API socket for container names and images; absent means ids only.' },
+  'namespace.reference': {
+    key: 'namespaceReference', default: 'auto', choices: NAMESPACE_REFERENCES,
+    help: 'Host namespaces to compare with: pid1 (<procfs>/1/ns, needs the host PID namespace), self (the exporter\'s own), or auto (pid1, else self).',
+  },
+  'log.level': { key: 'logLevel', default: 'info', choices: LOG_LEVELS, help: 'Only log messages with the given severity or above.' },
+  'log.format': { key: 'logFormat', default: 'logfmt', choices: LOG_FORMATS, help: 'Output format of log messages.' },
+};
+
+export function defaultOptions(): Options {
+  const options = { collectors: new Set<CollectorName>(COLLECTORS) } as Options;
+  for (const flag of Object.values(VALUE_FLAGS)) (options as unknown as Record<string, string>)[flag.key] = flag.default;
+  return options;
+}
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const options = defaultOptions();
+  let disableDefaults = false;
+  const enabled = new Set<CollectorName>();
+  const disabled = new Set<CollectorName>();
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (arg === '--version') return { kind: 'version' };
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+
+    if (name === 'collector.disable-defaults') {
+      disableDefaults = parseBool(name, inline);
+      continue;
+    }
+    const collectorSwitch = /^(no-)?collector\.(.+)$/.exec(name);
+    if (collectorSwitch) {
+      const collector = collectorSwitch[2] as CollectorName;
+      if (!COLLECTORS.includes(collector)) {
+        throw new UsageError(`unknown collector "${collectorSwitch[2]}" in --${name} (collectors: ${COLLECTORS.join(', ')})`);
+      }
+      const on = parseBool(name, inline) !== Boolean(collectorSwitch[1]);
+      (on ? enabled : disabled).add(collector);
+      (on ? disabled : enabled).delete(collector);
+      continue;
+    }
+
+    const flag = VALUE_FLAGS[name];
+    if (!flag) throw new UsageError(`unknown flag --${name}`);
+    let value = inline;
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`flag --${name} needs a value`);
+    }
+    if (flag.choices && !flag.choices.includes(value)) {
+      throw new UsageError(`invalid value "${value}" for --${name} (one of: ${flag.choices.join(', ')})`);
+    }
+    (options as unknown as Record<string, string>)[flag.key] = value;
+  }
+
+  if (!options.telemetryPath.startsWith('/')) throw new UsageError('--web.telemetry-path must start with "/"');
+  parseListenAddress(options.listenAddress);
+  const base = disableDefaults ? new Set<CollectorName>() : new Set<CollectorName>(COLLECTORS);
+  for (const c of enabled) base.add(c);
+  for (const c of disabled) base.delete(c);
+  options.collectors = base;
+  return { kind: 'run', options };
+}
+
+function parseBool(name: string, inline: string | undefined): boolean {
+  if (inline === undefined || inline === 'true') return true;
+  if (inline === 'false') return false;
+  throw new UsageError(`flag --${name} takes no value or =true/=false, got "${inline}"`);
+}
+
+/** "host:port", ":port" (all interfaces) or "[v6]:port" → what net.Server.listen wants. */
+export function parseListenAddress(address: string): { host?: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(address);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new UsageError(`invalid --web.listen-address "${address}" (want host:port or :port)`);
+  const host = m[1] ?? m[2];
+  return host ? { host, port } : { port };
+}
+
+export function helpText(program: string): string {
+  const lines = [
+    `usage: ${program} [flags]`,
+    '',
+    'Per-container cgroup usage, limits and namespace isolation for Prometheus (cAdvisor-compatible names).',
+    '',
+    'Flags:',
+    '  -h, --help                     Show this help and exit.',
+    '      --version                  Show the version and exit.',
+  ];
+  for (const [name, flag] of Object.entries(VALUE_FLAGS)) {
+    const choices = flag.choices ? ` One of: ${flag.choices.join(', ')}.` : '';
+    lines.push(`      --${`${name}=${flag.key === 'listenAddress' ? 'ADDR' : 'VALUE'}`.padEnd(27)}${flag.help}${choices} Default: ${flag.default}`);
+  }
+  lines.push('      --collector.disable-defaults Start with every collector off; enable some with --collector.X.');
+  for (const c of COLLECTORS) {
+    lines.push(`      --[no-]collector.${c.padEnd(13)}Enable the ${c} collector (default: enabled).`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,65 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log';
+
+export interface ServerOptions {
+  host?: string;
+  port: number;
+  telemetryPath: string;
+  /** The exposition text and its content type; rejected promises become a 500 for that scrape. */
+  scrape: () => Promise<string>;
+  contentType: string;
+  log: Logger;
+  version: string;
+}
+
+/**
+ * The HTTP face: the telemetry path, /healthz (answered at once, never behind a scrape) and a small
+ * landing page linking the metrics.
+ */
+export function startServer(opts: ServerOptions): Promise<http.Server> {
+  const landing = landingPage(opts.telemetryPath, opts.version);
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === opts.telemetryPath) {
+      opts.scrape().then(
+        (body) => res.writeHead(200, { 'Content-Type': opts.contentType }).end(body),
+        (err: Error) => {
+          opts.log.error('scrape failed', { err: err.message });
+          res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`scrape failed: ${err.message}\n`);
+        },
+      );
+    } else if (path === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
+    } else if (path === '/') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(landing);
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      const { address, port } = server.address() as AddressInfo;
+      opts.log.info('listening', { address: `${address}:${port}`, telemetry_path: opts.telemetryPath });
+      resolve(server);
+    });
+  });
+}
+
+function landingPage(telemetryPath: string, version: string): string {
+  const href = telemetryPath.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>isoscope exporter</title></head>
+<body>
+<h1>isoscope exporter</h1>
+<p>Per-container cgroup usage, limits and namespace isolation. Version ${version}.</p>
+<ul><li><a href="${href}">Metrics</a></li><li><a href="/healthz">Health</a></li></ul>
+</body></html>
+`;
+}

@@ -1,0 +1,54 @@
+import { dirname } from 'node:path';
+import type { ContainerCgroup, ContainerLabels, ContainerMetadata } from '../types';
+import type { VanishProbe } from './files';
+
+/** One container as a scrape sees it. */
+export interface Target extends VanishProbe {
+  readonly cgroup: ContainerCgroup;
+  readonly meta: ContainerMetadata;
+  /** Labels every series of this container carries. */
+  readonly labels: ContainerLabels;
+  /** Its cgroup.procs: the container's processes, as pids of the exporter's PID namespace. */
+  readonly procsFile: string;
+  pids: number[];
+  /** The process whose /proc entries stand for the container (its first listed, normally its init). */
+  pid: number | undefined;
+  vanished: boolean;
+}
+
+export function makeTarget(cgroup: ContainerCgroup, meta: ContainerMetadata, procsFile: string): Target {
+  return {
+    cgroup,
+    meta,
+    labels: containerLabels(cgroup, meta),
+    procsFile,
+    cgroupDir: dirname(procsFile),
+    pids: [],
+    pid: undefined,
+    vanished: false,
+  };
+}
+
+/**
+ * cAdvisor's label set: `id` always, `name` and `image` when the runtime told us, and the Kubernetes trio
+ * only when known. Absent rather than empty, so no series carries a meaningless "" label.
+ */
+export function containerLabels(cgroup: ContainerCgroup, meta: ContainerMetadata): ContainerLabels {
+  const labels: ContainerLabels = { id: cgroup.path };
+  if (meta.name) labels.name = meta.name;
+  if (meta.image) labels.image = meta.image;
+  if (meta.namespace) labels.namespace = meta.namespace;
+  if (meta.pod) labels.pod = meta.pod;
+  if (meta.container) labels.container = meta.container;
+  return labels;
+}
+
+/** cgroup.procs → pids; an empty file is a container with no process left (it is stopping). */
+export function parseProcs(text: string): number[] {
+  const pids: number[] = [];
+  for (const line of text.split('\n')) {
+    const pid = Number(line);
+    if (line !== '' && Number.isInteger(pid) && pid > 0) pids.push(pid);
+  }
+  return pids;
+}
