@@ -216,7 +216,8 @@ export const METRICS = {
   securityCapabilitiesEffective: family('container_security_capabilities_effective', 'gauge', 'count',
     'Number of capabilities in the effective set of the container\'s process.', security),
   securityPrivileged: family('container_security_privileged', 'gauge', 'boolean',
-    '1 when the effective capabilities equal the host\'s full bounding set (privileged-like).', security),
+    '1 when the effective capabilities hold the host\'s whole bounding set (privileged-like; capabilities newer than Linux 3.16 aside).',
+    security),
   securityRootMappedToHost: family('container_security_root_mapped_to_host', 'gauge', 'boolean',
     '1 when uid 0 inside the container is uid 0 on the host (no user namespace remapping).', security),
 

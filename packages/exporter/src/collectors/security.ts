@@ -5,6 +5,20 @@ import { countBits, parseProcStatus } from '../readers/procStatus';
 import type { Collector } from '../scrape/scrape';
 
 /**
+ * Capabilities 0–37 (CAP_CHOWN … CAP_AUDIT_READ, Linux 3.16). Runtimes built before Linux 5.8/5.9 do not
+ * know CAP_PERFMON, CAP_BPF or CAP_CHECKPOINT_RESTORE, so even their `--privileged` leaves those out (Docker
+ * 20.10 grants 0x3fffffffff on a kernel whose full set is 0x1ffffffffff). Comparing the classic set keeps
+ * such containers recognised as privileged.
+ */
+const CLASSIC_CAPABILITIES = (1n << 38n) - 1n;
+
+/** Whether an effective set holds every capability of the host's bounding set (within the classic set). */
+export function isPrivilegedLike(capEff: bigint, hostBounding: bigint): boolean {
+  const wanted = hostBounding & CLASSIC_CAPABILITIES;
+  return (capEff & wanted) === wanted;
+}
+
+/**
  * The security context a container's process really runs with, from /proc/<pid>/status (seccomp mode,
  * no_new_privs, effective capabilities) and uid_map (is uid 0 inside uid 0 on the host). "Privileged" is
  * judged by effect: an effective set equal to the host's full bounding set, whatever the runtime claims.
@@ -25,7 +39,7 @@ export const securityCollector: Collector = {
       if (status.capEff !== undefined) {
         scrape.emit(METRICS.securityCapabilitiesEffective, t, countBits(status.capEff));
         const hostBounding = scrape.env.reference.capBnd;
-        if (hostBounding !== undefined) scrape.emit(METRICS.securityPrivileged, t, status.capEff === hostBounding ? 1 : 0);
+        if (hostBounding !== undefined) scrape.emit(METRICS.securityPrivileged, t, isPrivilegedLike(status.capEff, hostBounding) ? 1 : 0);
       } else reader.missing(statusPath, 'CapEff');
     }
     const mapPath = join(dir, 'uid_map');

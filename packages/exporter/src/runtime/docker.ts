@@ -169,7 +169,11 @@ export class DockerMetadataSource {
    */
   async lookup(containerIds: string[]): Promise<Map<string, ContainerMetadata>> {
     if (containerIds.some((id) => !this.cache.has(id))) {
-      await this.maybeRefresh();
+      try {
+        await this.maybeRefresh();
+      } catch {
+        // refresh() catches every API failure itself; this only guards against a throwing log callback.
+      }
     }
     const out = new Map<string, ContainerMetadata>();
     for (const id of containerIds) {
