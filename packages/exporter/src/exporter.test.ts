@@ -1,0 +1,239 @@
+/**
+ * Every collector on the fixture hosts (pure v2, v1, hybrid, Kubernetes with both drivers, Podman,
+ * nerdctl): the values a scrape reports must be those each tree's expected.json records for the files it
+ * holds. The trees and their expectations come from test/fixtures/hosts/generate.js.
+ */
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { COLLECTORS, METRICS, NAMESPACE_TYPES, type CollectorName } from '@isoscope/shared';
+import { loadEnvironment } from './app';
+import { isPrivilegedLike } from './collectors/security';
+import { Exporter, type MetadataSource } from './exporter';
+import { Exposition } from './exposition';
+import { silentLogger } from './log';
+import type { Sample } from './scrape/scrape';
+import type { ContainerMetadata } from './types';
+
+const HOSTS = join(__dirname, '..', 'test', 'fixtures', 'hosts');
+const TREES = readdirSync(HOSTS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const ALL = new Set<CollectorName>(COLLECTORS);
+
+interface ExpectedNamespace { inode: number; sharedWithHost: boolean; sharedWith: string[] }
+interface ExpectedContainer {
+  path: string;
+  runtime: string;
+  processStartTimeSeconds: number;
+  namespaces: Record<string, ExpectedNamespace>;
+  security: { seccompMode: number; noNewPrivs: number; capEff: string; rootIsHostRoot: boolean };
+  metrics: Record<string, number>;
+}
+interface Expected { mode: string; containers: ExpectedContainer[] }
+
+function exporterFor(root: string, metadata?: MetadataSource, collectors = ALL): Exporter {
+  const env = loadEnvironment({ procfs: join(root, 'proc'), sysfs: join(root, 'sys'), namespaceReference: 'pid1' }, silentLogger);
+  return new Exporter({ env, collectors, exposition: new Exposition(collectors, { processMetrics: false }), metadata });
+}
+
+/** "name{a=\"b\"}" → name and labels, as expected.json writes series. */
+function parseKey(key: string): { name: string; labels: Record<string, string> } {
+  const m = /^([^{]+)(?:\{(.*)\})?$/.exec(key)!;
+  const labels: Record<string, string> = {};
+  for (const [, k, v] of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)) labels[k] = v;
+  return { name: m[1], labels };
+}
+
+function find(samples: Sample[], name: string, labels: Record<string, string>): Sample[] {
+  return samples.filter((s) => s.family.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+}
+
+function one(samples: Sample[], name: string, labels: Record<string, string>): number | undefined {
+  const found = find(samples, name, labels);
+  if (found.length > 1) throw new Error(`${found.length} samples of ${name} ${JSON.stringify(labels)}`);
+  return found[0]?.value;
+}
+
+function bits(hex: string): number {
+  return [...BigInt(`0x${hex}`).toString(2)].filter((b) => b === '1').length;
+}
+
+/** The network owner of a namespace: the sharer whose process started first (see collectors/network.ts). */
+function ownsNetwork(c: ExpectedContainer, all: ExpectedContainer[]): boolean {
+  const sharers = [c, ...all.filter((o) => c.namespaces.net.sharedWith.includes(o.path))];
+  sharers.sort((a, b) => a.processStartTimeSeconds - b.processStartTimeSeconds || a.path.localeCompare(b.path));
+  return sharers[0] === c;
+}
+
+describe.each(TREES)('fixture host %s', (tree) => {
+  const root = join(HOSTS, tree);
+  const expected: Expected = JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8'));
+  let samples: Sample[];
+  beforeAll(async () => {
+    samples = await exporterFor(root).collect();
+  });
+
+  it('finds exactly the expected containers, labelled by cgroup path', () => {
+    const ids = new Set(find(samples, METRICS.lastSeen.name, {}).map((s) => s.labels.id));
+    expect([...ids].sort()).toEqual(expected.containers.map((c) => c.path).sort());
+    for (const c of expected.containers) {
+      expect(find(samples, METRICS.lastSeen.name, { id: c.path })[0].labels).toEqual({ id: c.path });
+    }
+  });
+
+  it('reports every cAdvisor value the files hold', () => {
+    for (const c of expected.containers) {
+      for (const [key, value] of Object.entries(c.metrics)) {
+        const { name, labels } = parseKey(key);
+        const got = one(samples, name, { id: c.path, ...labels });
+        const network = name.startsWith('container_network_');
+        // Network series: none for the host's namespace, and only on the first-started sharer.
+        const want = network && (c.namespaces.net.sharedWithHost || !ownsNetwork(c, expected.containers)) ? undefined : value;
+        expect({ id: c.path, key, value: got }).toEqual({ id: c.path, key, value: want });
+      }
+    }
+  });
+
+  it('reports no series beyond those the files hold (no loopback, no extra devices)', () => {
+    const families = new Set(expected.containers.flatMap((c) => Object.keys(c.metrics).map((k) => parseKey(k).name)));
+    for (const c of expected.containers) {
+      const keys = new Set(Object.keys(c.metrics).map((k) => {
+        const { name, labels } = parseKey(k);
+        return `${name}${JSON.stringify(labels)}`;
+      }));
+      const extra = samples
+        .filter((s) => s.labels.id === c.path && families.has(s.family.name))
+        .map((s) => {
+          const labels = Object.fromEntries(Object.entries(s.labels).filter(([k]) => k !== 'id'));
+          return `${s.family.name}${JSON.stringify(labels)}`;
+        })
+        .filter((k) => !keys.has(k));
+      expect({ id: c.path, extra }).toEqual({ id: c.path, extra: [] });
+    }
+  });
+
+  it('reports each namespace: inode, host sharing and sharers', () => {
+    for (const c of expected.containers) {
+      for (const type of NAMESPACE_TYPES) {
+        const ns = c.namespaces[type];
+        const labels = { id: c.path, ns_type: type };
+        expect({
+          id: c.path, type,
+          inode: one(samples, METRICS.namespaceInode.name, labels),
+          host: one(samples, METRICS.namespaceSharedWithHost.name, labels),
+          sharers: one(samples, METRICS.namespaceSharers.name, labels),
+        }).toEqual({ id: c.path, type, inode: ns.inode, host: ns.sharedWithHost ? 1 : 0, sharers: 1 + ns.sharedWith.length });
+      }
+    }
+  });
+
+  it('reports the security context and start time of each container', () => {
+    const hostCapBnd = BigInt(`0x${/CapBnd:\s*(\w+)/.exec(readFileSync(join(root, 'proc', '1', 'status'), 'utf8'))![1]}`);
+    for (const c of expected.containers) {
+      const id = c.path;
+      const s = c.security;
+      expect({
+        id,
+        seccomp: one(samples, METRICS.securitySeccompMode.name, { id }),
+        nnp: one(samples, METRICS.securityNoNewPrivs.name, { id }),
+        caps: one(samples, METRICS.securityCapabilitiesEffective.name, { id }),
+        privileged: one(samples, METRICS.securityPrivileged.name, { id }),
+        root: one(samples, METRICS.securityRootMappedToHost.name, { id }),
+      }).toEqual({
+        id, seccomp: s.seccompMode, nnp: s.noNewPrivs, caps: bits(s.capEff),
+        privileged: isPrivilegedLike(BigInt(`0x${s.capEff}`), hostCapBnd) ? 1 : 0, root: s.rootIsHostRoot ? 1 : 0,
+      });
+      expect(one(samples, METRICS.startTime.name, { id })).toBeCloseTo(c.processStartTimeSeconds, 2);
+    }
+  });
+
+  it('counts its containers by runtime and reads every file without an error', () => {
+    for (const runtime of new Set(expected.containers.map((c) => c.runtime))) {
+      expect(one(samples, METRICS.containers.name, { runtime }))
+        .toBe(expected.containers.filter((c) => c.runtime === runtime).length);
+    }
+    expect(find(samples, METRICS.readErrors.name, {}).filter((s) => s.value !== 0)).toEqual([]);
+    expect(find(samples, METRICS.scrapeCollectorSuccess.name, {}).every((s) => s.value === 1)).toBe(true);
+  });
+});
+
+describe('bad input', () => {
+  let root: string;
+  const tree = 'v2-docker-systemd';
+  const expected: Expected = JSON.parse(readFileSync(join(HOSTS, tree, 'expected.json'), 'utf8'));
+  const [web, sidecar] = expected.containers;
+  const cgroupDir = (c: ExpectedContainer) => join(root, 'sys', 'fs', 'cgroup', c.path);
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'isoscope-bad-'));
+    cpSync(join(HOSTS, tree), root, { recursive: true, verbatimSymlinks: true });
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('skips a malformed value, counts one error and keeps every other value', async () => {
+    writeFileSync(join(cgroupDir(web), 'memory.current'), 'garbage\n');
+    writeFileSync(join(cgroupDir(web), 'cpu.max'), 'max\n');
+    const samples = await exporterFor(root).collect();
+    expect(one(samples, METRICS.memoryUsage.name, { id: web.path })).toBeUndefined();
+    expect(one(samples, METRICS.specCpuQuota.name, { id: web.path })).toBeUndefined();
+    expect(one(samples, METRICS.memoryRss.name, { id: web.path })).toBe(web.metrics[METRICS.memoryRss.name]);
+    expect(one(samples, METRICS.memoryUsage.name, { id: sidecar.path })).toBe(sidecar.metrics[METRICS.memoryUsage.name]);
+    expect(one(samples, METRICS.readErrors.name, { collector: 'memory' })).toBe(1);
+    expect(one(samples, METRICS.readErrors.name, { collector: 'limits' })).toBe(1);
+    expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'memory' })).toBe(1);
+  });
+
+  it('counts a malformed line of a multi-line file and keeps the other keys', async () => {
+    const stat = join(cgroupDir(web), 'memory.stat');
+    writeFileSync(stat, readFileSync(stat, 'utf8').replace(/^anon \d+$/m, 'anon lots'));
+    const samples = await exporterFor(root).collect();
+    expect(one(samples, METRICS.memoryRss.name, { id: web.path })).toBeUndefined();
+    expect(one(samples, METRICS.memoryCache.name, { id: web.path })).toBe(web.metrics[METRICS.memoryCache.name]);
+    // The bad line, and the key it should have given.
+    expect(one(samples, METRICS.readErrors.name, { collector: 'memory' })).toBe(2);
+  });
+
+  it('drops a container that vanishes mid-scrape, without partial series or errors', async () => {
+    // The runtime is asked after discovery and before any file is read: remove the cgroup right then.
+    const vanishing: MetadataSource = {
+      lookup: async () => {
+        rmSync(cgroupDir(sidecar), { recursive: true });
+        return new Map();
+      },
+    };
+    const samples = await exporterFor(root, vanishing).collect();
+    expect(samples.filter((s) => s.labels.id === sidecar.path)).toEqual([]);
+    expect(one(samples, METRICS.memoryUsage.name, { id: web.path })).toBe(web.metrics[METRICS.memoryUsage.name]);
+    expect(find(samples, METRICS.readErrors.name, {}).filter((s) => s.value !== 0)).toEqual([]);
+    // The web container is alone in its network namespace now.
+    expect(one(samples, METRICS.namespaceSharers.name, { id: web.path, ns_type: 'net' })).toBe(1);
+  });
+
+  it('labels series with what the runtime says, and only that', async () => {
+    const meta: ContainerMetadata = { name: 'web', image: 'nginx:1.27', namespace: 'shop', pod: 'web-0', container: 'nginx' };
+    const source: MetadataSource = { lookup: async (ids) => new Map(ids.slice(0, 1).map((id) => [id, meta])) };
+    const samples = await exporterFor(root, source).collect();
+    const labels = find(samples, METRICS.memoryUsage.name, {}).map((s) => s.labels);
+    expect(labels).toContainEqual({ id: web.path, name: 'web', image: 'nginx:1.27', namespace: 'shop', pod: 'web-0', container: 'nginx' });
+    expect(labels).toContainEqual({ id: sidecar.path });
+  });
+
+  it('shares one collection between concurrent scrapes', async () => {
+    let collections = 0;
+    const counting: MetadataSource = { lookup: async () => (collections++, new Map()) };
+    const exporter = exporterFor(root, counting);
+    const bodies = await Promise.all([exporter.scrape(), exporter.scrape(), exporter.scrape()]);
+    expect(collections).toBe(1);
+    expect(new Set(bodies).size).toBe(1);
+    await exporter.scrape();
+    expect(collections).toBe(2);
+  });
+
+  it('registers and fills only the enabled collectors\' families', async () => {
+    const exporter = exporterFor(root, undefined, new Set<CollectorName>(['namespaces']));
+    const text = await exporter.scrape();
+    expect(text).toContain(`${METRICS.namespaceSharers.name}{`);
+    expect(text).not.toContain(METRICS.memoryUsage.name);
+    expect(text).toContain(`${METRICS.scrapeCollectorSuccess.name}{collector="namespaces"} 1`);
+    expect(text).not.toContain(`${METRICS.scrapeCollectorSuccess.name}{collector="memory"}`);
+  });
+});
