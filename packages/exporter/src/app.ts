@@ -23,7 +23,13 @@ import { VERSION } from './version';
  */
 export function loadEnvironment(options: Pick<Options, 'procfs' | 'sysfs' | 'namespaceReference'>, log: Logger): Environment {
   const mountinfoPath = join(options.procfs, 'self', 'mountinfo');
-  const hierarchy = detectHierarchy(parseMountinfo(readFileSync(mountinfoPath, 'latin1')), options.sysfs);
+  let mountinfo: string;
+  try {
+    mountinfo = readFileSync(mountinfoPath, 'latin1');
+  } catch (err) {
+    throw new Error(`cannot read ${mountinfoPath} (is --path.procfs a procfs?): ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  const hierarchy = detectHierarchy(parseMountinfo(mountinfo), options.sysfs);
   const reference = resolveHostReference(options.procfs, options.namespaceReference, log);
   let bootTime: number | undefined;
   try {

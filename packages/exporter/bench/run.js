@@ -1,0 +1,819 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the exporter's scrape cost against real containers, and the floor it is compared with.
+ *
+ * For each container count N (default 50 and 200) it starts N `sleep 3600` busybox containers with small
+ * limits on a private Docker engine (test/live/engine.ts), starts the built CLI (dist/cli.js) on loopback
+ * with that engine's socket for names, and measures from this process:
+ *   - scrape latency p50/p95 (sequential GET /metrics on a keep-alive connection),
+ *   - exporter CPU seconds per scrape (utime+stime of the exporter pid from /proc/<pid>/stat),
+ *   - exporter VmRSS after warm-up, and (at the largest N) VmRSS every 100 scrapes over a long run;
+ * then the floor: bench/floor.c, compiled here with gcc -O2, performs the same cgroupfs/procfs reads for the
+ * same containers (the list is derived by walking the same paths as the exporter, with the exporter's own
+ * hierarchy/path functions) once per pass, timed over the same number of passes. With strace present, one
+ * scrape of the exporter is traced and its file set compared with the floor's list.
+ *
+ * Results go to stdout (a table) and into docs/benchmarks.md between the `bench:results` markers (the rest of
+ * that file, e.g. the analysis, is kept). Everything started here (engine, containers, exporter, strace, temp
+ * dirs) is removed on success, on failure and on Ctrl-C.
+ *
+ * Flags: --sizes=50,200  --scrapes=300 (per N)  --rss-scrapes=1000 (at the largest N)  --warmup=20
+ *        --concurrency=8 (parallel `docker run`s)  --profile (also a --cpu-prof run at the largest N)
+ *        --no-build  --no-docs  --no-strace
+ * Needs root, dockerd/containerd/runc, busybox-static and gcc (the engine's prerequisites plus a compiler).
+ */
+'use strict';
+
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const fsp = require('node:fs/promises');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+
+const PKG = path.resolve(__dirname, '..');
+const ROOT = path.resolve(PKG, '..', '..');
+const DIST = path.join(PKG, 'dist');
+const DOCS = path.join(ROOT, 'docs', 'benchmarks.md');
+const BEGIN = '<!-- bench:results:begin (written by `npm run bench`; edit outside these markers) -->';
+const END = '<!-- bench:results:end -->';
+const MiB = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------------------
+// Options
+
+function parseFlags(argv) {
+  const opts = {
+    sizes: [50, 200], scrapes: 300, rssScrapes: 1000, warmup: 20, concurrency: 8,
+    profile: false, build: true, docs: true, strace: true,
+  };
+  for (const arg of argv) {
+    const [k, v] = arg.replace(/^--/, '').split('=');
+    switch (k) {
+      case 'sizes': opts.sizes = v.split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b); break;
+      case 'scrapes': opts.scrapes = Number(v); break;
+      case 'rss-scrapes': opts.rssScrapes = Number(v); break;
+      case 'warmup': opts.warmup = Number(v); break;
+      case 'concurrency': opts.concurrency = Number(v); break;
+      case 'profile': opts.profile = true; break;
+      case 'no-build': opts.build = false; break;
+      case 'no-docs': opts.docs = false; break;
+      case 'no-strace': opts.strace = false; break;
+      default: throw new Error(`unknown flag ${arg}`);
+    }
+  }
+  if (opts.sizes.length === 0 || !(opts.scrapes >= 100)) throw new Error('need --sizes and --scrapes >= 100');
+  return opts;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Cleanup: every resource registers an undo step; they run in reverse order once, on success, error or signal.
+
+const undo = [];
+let cleaningUp = null;
+function onCleanup(what, fn) {
+  const entry = { what, fn };
+  undo.push(entry);
+  return () => {
+    const i = undo.indexOf(entry);
+    if (i >= 0) undo.splice(i, 1);
+  };
+}
+function cleanup() {
+  cleaningUp ??= (async () => {
+    while (undo.length > 0) {
+      const { what, fn } = undo.pop();
+      try {
+        await fn();
+      } catch (err) {
+        process.stderr.write(`bench: cleanup of ${what} failed: ${err.message}\n`);
+      }
+    }
+  })();
+  return cleaningUp;
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    process.stderr.write(`\nbench: ${sig}, cleaning up…\n`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The TypeScript test harness (engine.ts, exporterProcess.ts), loaded as is: @swc/core (a root
+// devDependency, already used by jest) strips the types when Node requires a .ts file.
+
+function registerTs() {
+  const swc = require('@swc/core');
+  require.extensions['.ts'] = (module, filename) => {
+    const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
+      filename,
+      module: { type: 'commonjs' },
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      sourceMaps: false,
+    });
+    module._compile(code, filename);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Small helpers
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+function stats(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), min: s[0], max: s[s.length - 1],
+    mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime+stime of a process, in seconds. */
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime field 15.
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** VmRSS of a process, in bytes. */
+function rssBytes(pid) {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+function machineInfo() {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? 'unknown';
+  const memKb = Number(/^MemTotal:\s+(\d+)/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
+  let gccVersion = 'unknown';
+  try {
+    gccVersion = execFileSync('gcc', ['-dumpfullversion'], { encoding: 'utf8' }).trim();
+  } catch { /* reported as unknown */ }
+  let dockerVersion = 'unknown';
+  try {
+    dockerVersion = execFileSync('dockerd', ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } }).trim();
+  } catch { /* reported as unknown */ }
+  return {
+    nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
+    model,
+    memory: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,
+    kernel: os.release(),
+    node: process.version,
+    gcc: gccVersion,
+    docker: dockerVersion,
+    date: new Date().toISOString(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Scraping: one keep-alive connection, sequential GETs, latency measured from request to last body byte.
+
+function makeScraper(url) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const target = new URL('/metrics', url);
+  const once = () => new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.get(target, { agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        if (res.statusCode !== 200) reject(new Error(`scrape answered ${res.statusCode}`));
+        else resolve({ ms, body: Buffer.concat(chunks) });
+      });
+      res.on('error', reject);
+    });
+    req.setTimeout(60_000, () => req.destroy(new Error('scrape timed out')));
+    req.on('error', reject);
+  });
+  return { once, close: () => agent.destroy() };
+}
+
+/** Sum of the values of one metric family in an exposition (optionally with a label filter). */
+function metricValues(text, name) {
+  const out = [];
+  const re = new RegExp(`^${name}(\\{[^}]*\\})? (\\S+)`, 'gm');
+  let m;
+  while ((m = re.exec(text)) !== null) out.push({ labels: m[1] ?? '', value: Number(m[2]) });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The floor's operation list: the files one scrape reads, found by walking the paths the exporter walks.
+
+function loadExporterModules() {
+  return {
+    hierarchy: require(path.join(DIST, 'cgroup', 'hierarchy.js')),
+    discovery: require(path.join(DIST, 'cgroup', 'discovery.js')),
+    paths: require(path.join(DIST, 'cgroup', 'paths.js')),
+    mountinfo: require(path.join(DIST, 'readers', 'mountinfo.js')),
+    shared: require('@isoscope/shared'),
+  };
+}
+
+function tryRead(p) {
+  try {
+    return fs.readFileSync(p, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+function tryReadlink(p) {
+  try {
+    return fs.readlinkSync(p);
+  } catch {
+    return undefined;
+  }
+}
+const nsInode = (link) => (link ? Number(/\[(\d+)\]/.exec(link)?.[1]) : undefined);
+
+/**
+ * The operations of one scrape, in the exporter's order: the discovery walk (readdir of every directory it
+ * descends), then per container (sorted by cgroup path) cgroup.procs and each collector's files, then the
+ * cross-container reads (net/dev once per network namespace). Optional files (those the exporter tries but
+ * tolerates missing) are tried the same way. Mirrors src/exporter.ts and src/collectors/*.ts for v1, hybrid
+ * and v2 hosts, with every collector enabled (the CLI's default).
+ */
+function floorOps(mod) {
+  const { detectHierarchy, cgroupFile, psiFile, procsFile } = mod.hierarchy;
+  const { walkRoot, MAX_DEPTH } = mod.discovery;
+  const { identifyContainerPath } = mod.paths;
+  const { NAMESPACE_TYPES, COLLECTORS } = mod.shared;
+  const h = detectHierarchy(mod.mountinfo.parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'latin1')), '/sys');
+  const v1 = (c) => h.v1.has(c);
+  const ops = [];
+  const r = (p) => p !== null && ops.push(['r', p]);
+  const o = (p) => p !== null && ops.push(['o', p]);
+
+  // Discovery: readdir of the walk root and of every non-container directory below it.
+  const root = walkRoot(h);
+  const containers = [];
+  const walk = (rel, depth) => {
+    ops.push(['d', path.posix.join(root, rel)]);
+    let entries;
+    try {
+      entries = fs.readdirSync(path.posix.join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name.endsWith('.mount')) continue;
+      const childRel = rel === '/' ? `/${e.name}` : `${rel}/${e.name}`;
+      if (identifyContainerPath(childRel)) containers.push(childRel);
+      else if (depth + 1 < MAX_DEPTH) walk(childRel, depth + 1);
+    }
+  };
+  walk('/', 0);
+  containers.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+  const hostNet = nsInode(tryReadlink('/proc/1/ns/net')) ?? nsInode(tryReadlink('/proc/self/ns/net'));
+  const bootTime = /^btime (\d+)/m.test(fs.readFileSync('/proc/stat', 'latin1'));
+  let diskstatsRead = false;
+  const netOwners = new Map(); // net ns inode -> pids of the containers in it
+  const pids = [];
+
+  for (const cg of containers) {
+    const file = (controller, name) => cgroupFile(h, cg, controller, name);
+    const procs = procsFile(h, cg);
+    r(procs);
+    const pid = (tryRead(procs) ?? '').split('\n').map(Number).find((n) => Number.isInteger(n) && n > 0);
+    pids.push(pid);
+    const proc = pid === undefined ? null : (name) => `/proc/${pid}/${name}`;
+    for (const collector of COLLECTORS) {
+      switch (collector) {
+        case 'cpu':
+          if (v1('cpuacct') || v1('cpu')) {
+            r(file('cpuacct', 'cpuacct.usage'));
+            r(file('cpuacct', 'cpuacct.stat'));
+            r(file('cpu', 'cpu.stat'));
+          } else r(file('cpu', 'cpu.stat'));
+          break;
+        case 'memory':
+          if (v1('memory')) {
+            for (const f of ['memory.usage_in_bytes', 'memory.stat']) r(file('memory', f));
+            for (const f of ['memory.max_usage_in_bytes', 'memory.failcnt', 'memory.oom_control']) r(file('memory', f));
+          } else {
+            r(file('memory', 'memory.current'));
+            r(file('memory', 'memory.stat'));
+            o(file('memory', 'memory.swap.current'));
+            o(file('memory', 'memory.peak'));
+            r(file('memory', 'memory.events'));
+          }
+          break;
+        case 'limits':
+          if (v1('cpu')) for (const f of ['cpu.cfs_quota_us', 'cpu.cfs_period_us', 'cpu.shares']) r(file('cpu', f));
+          else { o(file('cpu', 'cpu.max')); o(file('cpu', 'cpu.weight')); }
+          if (v1('cpuset')) {
+            const eff = file('cpuset', 'cpuset.effective_cpus');
+            o(eff);
+            if (eff !== null && tryRead(eff) === undefined) o(file('cpuset', 'cpuset.cpus'));
+          } else o(file('cpuset', 'cpuset.cpus.effective'));
+          if (v1('memory')) {
+            r(file('memory', 'memory.limit_in_bytes'));
+            o(file('memory', 'memory.memsw.limit_in_bytes'));
+            r(file('memory', 'memory.soft_limit_in_bytes'));
+          } else {
+            r(file('memory', 'memory.max'));
+            o(file('memory', 'memory.swap.max'));
+            r(file('memory', 'memory.min'));
+          }
+          break;
+        case 'tasks':
+          r(file('pids', 'pids.current'));
+          r(file('pids', 'pids.max'));
+          break;
+        case 'io': {
+          let devices = false;
+          if (v1('blkio')) {
+            for (const f of ['blkio.throttle.io_service_bytes_recursive', 'blkio.throttle.io_serviced_recursive']) {
+              const p = file('blkio', f);
+              r(p);
+              if (p !== null && /^\d+:\d+ /m.test(tryRead(p) ?? '')) devices = true;
+            }
+          } else {
+            const p = file('io', 'io.stat');
+            o(p);
+            if (p !== null && /^\d+:\d+ /m.test(tryRead(p) ?? '')) devices = true;
+          }
+          if (devices && !diskstatsRead) {
+            o('/proc/diskstats');
+            diskstatsRead = true;
+          }
+          break;
+        }
+        case 'pressure':
+          for (const f of ['cpu.pressure', 'memory.pressure', 'io.pressure']) o(psiFile(h, cg, f));
+          break;
+        case 'lifecycle':
+          // The Docker list API carries no start time, so the exporter reads the init's /proc/<pid>/stat.
+          if (proc && bootTime) r(proc('stat'));
+          break;
+        case 'namespaces':
+          if (proc) {
+            for (const type of NAMESPACE_TYPES) ops.push([type === 'time' ? 'L' : 'l', proc(`ns/${type}`)]);
+            const net = nsInode(tryReadlink(proc('ns/net')));
+            if (net !== undefined && net !== hostNet) netOwners.set(net, [...(netOwners.get(net) ?? []), pid]);
+          }
+          break;
+        case 'security':
+          if (proc) { r(proc('status')); r(proc('uid_map')); }
+          break;
+        case 'network':
+          break; // all in finish, below
+        default:
+          throw new Error(`bench/run.js does not know collector ${collector}: update floorOps`);
+      }
+    }
+  }
+  // network's finish: one net/dev per network namespace; sharers' start times are compared first.
+  for (const sharers of netOwners.values()) {
+    if (sharers.length > 1) for (const p of sharers) r(`/proc/${p}/stat`);
+    r(`/proc/${sharers[0]}/net/dev`);
+  }
+  return { ops, containers, pids, mode: h.mode };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// strace check: the files one exporter scrape really touches, against the floor's list.
+
+async function straceOneScrape(pid, scraper, tmp, ops) {
+  const out = path.join(tmp, `strace-${pid}.txt`);
+  const child = spawn('strace', ['-f', '-qq', '-e', 'trace=openat,open,readlink,readlinkat', '-o', out, '-p', String(pid)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const forget = onCleanup('strace', () => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  await sleep(1500); // attach to every thread
+  if (child.exitCode !== null) {
+    forget();
+    return { error: `strace exited: ${err.trim()}` };
+  }
+  await scraper.once();
+  await sleep(200);
+  child.kill('SIGINT');
+  await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+  forget();
+  const traced = new Map(); // path -> kind
+  for (const line of fs.readFileSync(out, 'utf8').split('\n')) {
+    let m = /(?:openat\(AT_FDCWD, |open\()"([^"]+)", ([A-Z_|]+)/.exec(line);
+    if (m) {
+      traced.set(m[1], m[2].includes('O_DIRECTORY') ? 'd' : 'r');
+      continue;
+    }
+    m = /readlink(?:at\(AT_FDCWD, |\()"([^"]+)"/.exec(line);
+    if (m) traced.set(m[1], 'l');
+  }
+  const listed = new Set(ops.map(([, p]) => p));
+  const containerPath = (p) => p.startsWith('/sys/fs/cgroup') || /^\/proc\/\d+\//.test(p) || p === '/proc/diskstats';
+  const missingInFloor = [...traced.keys()].filter((p) => containerPath(p) && !listed.has(p));
+  const notTraced = [...listed].filter((p) => !traced.has(p));
+  const other = [...traced.keys()].filter((p) => !containerPath(p));
+  return { traced: traced.size, listed: listed.size, missingInFloor, notTraced, other };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// One measurement at N containers.
+
+async function measureExporter({ startExporter, engine, scrapes, warmup, rssEvery, extraArgs = [], env }) {
+  const saved = process.env.NODE_OPTIONS;
+  if (env?.NODE_OPTIONS !== undefined) process.env.NODE_OPTIONS = env.NODE_OPTIONS;
+  let exporter;
+  try {
+    exporter = await startExporter([`--docker.socket=${engine.socketPath}`, ...extraArgs], 30_000);
+  } finally {
+    if (saved === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = saved;
+  }
+  const stopExporter = async () => {
+    const exited = new Promise((r) => (exporter.child.exitCode !== null ? r() : exporter.child.once('exit', r)));
+    await exporter.stop();
+    await Promise.race([exited, sleep(10_000)]);
+    if (exporter.child.exitCode === null && exporter.child.signalCode === null) exporter.child.kill('SIGKILL');
+  };
+  const forget = onCleanup('exporter', stopExporter);
+  const pid = exporter.child.pid;
+  const scraper = makeScraper(exporter.url);
+  try {
+    let body = '';
+    for (let i = 0; i < warmup; i++) body = (await scraper.once()).body.toString('latin1');
+    const containersSeen = metricValues(body, 'isoscope_containers').reduce((a, s) => a + s.value, 0);
+    const rssAfterWarmup = rssBytes(pid);
+    const rss = [{ scrape: 0, rss: rssAfterWarmup, heapUsed: metricValues(body, 'nodejs_heap_size_used_bytes')[0]?.value }];
+    const durations = new Map(); // collector -> summed seconds over sampled scrapes
+    let sampled = 0;
+    const latencies = [];
+    let bytes = 0;
+    const cpu0 = cpuSeconds(pid);
+    const t0 = process.hrtime.bigint();
+    for (let i = 1; i <= scrapes; i++) {
+      const res = await scraper.once();
+      latencies.push(res.ms);
+      bytes = res.body.length;
+      const sampleDurations = i % 10 === 0;
+      const sampleRss = rssEvery && i % rssEvery === 0;
+      if (sampleDurations || sampleRss) {
+        const text = res.body.toString('latin1');
+        if (sampleDurations) {
+          sampled++;
+          for (const s of metricValues(text, 'isoscope_scrape_collector_duration_seconds')) {
+            const c = /collector="([^"]+)"/.exec(s.labels)[1];
+            durations.set(c, (durations.get(c) ?? 0) + s.value);
+          }
+        }
+        if (sampleRss) rss.push({ scrape: i, rss: rssBytes(pid), heapUsed: metricValues(text, 'nodejs_heap_size_used_bytes')[0]?.value });
+        body = text;
+      }
+    }
+    const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = cpuSeconds(pid) - cpu0;
+    const readErrors = metricValues(body, 'isoscope_read_errors_total').reduce((a, s) => a + s.value, 0);
+    return {
+      pid, scraper, stop: async () => { scraper.close(); forget(); await stopExporter(); },
+      result: {
+        containersSeen, latency: stats(latencies), cpuPerScrape: cpu / scrapes, cpuTotal: cpu, wallS,
+        rssAfterWarmup, rss, bytes, readErrors,
+        stageMs: Object.fromEntries([...durations].map(([c, s]) => [c, (s / sampled) * 1000])),
+      },
+    };
+  } catch (err) {
+    scraper.close();
+    forget();
+    await stopExporter();
+    throw err;
+  }
+}
+
+function runFloor(floorBin, listFile, passes, warmup) {
+  const res = spawnSync(floorBin, [listFile, String(passes), String(warmup)], { encoding: 'utf8', maxBuffer: 64 * MiB });
+  if (res.status !== 0) throw new Error(`floor failed (${res.status}): ${res.stderr}`);
+  const ns = res.stdout.trim().split('\n').map(Number);
+  const summary = res.stderr.trim();
+  const unexpected = Number(/unexpected_errors=(\d+)/.exec(summary)?.[1] ?? 0);
+  return { latency: stats(ns.map((n) => n / 1e6)), summary, unexpected };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// CPU profile (--profile): self time by function and by area, from a .cpuprofile.
+
+function summarizeProfile(file) {
+  const prof = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const dt = prof.timeDeltas;
+  for (let i = 0; i < prof.samples.length; i++) self.set(prof.samples[i], (self.get(prof.samples[i]) ?? 0) + (dt[i] ?? 0));
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const fnTotals = new Map();
+  const areaTotals = new Map();
+  const area = (url, name) => {
+    if (name === '(idle)') return 'idle';
+    if (name === '(garbage collector)') return 'GC';
+    if (name === '(program)') return 'V8/native (program)';
+    if (url.includes('/prom-client/')) return 'prom-client (load + render)';
+    if (url.includes('/dist/scrape/') || url.includes('/dist/collectors/') || url.includes('/dist/readers/') || url.includes('/dist/procfs/')) {
+      return 'collectors + parsers (JS)';
+    }
+    if (url.includes('/dist/cgroup/')) return 'discovery (JS)';
+    if (url.includes('/dist/')) return 'exporter other (JS)';
+    if (url.startsWith('node:') || url === '') return name.startsWith('read') || name.startsWith('open') || name === 'close' ? 'fs syscalls (node:fs bindings)' : `node internals`;
+    return 'other';
+  };
+  for (const [id, us] of self) {
+    const n = byId.get(id);
+    const { functionName, url, lineNumber } = n.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}`;
+    fnTotals.set(key, (fnTotals.get(key) ?? 0) + us);
+    const a = area(url, functionName);
+    areaTotals.set(a, (areaTotals.get(a) ?? 0) + us);
+  }
+  const top = [...fnTotals].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  const areas = [...areaTotals].sort((a, b) => b[1] - a[1]);
+  return { totalMs: total / 1000, top: top.map(([k, us]) => [k, us / 1000]), areas: areas.map(([k, us]) => [k, us / 1000]) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reporting
+
+const ms = (x) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
+const mib = (b) => (b / MiB).toFixed(1);
+
+function judge(results, opts) {
+  const largest = results[results.length - 1];
+  const at200 = results.find((r) => r.n === 200) ?? largest;
+  const lines = [];
+  for (const r of results) {
+    const ratio = r.exporter.latency.p50 / r.floor.latency.p50;
+    lines.push({ target: `p50 scrape ≤ 1.5× floor (N=${r.n})`, met: ratio <= 1.5,
+      detail: `${ms(r.exporter.latency.p50)} ms vs floor ${ms(r.floor.latency.p50)} ms = ${ratio.toFixed(1)}×` });
+  }
+  lines.push({ target: `RSS ≤ 80 MB at N=${at200.n}`, met: at200.exporter.rssAfterWarmup <= 80 * 1e6 && Math.max(...at200.exporter.rss.map((s) => s.rss)) <= 80 * 1e6,
+    detail: `${mib(at200.exporter.rssAfterWarmup)} MiB after warm-up, max ${mib(Math.max(...at200.exporter.rss.map((s) => s.rss)))} MiB during the run (80 MB = 76.3 MiB)` });
+  const rss = largest.exporter.rss;
+  if (rss.length > 1) {
+    const first = rss[0].rss;
+    const last = rss[rss.length - 1].rss;
+    const max = Math.max(...rss.map((s) => s.rss));
+    const tolerance = Math.max(2 * MiB, 0.05 * first);
+    lines.push({ target: `no RSS growth over ${opts.rssScrapes} scrapes (N=${largest.n})`, met: last - first <= tolerance,
+      detail: `first ${mib(first)}, last ${mib(last)}, max ${mib(max)} MiB: ${last - first >= 0 ? '+' : ''}${mib(last - first)} MiB (tolerance ${mib(tolerance)} MiB)` });
+  }
+  return lines;
+}
+
+function table(results) {
+  const header = ['N', 'containers seen', 'scrapes', 'p50 ms', 'p95 ms', 'floor p50 ms', 'floor p95 ms', 'p50/floor', 'CPU ms/scrape', 'RSS MiB (warm)', 'body KiB'];
+  const rows = results.map((r) => [
+    r.n, r.exporter.containersSeen, r.exporter.latency.n, ms(r.exporter.latency.p50), ms(r.exporter.latency.p95),
+    ms(r.floor.latency.p50), ms(r.floor.latency.p95), `${(r.exporter.latency.p50 / r.floor.latency.p50).toFixed(1)}×`,
+    ms(r.exporter.cpuPerScrape * 1000), mib(r.exporter.rssAfterWarmup), (r.exporter.bytes / 1024).toFixed(0),
+  ]);
+  return { header, rows };
+}
+
+function printTable({ header, rows }) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+function markdownTable({ header, rows }) {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---:').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function resultsMarkdown(machine, opts, results, verdicts, profile) {
+  const out = [];
+  out.push(`Run of ${machine.date} (\`npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}\`).`);
+  out.push('');
+  out.push(`Machine: ${machine.nproc} CPUs (${machine.model}), ${machine.memory} RAM, kernel ${machine.kernel}, Node ${machine.node}, gcc ${machine.gcc}, ${machine.docker}, cgroup mode ${results[0].mode}.`);
+  out.push('');
+  out.push(markdownTable(table(results)));
+  out.push('');
+  out.push(`Latency over ${opts.scrapes} sequential scrapes per N (${opts.rssScrapes} at N=${results[results.length - 1].n}) after ${opts.warmup} warm-up scrapes; the floor over the same number of passes after ${opts.warmup} warm-up passes. "containers seen" is the exporter's own isoscope_containers (the engine's N plus any other engine's containers on the host, which the floor list includes too).`);
+  out.push('');
+  out.push('| target | met? | numbers |');
+  out.push('|---|---|---|');
+  for (const v of verdicts) out.push(`| ${v.target} | ${v.met ? '**met**' : '**not met**'} | ${v.detail} |`);
+  out.push('');
+  const largest = results[results.length - 1];
+  if (largest.exporter.rss.length > 1) {
+    out.push(`RSS every ${opts.rssScrapes / 10} scrapes at N=${largest.n} (scrape: VmRSS MiB / V8 heap used MiB): ` +
+      largest.exporter.rss.map((s) => `${s.scrape}: ${mib(s.rss)}/${s.heapUsed ? mib(s.heapUsed) : '?'}`).join(', ') + '.');
+    out.push('');
+  }
+  for (const r of results) {
+    out.push(`N=${r.n}: floor list ${r.floor.ops} operations (${r.floor.opsPerContainer.toFixed(1)} per container; ${r.floor.summary}); ` +
+      `exporter CPU ${r.exporter.cpuTotal.toFixed(2)} s over ${r.exporter.latency.n} scrapes in ${r.exporter.wallS.toFixed(1)} s wall; ` +
+      `read errors counted by the exporter: ${r.exporter.readErrors}.`);
+    if (r.strace) {
+      const s = r.strace;
+      out.push(s.error ? `  strace check: ${s.error}` :
+        `  strace check (one scrape): ${s.traced} distinct paths opened/readlinked; container paths not in the floor list: ${s.missingInFloor.length}${s.missingInFloor.length ? ' (' + s.missingInFloor.slice(0, 5).join(', ') + ')' : ''}; floor paths the exporter did not touch: ${s.notTraced.length}${s.notTraced.length ? ' (' + s.notTraced.slice(0, 5).join(', ') + ')' : ''}; other paths: ${s.other.join(', ') || 'none'}.`);
+    }
+    out.push('');
+    const stages = Object.entries(r.exporter.stageMs).sort((a, b) => b[1] - a[1]);
+    out.push(`  Exporter-reported collect time per scrape (isoscope_scrape_collector_duration_seconds, mean of every 10th scrape): ` +
+      stages.map(([c, v]) => `${c} ${ms(v)} ms`).join(', ') + `; sum ${ms(stages.reduce((a, [, v]) => a + v, 0))} ms of p50 ${ms(r.exporter.latency.p50)} ms.`);
+    out.push('');
+  }
+  if (profile) {
+    out.push(`CPU profile (\`--profile\`, node --cpu-prof, N=${profile.n}, ${profile.scrapes} scrapes, ${ms(profile.totalMs)} ms sampled incl. idle):`);
+    out.push('');
+    out.push('| area | ms | ms/scrape |');
+    out.push('|---|---:|---:|');
+    for (const [a, v] of profile.areas) out.push(`| ${a} | ${v.toFixed(0)} | ${(v / profile.scrapes).toFixed(2)} |`);
+    out.push('');
+    out.push('| top self time (function, file:line) | ms/scrape |');
+    out.push('|---|---:|');
+    for (const [k, v] of profile.top.slice(0, 15)) out.push(`| \`${k}\` | ${(v / profile.scrapes).toFixed(2)} |`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+async function writeDocs(block) {
+  await fsp.mkdir(path.dirname(DOCS), { recursive: true });
+  let text;
+  try {
+    text = await fsp.readFile(DOCS, 'utf8');
+  } catch {
+    text = `# Benchmarks\n\n## Results\n\n${BEGIN}\n${END}\n`;
+  }
+  const a = text.indexOf(BEGIN);
+  const b = text.indexOf(END);
+  text = a >= 0 && b > a
+    ? `${text.slice(0, a + BEGIN.length)}\n${block}\n${text.slice(b)}`
+    : `${text.trimEnd()}\n\n## Results\n\n${BEGIN}\n${block}\n${END}\n`;
+  await fsp.writeFile(DOCS, text);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+async function startContainers(engine, from, to, concurrency) {
+  const ids = [];
+  let next = from;
+  const errors = [];
+  const worker = async () => {
+    while (next < to && errors.length === 0) {
+      const i = next++;
+      try {
+        ids.push(await engine.run(`bench-${i}`, ['--memory=32m', '--cpus=0.2', '--pids-limit=32', '--network=none'], ['sleep', '3600']));
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  if (errors.length) throw errors[0];
+  return ids;
+}
+
+/** Safety net after engine.stop(): kill and remove any cgroup still named after one of our containers. */
+function removeLeftoverCgroups(ids) {
+  let left = 0;
+  for (const controller of fs.readdirSync('/sys/fs/cgroup')) {
+    for (const id of ids) {
+      for (const dir of [`/sys/fs/cgroup/${controller}/docker/${id}`, `/sys/fs/cgroup/${controller}/system.slice/docker-${id}.scope`]) {
+        if (!fs.existsSync(dir)) continue;
+        left++;
+        for (const pid of (tryRead(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
+          try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+        }
+        try { fs.rmdirSync(dir); } catch { /* busy a moment longer; reported */ }
+      }
+    }
+  }
+  return left;
+}
+
+async function main() {
+  const opts = parseFlags(process.argv.slice(2));
+  if (process.getuid?.() !== 0) throw new Error('the bench starts its own dockerd and must run as root');
+  if (opts.build) {
+    console.error('bench: building the exporter (turbo, cached when unchanged)…');
+    const b = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@isoscope/exporter', '--output-logs=errors-only'], { cwd: ROOT, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('build failed');
+  }
+  if (!fs.existsSync(path.join(DIST, 'cli.js'))) throw new Error(`${DIST}/cli.js missing: run npx turbo run build`);
+
+  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'isoscope-bench-'));
+  onCleanup('temp dir', () => fsp.rm(tmp, { recursive: true, force: true }));
+  const floorBin = path.join(tmp, 'floor');
+  execFileSync('gcc', ['-O2', '-Wall', '-o', floorBin, path.join(__dirname, 'floor.c')], { stdio: 'inherit' });
+  const hasStrace = opts.strace && spawnSync('strace', ['-V']).status === 0;
+
+  registerTs();
+  const { startEngine } = require(path.join(PKG, 'test', 'live', 'engine.ts'));
+  const { startExporter } = require(path.join(PKG, 'test', 'support', 'exporterProcess.ts'));
+  const mod = loadExporterModules();
+  const machine = machineInfo();
+
+  console.error('bench: starting a private Docker engine…');
+  const engine = await startEngine();
+  const ids = [];
+  onCleanup('engine', async () => {
+    try {
+      await engine.stop();
+    } finally {
+      const left = removeLeftoverCgroups(ids);
+      if (left > 0) process.stderr.write(`bench: removed ${left} leftover container cgroup dir(s)\n`);
+    }
+  });
+  console.error(`bench: engine ready in ${engine.timings.daemonReadyMs} ms, image in ${engine.timings.imageImportMs} ms`);
+
+  const results = [];
+  let profile;
+  const largestN = opts.sizes[opts.sizes.length - 1];
+  for (const n of opts.sizes) {
+    const t0 = Date.now();
+    ids.push(...(await startContainers(engine, ids.length, n, opts.concurrency)));
+    console.error(`bench: ${ids.length} containers running (+${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    await sleep(2000); // let the last starts settle
+
+    const longRun = n === largestN;
+    const scrapes = longRun ? Math.max(opts.scrapes, opts.rssScrapes) : opts.scrapes;
+    console.error(`bench: N=${n}: ${opts.warmup} warm-up + ${scrapes} scrapes…`);
+    const m = await measureExporter({ startExporter, engine, scrapes, warmup: opts.warmup, rssEvery: longRun ? Math.round(opts.rssScrapes / 10) : 0 });
+    // The floor's list, from the same containers the exporter just scraped.
+    const { ops, containers, mode } = floorOps(mod);
+    const listFile = path.join(tmp, `floor-${n}.list`);
+    await fsp.writeFile(listFile, ops.map(([k, p]) => `${k} ${p}`).join('\n') + '\n');
+    let strace;
+    if (hasStrace) {
+      console.error(`bench: N=${n}: strace of one scrape…`);
+      strace = await straceOneScrape(m.pid, m.scraper, tmp, ops);
+    }
+    await m.stop();
+    console.error(`bench: N=${n}: floor, ${ops.length} ops × ${scrapes} passes…`);
+    const floor = runFloor(floorBin, listFile, scrapes, opts.warmup);
+    if (containers.length !== m.result.containersSeen) {
+      console.error(`bench: warning: exporter saw ${m.result.containersSeen} containers, the floor list has ${containers.length}`);
+    }
+    results.push({ n, mode, exporter: m.result, strace,
+      floor: { ...floor, ops: ops.length, opsPerContainer: ops.length / containers.length, containers: containers.length } });
+
+    if (opts.profile && longRun) {
+      const profDir = path.join(tmp, 'prof');
+      await fsp.mkdir(profDir);
+      const pscrapes = 200;
+      console.error(`bench: N=${n}: --cpu-prof run, ${pscrapes} scrapes…`);
+      const p = await measureExporter({ startExporter, engine, scrapes: pscrapes, warmup: opts.warmup, env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` } });
+      await m.stop.call(null).catch(() => undefined);
+      await p.stop();
+      await sleep(500);
+      const file = (await fsp.readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
+      if (file) {
+        profile = { n, scrapes: pscrapes + opts.warmup, ...summarizeProfile(path.join(profDir, file)) };
+        await fsp.copyFile(path.join(profDir, file), path.join(os.tmpdir(), `isoscope-bench-N${n}.cpuprofile`)).catch(() => undefined);
+      } else console.error('bench: no .cpuprofile written');
+    }
+  }
+
+  const verdicts = judge(results, opts);
+  console.log('');
+  printTable(table(results));
+  console.log('');
+  for (const v of verdicts) console.log(`${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.detail}`);
+  const largest = results[results.length - 1];
+  if (largest.exporter.rss.length > 1) {
+    console.log(`RSS MiB every ${opts.rssScrapes / 10} scrapes (N=${largest.n}): ${largest.exporter.rss.map((s) => mib(s.rss)).join(' ')}`);
+  }
+  for (const r of results) {
+    const stages = Object.entries(r.exporter.stageMs).sort((a, b) => b[1] - a[1]);
+    console.log(`N=${r.n} collect ms/scrape: ${stages.map(([c, v]) => `${c}=${ms(v)}`).join(' ')}`);
+    if (r.strace && !r.strace.error) {
+      console.log(`N=${r.n} strace: ${r.strace.missingInFloor.length} exporter paths missing from floor list, ${r.strace.notTraced.length} floor paths not touched by exporter; other: ${r.strace.other.join(', ') || 'none'}`);
+    }
+  }
+  if (profile) {
+    console.log(`profile (N=${profile.n}, ms/scrape): ${profile.areas.map(([a, v]) => `${a}=${(v / profile.scrapes).toFixed(2)}`).join(', ')}`);
+    for (const [k, v] of profile.top.slice(0, 15)) console.log(`  ${(v / profile.scrapes).toFixed(2).padStart(7)}  ${k}`);
+  }
+  if (opts.docs) {
+    await writeDocs(resultsMarkdown(machine, opts, results, verdicts, profile));
+    console.log(`\nwrote ${path.relative(ROOT, DOCS)}`);
+  }
+}
+
+main()
+  .then(() => cleanup())
+  .then(() => process.exit(0))
+  .catch(async (err) => {
+    process.stderr.write(`bench: ${err.stack ?? err}\n`);
+    await cleanup();
+    process.exit(1);
+  });

@@ -1,0 +1,44 @@
+/** The built CLI as a user meets it: flags, exit codes and messages. */
+import { spawnSync } from 'node:child_process';
+import { CLI } from './support/exporterProcess';
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('isoscope-exporter command line', () => {
+  it('exits 2 with a clear message on a bad flag', () => {
+    const r = cli('--web.listen-adress=:9820');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('isoscope-exporter: unknown flag --web.listen-adress');
+    expect(r.stderr).toContain("Run 'isoscope-exporter --help'");
+    expect(r.stdout).toBe('');
+  });
+
+  it('exits 2 on a bad value', () => {
+    const r = cli('--log.format=xml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('invalid value "xml" for --log.format (one of: logfmt, json)');
+  });
+
+  it('lists its flags with --help and exits 0', () => {
+    const r = cli('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: isoscope-exporter \[flags\]/);
+    expect(r.stdout).toContain('--path.procfs');
+  });
+
+  it('prints its version', () => {
+    const r = cli('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^isoscope-exporter \d+\.\d+\.\d+ \(node v\d+/);
+  });
+
+  it('exits 1 with a message when the host has no cgroup mount at --path.procfs', () => {
+    const r = cli('--path.procfs=/nonexistent', '--web.listen-address=127.0.0.1:0');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('level=error msg="cannot start"');
+    expect(r.stderr).toContain('cannot read /nonexistent/self/mountinfo (is --path.procfs a procfs?): ENOENT');
+  });
+});
