@@ -1,0 +1,80 @@
+import type { NamespaceType } from '@isoscope/shared';
+import type { RoleKey } from './roles';
+
+/** How one of a container's namespaces is held. */
+export type NamespaceState = 'private' | 'shared' | 'host' | 'unknown';
+
+export interface NamespaceCell {
+  type: NamespaceType;
+  state: NamespaceState;
+  inode?: number;
+  /** Running containers in this namespace, itself included (from container_namespace_sharers). */
+  sharers?: number;
+  /** Display names of the other containers on the same host in the same namespace (same inode). */
+  sharedWith: string[];
+}
+
+export interface SecurityFacts {
+  /** 0 disabled, 1 strict, 2 filter. */
+  seccompMode?: number;
+  noNewPrivs?: boolean;
+  capabilities?: number;
+  privileged?: boolean;
+  rootMappedToHost?: boolean;
+}
+
+/** A used amount against a limit; limit undefined = none known or none set. */
+export interface Usage {
+  used?: number;
+  limit?: number;
+}
+
+/** One container as the panel shows it: a row. */
+export interface ContainerView {
+  /** instance + cgroup id: unique across hosts. */
+  key: string;
+  instance: string;
+  /** The cgroup path (`id` label). */
+  id: string;
+  /** `name` label, else the last path segment of the id, shortened. */
+  name: string;
+  image?: string;
+  /** Kubernetes namespace, pod and container, when the exporter knew them. */
+  namespace?: string;
+  pod?: string;
+  container?: string;
+  /** Eight cells, in NAMESPACE_TYPES order. */
+  namespaces: NamespaceCell[];
+  security: SecurityFacts;
+  /** Cores used against the limit (quota/period, else cpuset size). */
+  cpu: Usage & { limitSource?: 'quota' | 'cpuset' };
+  /** Share of CFS periods throttled, 0..1. */
+  throttled?: number;
+  memory: Usage;
+  pids: Usage;
+  /** Share of time some task waited, 0..1, per resource. */
+  pressure: { cpu?: number; memory?: number; io?: number };
+  /** Bytes per second. */
+  network: { rx?: number; tx?: number };
+  io: { read?: number; write?: number };
+}
+
+export interface PodGroup {
+  /** Pod name, or undefined for containers outside any pod. */
+  pod?: string;
+  namespace?: string;
+  containers: ContainerView[];
+}
+
+export interface HostGroup {
+  instance: string;
+  pods: PodGroup[];
+}
+
+export interface PanelModel {
+  containers: ContainerView[];
+  /** Roles found in the data. */
+  present: Set<RoleKey>;
+  /** Data that could not be read: frames no role was recognised for, with why. */
+  unrecognised: string[];
+}
