@@ -1,8 +1,24 @@
-import { METRICS } from '@isoscope/shared';
+import { METRICS, type MetricFamily } from '@isoscope/shared';
 import { parseUint } from '../readers/values';
+import type { FileReader } from '../scrape/files';
 import type { Collector, Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';
 import { controllerFile, isV1, readFlatKeyed, requireKey } from './cgroupFiles';
+
+/** Where each version keeps the figures both report: the usage file and the memory.stat keys. */
+interface MemoryLayout {
+  usage: string;
+  inactiveFile: string;
+  rss: string;
+  cache: string;
+  mappedFile: string;
+}
+
+const V2: MemoryLayout = { usage: 'memory.current', inactiveFile: 'inactive_file', rss: 'anon', cache: 'file', mappedFile: 'file_mapped' };
+// v1's total_* keys include sub-cgroups, which is what v2's (always hierarchical) keys mean too.
+const V1: MemoryLayout = {
+  usage: 'memory.usage_in_bytes', inactiveFile: 'total_inactive_file', rss: 'total_rss', cache: 'total_cache', mappedFile: 'total_mapped_file',
+};
 
 /**
  * Memory use with cAdvisor's meanings: working set = usage − inactive file cache (floored at 0), the
@@ -12,28 +28,41 @@ import { controllerFile, isV1, readFlatKeyed, requireKey } from './cgroupFiles';
  */
 export const memoryCollector: Collector = {
   name: 'memory',
-  collect(scrape, target) {
-    if (isV1(scrape, 'memory')) collectV1(scrape, target);
-    else collectV2(scrape, target);
+  collect(scrape, t) {
+    const v1 = isV1(scrape, 'memory');
+    const reader = scrape.reader('memory', t);
+    const file = (name: string) => controllerFile(scrape, t, 'memory', name);
+    const stat = collectUsage(scrape, t, reader, file, v1 ? V1 : V2);
+    if (v1) collectV1(scrape, t, reader, file, stat);
+    else collectV2(scrape, t, reader, file, stat);
   },
 };
 
-function collectV2(scrape: Scrape, t: Target): void {
-  const reader = scrape.reader('memory', t);
-  const file = (name: string) => controllerFile(scrape, t, 'memory', name);
-  const usage = reader.parse(file('memory.current'), parseUint);
+type FileOf = (name: string) => string | null;
+
+/** Usage, working set and the memory.stat breakdown; returns memory.stat for the version-specific rest. */
+function collectUsage(scrape: Scrape, t: Target, reader: FileReader, file: FileOf, layout: MemoryLayout): Map<string, number> | undefined {
+  const usage = reader.parse(file(layout.usage), parseUint);
+  if (usage !== undefined) scrape.emit(METRICS.memoryUsage, t, usage);
   const statPath = file('memory.stat');
   const stat = readFlatKeyed(reader, statPath);
-  if (usage !== undefined) scrape.emit(METRICS.memoryUsage, t, usage);
-  if (stat) {
-    const inactiveFile = requireKey(reader, statPath, stat, 'inactive_file');
-    if (usage !== undefined && inactiveFile !== undefined) scrape.emit(METRICS.memoryWorkingSet, t, workingSet(usage, inactiveFile));
-    emitKey(scrape, t, reader, statPath, stat, 'anon', METRICS.memoryRss);
-    emitKey(scrape, t, reader, statPath, stat, 'file', METRICS.memoryCache);
-    emitKey(scrape, t, reader, statPath, stat, 'file_mapped', METRICS.memoryMappedFile);
-    // v2 statistics are hierarchical already: both scopes read the same counters, as in cAdvisor.
-    emitFailures(scrape, t, stat.get('pgfault'), stat.get('pgmajfault'), stat.get('pgfault'), stat.get('pgmajfault'));
+  if (!stat) return undefined;
+  const key = (k: string) => requireKey(reader, statPath, stat, k);
+  const inactiveFile = key(layout.inactiveFile);
+  if (usage !== undefined && inactiveFile !== undefined) scrape.emit(METRICS.memoryWorkingSet, t, workingSet(usage, inactiveFile));
+  const breakdown: Array<[MetricFamily, string]> = [
+    [METRICS.memoryRss, layout.rss], [METRICS.memoryCache, layout.cache], [METRICS.memoryMappedFile, layout.mappedFile],
+  ];
+  for (const [family, k] of breakdown) {
+    const v = key(k);
+    if (v !== undefined) scrape.emit(family, t, v);
   }
+  return stat;
+}
+
+function collectV2(scrape: Scrape, t: Target, reader: FileReader, file: FileOf, stat: Map<string, number> | undefined): void {
+  // v2 statistics are hierarchical already: both scopes read the same counters, as in cAdvisor.
+  if (stat) emitFailures(scrape, t, stat.get('pgfault'), stat.get('pgmajfault'), stat.get('pgfault'), stat.get('pgmajfault'));
   // memory.swap.current is absent without swap accounting, memory.peak before Linux 5.19.
   const swap = reader.parse(file('memory.swap.current'), parseUint, { optional: true });
   if (swap !== undefined) scrape.emit(METRICS.memorySwap, t, swap);
@@ -49,19 +78,8 @@ function collectV2(scrape: Scrape, t: Target): void {
   }
 }
 
-function collectV1(scrape: Scrape, t: Target): void {
-  const reader = scrape.reader('memory', t);
-  const file = (name: string) => controllerFile(scrape, t, 'memory', name);
-  const usage = reader.parse(file('memory.usage_in_bytes'), parseUint);
-  const statPath = file('memory.stat');
-  const stat = readFlatKeyed(reader, statPath);
-  if (usage !== undefined) scrape.emit(METRICS.memoryUsage, t, usage);
+function collectV1(scrape: Scrape, t: Target, reader: FileReader, file: FileOf, stat: Map<string, number> | undefined): void {
   if (stat) {
-    const inactiveFile = requireKey(reader, statPath, stat, 'total_inactive_file');
-    if (usage !== undefined && inactiveFile !== undefined) scrape.emit(METRICS.memoryWorkingSet, t, workingSet(usage, inactiveFile));
-    emitKey(scrape, t, reader, statPath, stat, 'total_rss', METRICS.memoryRss);
-    emitKey(scrape, t, reader, statPath, stat, 'total_cache', METRICS.memoryCache);
-    emitKey(scrape, t, reader, statPath, stat, 'total_mapped_file', METRICS.memoryMappedFile);
     // total_swap is there only with swap accounting (memsw) enabled.
     const swap = stat.get('total_swap');
     if (swap !== undefined) scrape.emit(METRICS.memorySwap, t, swap);
@@ -72,21 +90,12 @@ function collectV1(scrape: Scrape, t: Target): void {
   const failcnt = reader.parse(file('memory.failcnt'), parseUint);
   if (failcnt !== undefined) scrape.emit(METRICS.memoryFailcnt, t, failcnt);
   // oom_kill appeared in memory.oom_control with Linux 4.13.
-  const oomControl = readFlatKeyed(reader, file('memory.oom_control'));
-  const oomKill = oomControl?.get('oom_kill');
+  const oomKill = readFlatKeyed(reader, file('memory.oom_control'))?.get('oom_kill');
   if (oomKill !== undefined) scrape.emit(METRICS.oomEvents, t, oomKill);
 }
 
 export function workingSet(usage: number, inactiveFile: number): number {
   return Math.max(0, usage - inactiveFile);
-}
-
-function emitKey(
-  scrape: Scrape, t: Target, reader: ReturnType<Scrape['reader']>, path: string | null,
-  stat: Map<string, number>, key: string, family: (typeof METRICS)[keyof typeof METRICS],
-): void {
-  const v = requireKey(reader, path, stat, key);
-  if (v !== undefined) scrape.emit(family, t, v);
 }
 
 function emitFailures(

@@ -95,7 +95,8 @@ function labelValue(labels: Record<string, unknown>, key: string): string | unde
 /**
  * Maps one `/containers/json` entry to our metadata. `startedAt` stays unset: the list only has `Created`
  * (creation, not start: wrong after a restart) and a human "Up 5 minutes" status; the real start time needs a
- * per-container inspect, which is exactly what we avoid. The caller falls back to the cgroup's creation time.
+ * per-container inspect, which is exactly what we avoid. The lifecycle collector falls back to the start
+ * time of the container's first process.
  */
 export function containerSummaryToMetadata(c: DockerContainerSummary): ContainerMetadata {
   const md: ContainerMetadata = {};
