@@ -10,8 +10,13 @@ export interface NamespaceCell {
   inode?: number;
   /** Running containers in this namespace, itself included (from container_namespace_sharers). */
   sharers?: number;
-  /** Display names of the other containers on the same host in the same namespace (same inode). */
+  /**
+   * Display names of the other containers on the same host in the same namespace (same inode), sorted,
+   * at most SHARED_WITH_MAX (frames.ts) of them: a host namespace can hold every container on the host.
+   */
   sharedWith: string[];
+  /** How many other containers on the same host are in this namespace (all of them, not only those listed). */
+  sharedWithCount?: number;
 }
 
 export interface SecurityFacts {

@@ -1,0 +1,16 @@
+export { buildPanelModel, containerKey, shortName, SHARED_WITH_MAX, type BuildOptions } from './frames';
+export { groupByHostAndPod } from './group';
+export { describeMissing, DERIVED_ROLES } from './missing';
+export { isRoleKey, parseRefIdRoles } from './refIdRoles';
+export { filterContainers, riskScore, RISK_WEIGHTS, sortContainers, sortRank } from './sortFilter';
+export {
+  RAW_METRICS_QUERY,
+  ROLE_BY_METRIC,
+  ROLE_KEYS,
+  ROLES,
+  role,
+  type Role,
+  type RoleGroup,
+  type RoleKey,
+} from './roles';
+export type * from './types';

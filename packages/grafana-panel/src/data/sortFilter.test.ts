@@ -1,0 +1,136 @@
+import type { SortKey } from '../types';
+import { filterContainers, riskScore, sortContainers } from './sortFilter';
+import { containerView as v } from './testFrames';
+import type { ContainerView, NamespaceState } from './types';
+
+const names = (cs: ContainerView[]) => cs.map((c) => c.name);
+
+function withStates(name: string, states: NamespaceState[]): ContainerView {
+  const c = v({ name });
+  states.forEach((s, i) => (c.namespaces[i].state = s));
+  return c;
+}
+
+describe('filterContainers', () => {
+  const cs = [
+    v({ name: 'web', image: 'nginx:1.27', namespace: 'shop', pod: 'web-1', container: 'nginx', instance: 'node-a' }),
+    v({ name: 'db', image: 'postgres:17', instance: 'node-b', id: '/system.slice/docker-abc.scope' }),
+  ];
+
+  it('matches case-insensitive substrings of any field', () => {
+    expect(names(filterContainers(cs, 'NGINX'))).toEqual(['web']);
+    expect(names(filterContainers(cs, 'node-b'))).toEqual(['db']);
+    expect(names(filterContainers(cs, 'docker-ABC'))).toEqual(['db']);
+    expect(names(filterContainers(cs, 'shop'))).toEqual(['web']);
+    expect(names(filterContainers(cs, 'node'))).toEqual(['web', 'db']);
+  });
+
+  it('needs every word to match', () => {
+    expect(names(filterContainers(cs, 'node nginx'))).toEqual(['web']);
+    expect(names(filterContainers(cs, 'postgres nginx'))).toEqual([]);
+  });
+
+  it('returns everything for blank text', () => {
+    expect(filterContainers(cs, '  ')).toBe(cs);
+  });
+});
+
+describe('sortContainers', () => {
+  it('by name, numerically aware, descending reversed', () => {
+    const cs = [v({ name: 'c10' }), v({ name: 'c9' }), v({ name: 'B' })];
+    expect(names(sortContainers(cs, 'name', false))).toEqual(['B', 'c9', 'c10']);
+    expect(names(sortContainers(cs, 'name', true))).toEqual(['c10', 'c9', 'B']);
+    expect(names(cs)).toEqual(['c10', 'c9', 'B']); // input untouched
+  });
+
+  it('isolation: host-shared namespaces first, then shared; unknown rows last', () => {
+    const cs = [
+      withStates('twoHost', ['host', 'host', 'private']),
+      withStates('oneHostTwoShared', ['host', 'shared', 'shared']),
+      withStates('private', ['private', 'private']),
+      withStates('allUnknown', []),
+      withStates('threeShared', ['shared', 'shared', 'shared']),
+    ];
+    expect(names(sortContainers(cs, 'isolation', false))).toEqual([
+      'private',
+      'threeShared',
+      'oneHostTwoShared',
+      'twoHost',
+      'allUnknown',
+    ]);
+    expect(names(sortContainers(cs, 'isolation', true))).toEqual([
+      'twoHost',
+      'oneHostTwoShared',
+      'threeShared',
+      'private',
+      'allUnknown',
+    ]);
+  });
+
+  it('security: by risk score with documented weights', () => {
+    const priv = v({ name: 'priv', security: { privileged: true, seccompMode: 2, noNewPrivs: true } });
+    const noSeccomp = v({ name: 'noSeccomp', security: { seccompMode: 0, rootMappedToHost: true } });
+    const safe = v({
+      name: 'safe',
+      security: { seccompMode: 2, noNewPrivs: true, privileged: false, rootMappedToHost: false },
+    });
+    const none = v({ name: 'none' });
+    expect([priv, noSeccomp, safe, none].map(riskScore)).toEqual([4, 5, 0, undefined]);
+    expect(names(sortContainers([safe, none, priv, noSeccomp], 'security', true))).toEqual([
+      'noSeccomp',
+      'priv',
+      'safe',
+      'none',
+    ]);
+  });
+
+  it.each<[SortKey, keyof ContainerView]>([
+    ['cpu', 'cpu'],
+    ['memory', 'memory'],
+    ['pids', 'pids'],
+  ])('%s: used/limit, unlimited rows by usage below limited ones, no data last both ways', (key, field) => {
+    const cs = [
+      v({ name: 'half', [field]: { used: 50, limit: 100 } }),
+      v({ name: 'unlimitedBig', [field]: { used: 1000 } }),
+      v({ name: 'nodata', [field]: { limit: 100 } }),
+      v({ name: 'full', [field]: { used: 90, limit: 100 } }),
+      v({ name: 'unlimitedSmall', [field]: { used: 1 } }),
+    ];
+    expect(names(sortContainers(cs, key, true))).toEqual(['full', 'half', 'unlimitedBig', 'unlimitedSmall', 'nodata']);
+    expect(names(sortContainers(cs, key, false))).toEqual(['unlimitedSmall', 'unlimitedBig', 'half', 'full', 'nodata']);
+  });
+
+  it('pressure: the highest of the three', () => {
+    const cs = [
+      v({ name: 'a', pressure: { cpu: 0.1, io: 0.5 } }),
+      v({ name: 'b', pressure: { memory: 0.3 } }),
+      v({ name: 'c' }),
+    ];
+    expect(names(sortContainers(cs, 'pressure', true))).toEqual(['a', 'b', 'c']);
+    expect(names(sortContainers(cs, 'pressure', false))).toEqual(['b', 'a', 'c']);
+  });
+
+  it('network: rx + tx; io: read + write; throttled: ratio', () => {
+    const cs = [
+      v({ name: 'a', network: { rx: 10, tx: 1 }, io: { read: 1 }, throttled: 0.2 }),
+      v({ name: 'b', network: { tx: 20 }, io: { read: 5, write: 5 }, throttled: 0 }),
+      v({ name: 'c' }),
+    ];
+    expect(names(sortContainers(cs, 'network', true))).toEqual(['b', 'a', 'c']);
+    expect(names(sortContainers(cs, 'io', true))).toEqual(['b', 'a', 'c']);
+    expect(names(sortContainers(cs, 'throttled', true))).toEqual(['a', 'b', 'c']);
+    expect(names(sortContainers(cs, 'throttled', false))).toEqual(['b', 'a', 'c']);
+  });
+
+  it('ties sort by name in both directions, then by key', () => {
+    const cs = [
+      v({ name: 'b', throttled: 0.5 }),
+      v({ name: 'a', throttled: 0.5, instance: 'h2' }),
+      v({ name: 'a', throttled: 0.5, instance: 'h1' }),
+    ];
+    const asc = sortContainers(cs, 'throttled', false);
+    const desc = sortContainers(cs, 'throttled', true);
+    expect(asc.map((c) => c.key)).toEqual(['h1|/a', 'h2|/a', 'h:9100|/b']);
+    expect(desc.map((c) => c.key)).toEqual(asc.map((c) => c.key));
+  });
+});
