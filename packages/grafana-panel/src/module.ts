@@ -1,40 +1,124 @@
-import { PanelPlugin } from '@grafana/data';
-import { SimpleOptions } from './types';
-import { SimplePanel } from './components/SimplePanel';
+import { FieldConfigProperty, PanelPlugin } from '@grafana/data';
 
-export const plugin = new PanelPlugin<SimpleOptions>(SimplePanel).setPanelOptions((builder) => {
-  return builder
-    .addTextInput({
-      path: 'text',
-      name: 'Simple text option',
-      description: 'Description of panel option',
-      defaultValue: 'Default value of text input option',
-    })
-    .addBooleanSwitch({
-      path: 'showSeriesCount',
-      name: 'Show series counter',
-      defaultValue: false,
-    })
-    .addRadio({
-      path: 'seriesCountSize',
-      defaultValue: 'sm',
-      name: 'Series counter size',
-      settings: {
-        options: [
-          {
-            value: 'sm',
-            label: 'Small',
-          },
-          {
-            value: 'md',
-            label: 'Medium',
-          },
-          {
-            value: 'lg',
-            label: 'Large',
-          },
-        ],
-      },
-      showIf: (config) => config.showSeriesCount,
-    });
-});
+import { IsolationPanel } from './components/IsolationPanel/IsolationPanel';
+import { DEFAULT_THRESHOLDS } from './components/UsageBar/thresholds';
+import { migrateOptions } from './migrations';
+import { SORT_KEYS, SORT_LABELS, VIEW_MODE_LABELS, VIEW_MODES } from './options';
+import { ROLE_KEYS } from './data';
+import { DEFAULT_OPTIONS, type IsolationOptions } from './types';
+
+const DISPLAY = ['Display'];
+const COLUMNS = ['Columns'];
+const SORTING = ['Sorting and filter'];
+const QUERIES = ['Queries'];
+
+export const plugin = new PanelPlugin<IsolationOptions>(IsolationPanel)
+  .setMigrationHandler(migrateOptions)
+  .useFieldConfig({
+    standardOptions: {
+      // read as percent of each container's own limit (see UsageBar/thresholds.ts)
+      [FieldConfigProperty.Thresholds]: { defaultValue: DEFAULT_THRESHOLDS },
+      [FieldConfigProperty.Decimals]: {},
+      [FieldConfigProperty.Links]: {},
+    },
+    // Each column's unit and range come from the metric and the container's limit: a panel-wide Unit,
+    // Min or Max would mislabel cores as bytes or cut bars at a shared maximum. Colours are thresholds.
+    disableStandardOptions: [
+      FieldConfigProperty.Unit,
+      FieldConfigProperty.Min,
+      FieldConfigProperty.Max,
+      FieldConfigProperty.FieldMinMax,
+      FieldConfigProperty.DisplayName,
+      FieldConfigProperty.NoValue,
+      FieldConfigProperty.Mappings,
+      FieldConfigProperty.Color,
+      FieldConfigProperty.Actions,
+      FieldConfigProperty.Filterable,
+    ],
+  })
+  .setPanelOptions((builder) =>
+    builder
+      .addRadio({
+        path: 'viewMode',
+        name: 'View',
+        category: DISPLAY,
+        defaultValue: DEFAULT_OPTIONS.viewMode,
+        settings: { options: VIEW_MODES.map((value) => ({ value, label: VIEW_MODE_LABELS[value] })) },
+      })
+      .addBooleanSwitch({
+        path: 'compact',
+        name: 'Compact rows',
+        description: 'Glyphs without text and slimmer bars, to see more containers at once',
+        category: DISPLAY,
+        defaultValue: DEFAULT_OPTIONS.compact,
+      })
+      .addBooleanSwitch({
+        path: 'showLegend',
+        name: 'Legend',
+        description: 'What each isolation cell and badge means',
+        category: DISPLAY,
+        defaultValue: DEFAULT_OPTIONS.showLegend,
+      })
+      .addBooleanSwitch({
+        path: 'showSecurity',
+        name: 'Security',
+        description: 'Badges for privileged capabilities, seccomp off, root mapped to host root, no_new_privs off',
+        category: COLUMNS,
+        defaultValue: DEFAULT_OPTIONS.showSecurity,
+      })
+      .addBooleanSwitch({
+        path: 'showResources',
+        name: 'Resources',
+        description: 'CPU, memory and tasks against each container’s own limit',
+        category: COLUMNS,
+        defaultValue: DEFAULT_OPTIONS.showResources,
+      })
+      .addBooleanSwitch({
+        path: 'showPressure',
+        name: 'Pressure',
+        description: 'Share of time tasks waited for CPU, memory and IO (PSI)',
+        category: COLUMNS,
+        defaultValue: DEFAULT_OPTIONS.showPressure,
+        showIf: (o) => o.showResources,
+      })
+      .addBooleanSwitch({
+        path: 'showNetworkIo',
+        name: 'Network and disk',
+        description: 'Receive/transmit and read/write rates',
+        category: COLUMNS,
+        defaultValue: DEFAULT_OPTIONS.showNetworkIo,
+        showIf: (o) => o.showResources,
+      })
+      .addSelect({
+        path: 'sortBy',
+        name: 'Sort by',
+        description: 'Clicking a column header changes it too',
+        category: SORTING,
+        defaultValue: DEFAULT_OPTIONS.sortBy,
+        settings: { options: SORT_KEYS.map((value) => ({ value, label: SORT_LABELS[value] })) },
+      })
+      .addBooleanSwitch({
+        path: 'sortDesc',
+        name: 'Descending',
+        description: 'Highest first: closest to the limit, least isolated, riskiest',
+        category: SORTING,
+        defaultValue: DEFAULT_OPTIONS.sortDesc,
+      })
+      .addTextInput({
+        path: 'filter',
+        name: 'Filter',
+        description: 'Initial filter text: every word must match name, image, pod, namespace, host or id',
+        category: SORTING,
+        defaultValue: DEFAULT_OPTIONS.filter,
+      })
+      .addTextInput({
+        path: 'refIdRoles',
+        name: 'Query roles',
+        description:
+          'Which query (refId) carries which value, e.g. "A=cpuUsage, B=throttled". Queries whose refId is ' +
+          `already a role's name need none. Roles: ${ROLE_KEYS.join(', ')}.`,
+        category: QUERIES,
+        defaultValue: DEFAULT_OPTIONS.refIdRoles,
+        settings: { placeholder: 'A=cpuUsage, B=throttled' },
+      })
+  );

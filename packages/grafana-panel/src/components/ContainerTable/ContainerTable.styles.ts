@@ -1,0 +1,137 @@
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+
+/** Fixed row heights: the windowing computes offsets from them, so the cells must never grow a row. */
+export const ROW_HEIGHT = {
+  normal: { container: 44, pod: 28, host: 32 },
+  compact: { container: 28, pod: 22, host: 24 },
+} as const;
+
+export const getStyles = (theme: GrafanaTheme2) => ({
+  scroller: css({
+    flex: '1 1 auto',
+    minHeight: 0,
+    overflow: 'auto',
+    position: 'relative',
+  }),
+  table: css({
+    width: '100%',
+    borderCollapse: 'separate',
+    borderSpacing: 0,
+    // fixed layout: columns keep their width while different rows scroll through the window
+    tableLayout: 'fixed',
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  th: css({
+    position: 'sticky',
+    top: 0,
+    zIndex: 1,
+    background: theme.colors.background.primary,
+    borderBottom: `1px solid ${theme.colors.border.medium}`,
+    textAlign: 'left',
+    fontWeight: theme.typography.fontWeightMedium,
+    padding: theme.spacing(0.5, 1),
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+  }),
+  sortButton: css({
+    all: 'unset',
+    cursor: 'pointer',
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    color: theme.colors.text.primary,
+    borderRadius: theme.shape.radius.default,
+    '&:hover': { color: theme.colors.text.link },
+    '&:focus-visible': {
+      outline: `2px solid ${theme.colors.primary.main}`,
+      outlineOffset: 1,
+    },
+  }),
+  sortButtonSecondary: css({
+    marginLeft: theme.spacing(1),
+    color: theme.colors.text.secondary,
+    fontWeight: theme.typography.fontWeightRegular,
+  }),
+  sortArrow: css({
+    width: '1ch',
+    color: theme.colors.text.link,
+  }),
+  td: css({
+    padding: theme.spacing(0, 1),
+    borderBottom: `1px solid ${theme.colors.border.weak}`,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    verticalAlign: 'middle',
+  }),
+  rowHeader: css({
+    fontWeight: theme.typography.fontWeightRegular,
+    textAlign: 'left',
+  }),
+  containerRow: css({
+    '&:hover': { background: theme.colors.action.hover },
+  }),
+  hostRow: css({
+    background: theme.colors.background.secondary,
+    fontWeight: theme.typography.fontWeightMedium,
+    color: theme.colors.text.primary,
+  }),
+  podRow: css({
+    color: theme.colors.text.secondary,
+  }),
+  podIndent: css({
+    paddingLeft: theme.spacing(2),
+  }),
+  containerIndent: css({
+    paddingLeft: theme.spacing(3),
+  }),
+  name: css({
+    display: 'block',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    color: theme.colors.text.primary,
+    fontWeight: theme.typography.fontWeightMedium,
+  }),
+  muted: css({
+    display: 'block',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    color: theme.colors.text.secondary,
+  }),
+  count: css({
+    marginLeft: theme.spacing(1),
+    color: theme.colors.text.secondary,
+    fontWeight: theme.typography.fontWeightRegular,
+  }),
+  stack: css({
+    display: 'flex',
+    flexDirection: 'column',
+    justifyContent: 'center',
+    gap: 2,
+    minWidth: 0,
+  }),
+  inline: css({
+    display: 'flex',
+    gap: theme.spacing(1),
+    alignItems: 'center',
+    minWidth: 0,
+  }),
+  small: css({
+    color: theme.colors.text.secondary,
+    fontVariantNumeric: 'tabular-nums',
+    whiteSpace: 'nowrap',
+  }),
+  warn: css({
+    color: theme.colors.warning.text,
+  }),
+  empty: css({
+    padding: theme.spacing(2),
+    textAlign: 'center',
+    color: theme.colors.text.secondary,
+  }),
+  spacer: css({
+    padding: 0,
+    border: 'none',
+  }),
+});

@@ -1,0 +1,177 @@
+import React, { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { LoadingState, useDataLinksContext, type PanelProps } from '@grafana/data';
+import { PanelDataErrorView } from '@grafana/runtime';
+import { FilterInput, InlineSwitch, RadioButtonGroup, useStyles2 } from '@grafana/ui';
+
+import {
+  buildPanelModel,
+  describeMissing,
+  filterContainers,
+  groupByHostAndPod,
+  parseRefIdRoles,
+  sortContainers,
+} from '../../data';
+import { DEFAULT_OPTIONS, type IsolationOptions, type SortKey, type ViewMode } from '../../types';
+import { ContainerTable } from '../ContainerTable/ContainerTable';
+import { nextSort } from '../ContainerTable/sorting';
+import { Legend } from '../Legend/Legend';
+import { TEST_IDS } from '../testIds';
+import { getStyles } from './IsolationPanel.styles';
+import { containerLinksSupplier } from './links';
+
+const VIEW_MODES = [
+  { label: 'Grouped', value: 'grouped' as ViewMode, description: 'By host, then pod' },
+  { label: 'Flat', value: 'flat' as ViewMode, description: 'One row per container' },
+];
+
+/** Room the toolbar, the notes line and the legend take, until the table's scroller is measured. */
+const CHROME_HEIGHT = 90;
+
+export function IsolationPanel(props: PanelProps<IsolationOptions>) {
+  const { data, fieldConfig, width, height, id, replaceVariables, timeZone, onOptionsChange } = props;
+  // Saved panels from before an option existed lack it until the migration has run; never read undefined.
+  const options = useMemo(() => ({ ...DEFAULT_OPTIONS, ...props.options }), [props.options]);
+  const styles = useStyles2(getStyles);
+  const { dataLinkPostProcessor } = useDataLinksContext();
+
+  const refIdRoles = useMemo(() => parseRefIdRoles(options.refIdRoles), [options.refIdRoles]);
+  const model = useMemo(
+    () => buildPanelModel(data.series, { refIdRoles: refIdRoles.mapping }),
+    [data.series, refIdRoles.mapping]
+  );
+  const missing = useMemo(() => describeMissing(model), [model]);
+
+  // The filter is view state seeded from the saved option; editing the option in the editor re-seeds it
+  // (adjusting state while rendering, React's pattern for state derived from a changed prop).
+  const [filter, setFilter] = useState(options.filter);
+  const [seed, setSeed] = useState(options.filter);
+  if (seed !== options.filter) {
+    setSeed(options.filter);
+    setFilter(options.filter);
+  }
+  // Typing stays responsive with thousands of rows: the table catches up at lower priority.
+  const deferredFilter = useDeferredValue(filter);
+
+  const filtered = useMemo(
+    () => filterContainers(model.containers, deferredFilter),
+    [model.containers, deferredFilter]
+  );
+  const sorted = useMemo(
+    () => sortContainers(filtered, options.sortBy, options.sortDesc),
+    [filtered, options.sortBy, options.sortDesc]
+  );
+  const groups = useMemo(
+    () => (options.viewMode === 'grouped' ? groupByHostAndPod(sorted) : undefined),
+    [options.viewMode, sorted]
+  );
+  const getLinks = useMemo(
+    () => containerLinksSupplier(fieldConfig.defaults.links, replaceVariables, timeZone, dataLinkPostProcessor),
+    [fieldConfig.defaults.links, replaceVariables, timeZone, dataLinkPostProcessor]
+  );
+  const columns = useMemo(
+    () => ({
+      security: options.showSecurity,
+      resources: options.showResources,
+      pressure: options.showResources && options.showPressure,
+      networkIo: options.showResources && options.showNetworkIo,
+    }),
+    [options.showSecurity, options.showResources, options.showPressure, options.showNetworkIo]
+  );
+
+  // Toolbar and header changes are options, as in Grafana's table panel: the dashboard keeps them on save.
+  const update = useCallback(
+    (patch: Partial<IsolationOptions>) => onOptionsChange({ ...options, ...patch }),
+    [onOptionsChange, options]
+  );
+  const onSort = useCallback(
+    (key: SortKey) => update(nextSort({ sortBy: options.sortBy, sortDesc: options.sortDesc }, key)),
+    [update, options.sortBy, options.sortDesc]
+  );
+
+  const queryError = data.state === LoadingState.Error ? errorText(data) : undefined;
+
+  if (model.containers.length === 0) {
+    // Still waiting for the first response: Grafana draws its own loading bar; an error now would flash.
+    if (data.state === LoadingState.Loading || data.state === LoadingState.NotStarted) {
+      return null;
+    }
+    return (
+      <PanelDataErrorView panelId={id} fieldConfig={fieldConfig} data={data} message={queryError ?? missing.fatal} />
+    );
+  }
+
+  // A failed query among several still leaves a usable table (as core panels keep drawing on error):
+  // say so in the notes instead of hiding everything.
+  const notes = [...(queryError ? [`query error: ${queryError}`] : []), ...refIdRoles.errors, ...missing.notes];
+  const tableHeight = Math.max(60, height - CHROME_HEIGHT);
+
+  return (
+    <div className={styles.root} style={{ width, height }} data-testid={TEST_IDS.panel.root}>
+      <div className={styles.toolbar} data-testid={TEST_IDS.panel.toolbar}>
+        <div className={styles.filter}>
+          <FilterInput
+            value={filter}
+            onChange={setFilter}
+            placeholder="Filter by name, image, pod, namespace, host"
+            aria-label="Filter containers"
+            data-testid={TEST_IDS.panel.filter}
+          />
+        </div>
+        <RadioButtonGroup
+          size="sm"
+          options={VIEW_MODES}
+          value={options.viewMode}
+          onChange={(viewMode) => update({ viewMode })}
+          aria-label="View"
+          data-testid={TEST_IDS.panel.viewMode}
+        />
+        <InlineSwitch
+          label="Compact"
+          showLabel
+          transparent
+          value={options.compact}
+          onChange={(e) => update({ compact: e.currentTarget.checked })}
+          data-testid={TEST_IDS.panel.compact}
+        />
+        <span className={styles.count} data-testid={TEST_IDS.panel.count} aria-live="polite">
+          {filtered.length === model.containers.length
+            ? `${model.containers.length} containers`
+            : `${filtered.length} of ${model.containers.length} containers`}
+        </span>
+      </div>
+      {notes.length > 0 && (
+        <div className={styles.notes} title={notes.join('\n')} data-testid={TEST_IDS.panel.notes}>
+          {notes.join(' · ')}
+        </div>
+      )}
+      <ContainerTable
+        containers={sorted}
+        groups={groups}
+        viewMode={options.viewMode}
+        compact={options.compact}
+        columns={columns}
+        sortBy={options.sortBy}
+        sortDesc={options.sortDesc}
+        onSort={onSort}
+        thresholds={fieldConfig.defaults.thresholds}
+        decimals={fieldConfig.defaults.decimals}
+        getLinks={getLinks}
+        height={tableHeight}
+        emptyText={`No containers match "${deferredFilter}".`}
+      />
+      {options.showLegend && (
+        <div className={styles.legend}>
+          <Legend showSecurity={options.showSecurity} showResources={options.showResources} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function errorText(data: PanelProps['data']): string {
+  const text = (data.errors ?? [])
+    .map((e) => e.message ?? e.data?.message)
+    .filter(Boolean)
+    .join('; ');
+  return text || 'the query failed';
+}

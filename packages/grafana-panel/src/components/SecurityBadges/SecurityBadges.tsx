@@ -1,0 +1,49 @@
+import React, { memo } from 'react';
+import { Badge, Tooltip, useStyles2 } from '@grafana/ui';
+
+import type { SecurityFacts } from '../../data/types';
+import { TEST_IDS } from '../testIds';
+import { getStyles } from './SecurityBadges.styles';
+import { hasAnyFact, risksOf } from './risks';
+
+export interface SecurityBadgesProps {
+  facts: SecurityFacts;
+  compact?: boolean;
+}
+
+/** One badge per risky fact; a muted "ok" when facts were read and none is risky; nothing without facts. */
+export const SecurityBadges = memo(function SecurityBadges({ facts, compact }: SecurityBadgesProps) {
+  const styles = useStyles2(getStyles);
+  const risks = risksOf(facts);
+
+  if (risks.length === 0) {
+    if (!hasAnyFact(facts)) {
+      return null;
+    }
+    return (
+      <Tooltip content="None of the checked settings widens the container's reach (privileges, root mapping, seccomp, no_new_privs).">
+        <span className={styles.ok} data-testid={TEST_IDS.badges.ok}>
+          ok
+        </span>
+      </Tooltip>
+    );
+  }
+
+  return (
+    <div className={styles.root} data-testid={TEST_IDS.badges.root}>
+      {risks.map((r) => (
+        <Badge
+          key={r.kind}
+          className={styles.badge}
+          color={r.color}
+          text={compact ? r.compactText : r.text}
+          tooltip={`${r.text}: ${r.explanation}`}
+          // the visible text can be an abbreviation (compact): the label carries the whole meaning
+          role="img"
+          aria-label={`${r.text}: ${r.explanation}`}
+          data-testid={TEST_IDS.badges.badge(r.kind)}
+        />
+      ))}
+    </div>
+  );
+});

@@ -1,0 +1,49 @@
+import { SORT_KEYS, VIEW_MODES } from './options';
+import { DEFAULT_OPTIONS, type IsolationOptions } from './types';
+
+type Validator = (v: unknown) => boolean;
+
+const isBoolean: Validator = (v) => typeof v === 'boolean';
+const isString: Validator = (v) => typeof v === 'string';
+const oneOf =
+  (values: readonly string[]): Validator =>
+  (v) =>
+    typeof v === 'string' && values.includes(v);
+
+/** What a stored value must look like to be kept; keyed by option so a new option must say. */
+const VALID: Record<keyof IsolationOptions, Validator> = {
+  viewMode: oneOf(VIEW_MODES),
+  compact: isBoolean,
+  showLegend: isBoolean,
+  showSecurity: isBoolean,
+  showResources: isBoolean,
+  showPressure: isBoolean,
+  showNetworkIo: isBoolean,
+  sortBy: oneOf(SORT_KEYS),
+  sortDesc: isBoolean,
+  filter: isString,
+  refIdRoles: isString,
+};
+
+/**
+ * Options as saved by any earlier version, made current. Grafana calls it when the saved pluginVersion
+ * differs from this one. Version 1 of the options: known keys with a valid value are kept, everything
+ * else takes its default, unknown keys are dropped. That covers the scaffold's SimpleOptions
+ * ({ text, showSeriesCount, seriesCountSize }), none of which has a meaning here.
+ *
+ * Later shape changes add a step before the final clean-up, keyed on what the old shape has.
+ */
+export function migrateOptions(panel: { options?: unknown }): IsolationOptions {
+  const stored: Record<string, unknown> = isRecord(panel.options) ? panel.options : {};
+  const out: IsolationOptions = { ...DEFAULT_OPTIONS };
+  for (const key of Object.keys(VALID) as Array<keyof IsolationOptions>) {
+    if (key in stored && VALID[key](stored[key])) {
+      (out as unknown as Record<string, unknown>)[key] = stored[key];
+    }
+  }
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
