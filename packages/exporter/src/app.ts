@@ -14,6 +14,7 @@ import { resolveHostReference } from './procfs/reference';
 import { parseMountinfo } from './readers/mountinfo';
 import { parseBootTime } from './readers/procStat';
 import { DockerMetadataSource } from './runtime/docker';
+import { ProcessCache } from './scrape/processCache';
 import type { Environment } from './scrape/scrape';
 import { VERSION } from './version';
 
@@ -43,7 +44,7 @@ export function loadEnvironment(options: Pick<Options, 'procfs' | 'sysfs' | 'nam
     v1_controllers: [...hierarchy.v1.keys()].sort().join(','),
     namespace_reference: reference.source,
   });
-  return { procfs: options.procfs, hierarchy, reference, bootTime, log };
+  return { procfs: options.procfs, hierarchy, reference, bootTime, log, processes: new ProcessCache() };
 }
 
 export interface RunningExporter {

@@ -12,7 +12,7 @@ import { isPrivilegedLike } from './collectors/security';
 import { Exporter, type MetadataSource } from './exporter';
 import { Exposition } from './exposition';
 import { silentLogger } from './log';
-import type { Sample } from './scrape/scrape';
+import { sampleLabels, type Sample } from './scrape/scrape';
 import type { ContainerMetadata } from './types';
 
 const HOSTS = join(__dirname, '..', 'test', 'fixtures', 'hosts');
@@ -43,8 +43,10 @@ function parseKey(key: string): { name: string; labels: Record<string, string> }
   return { name: m[1], labels };
 }
 
-function find(samples: Sample[], name: string, labels: Record<string, string>): Sample[] {
-  return samples.filter((s) => s.family.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+function find(samples: Sample[], name: string, labels: Record<string, string>): Array<Sample & { labels: Record<string, string> }> {
+  return samples
+    .map((s) => ({ ...s, labels: sampleLabels(s) }))
+    .filter((s) => s.family.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
 }
 
 function one(samples: Sample[], name: string, labels: Record<string, string>): number | undefined {
@@ -101,9 +103,9 @@ describe.each(TREES)('fixture host %s', (tree) => {
         return `${name}${JSON.stringify(labels)}`;
       }));
       const extra = samples
-        .filter((s) => s.labels.id === c.path && families.has(s.family.name))
+        .filter((s) => sampleLabels(s).id === c.path && families.has(s.family.name))
         .map((s) => {
-          const labels = Object.fromEntries(Object.entries(s.labels).filter(([k]) => k !== 'id'));
+          const labels = Object.fromEntries(Object.entries(sampleLabels(s)).filter(([k]) => k !== 'id'));
           return `${s.family.name}${JSON.stringify(labels)}`;
         })
         .filter((k) => !keys.has(k));
@@ -201,7 +203,7 @@ describe('bad input', () => {
       },
     };
     const samples = await exporterFor(root, vanishing).collect();
-    expect(samples.filter((s) => s.labels.id === sidecar.path)).toEqual([]);
+    expect(samples.filter((s) => sampleLabels(s).id === sidecar.path)).toEqual([]);
     expect(one(samples, METRICS.memoryUsage.name, { id: web.path })).toBe(web.metrics[METRICS.memoryUsage.name]);
     expect(find(samples, METRICS.readErrors.name, {}).filter((s) => s.value !== 0)).toEqual([]);
     // The web container is alone in its network namespace now.

@@ -43,10 +43,7 @@ export class Exporter {
   scrape(): Promise<string> {
     if (!this.inflight) {
       this.inflight = this.collect()
-        .then((samples) => {
-          this.config.exposition.load(samples);
-          return this.config.exposition.render();
-        })
+        .then((samples) => this.config.exposition.render(samples))
         .finally(() => {
           this.inflight = undefined;
         });
@@ -89,6 +86,7 @@ export class Exporter {
       await yieldToEventLoop();
     }
     for (const c of this.collectors) if (c.finish) timed(c.name, () => c.finish!(scrape));
+    env.processes.prune();
 
     const samples = scrape.samples.filter((s) => !s.target?.vanished);
     for (const [collector, n] of scrape.errors.counts) {

@@ -1,75 +1,116 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { ALL_METRICS, METRICS, labelsOf, type CollectorName, type MetricFamily } from '@isoscope/shared';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { ALL_METRICS, labelsOf, type CollectorName, type MetricFamily } from '@isoscope/shared';
 import type { Sample } from './scrape/scrape';
-
-type Metric = Gauge<string> | Counter<string>;
+import type { Target } from './scrape/target';
 
 /**
- * The prom-client registry is the only place that formats the exposition. Families come from the shared
- * contract; those of disabled collectors are not registered at all. Per-scrape families are reset and
- * refilled from each scrape's samples; host and build facts are set once.
+ * The text exposition (Prometheus format 0.0.4) of the families in the shared contract: the one place that
+ * formats isoscope's own series. Families of disabled collectors are left out.
+ *
+ * Why not prom-client's registry for these: a scrape at 200 containers carries ~13,000 series, and
+ * resetting, refilling and formatting prom-client metrics took 46 ms of a 182 ms scrape (its label-hash
+ * maps and per-value label formatting). Here each container's labels are formatted once per scrape and
+ * each series is one string append: measured in docs/benchmarks.md. prom-client still provides and
+ * formats the process metrics (process_*, nodejs_*), appended at the end.
  */
 export class Exposition {
-  readonly registry = new Registry();
-  private readonly metrics = new Map<MetricFamily, Metric>();
-  private readonly perScrape: Metric[] = [];
+  private readonly families: MetricFamily[];
+  private readonly statics = new Map<MetricFamily, string>();
+  private readonly process: Registry | undefined;
 
   constructor(collectors: ReadonlySet<CollectorName>, opts: { processMetrics?: boolean } = {}) {
-    for (const family of ALL_METRICS) {
-      if (family.collector && !collectors.has(family.collector)) continue;
-      const config = { name: family.name, help: family.help, labelNames: labelsOf(family), registers: [this.registry] };
-      const metric = family.type === 'counter' ? new Counter(config) : new Gauge(config);
-      this.metrics.set(family, metric);
-      if (!STATIC.has(family.name)) this.perScrape.push(metric);
-    }
-    if (opts.processMetrics ?? true) this.registerProcessMetrics();
-  }
-
-  /**
-   * prom-client's process metrics. A few of its nodejs_* gauges end in _total, which promtool rejects
-   * ("non-counter metrics should not have _total suffix"); they are dropped to keep the exposition clean.
-   */
-  private registerProcessMetrics(): void {
-    collectDefaultMetrics({ register: this.registry });
-    for (const metric of this.registry.getMetricsAsArray()) {
-      const { name, type } = metric as unknown as { name: string; type: string };
-      if (name.endsWith('_total') && type !== 'counter') this.registry.removeSingleMetric(name);
-    }
+    this.families = ALL_METRICS.filter((f) => !f.collector || collectors.has(f.collector));
+    if (opts.processMetrics ?? true) this.process = processRegistry();
   }
 
   /** Set a fact that holds for the process's lifetime (host info, build info). */
   setStatic(family: MetricFamily, value: number, labels: Record<string, string> = {}): void {
-    (this.metric(family) as Gauge<string>).set(labels, value);
+    checkLabels(family, labels);
+    this.statics.set(family, `${family.name}${formatLabels(labels)} ${formatValue(value)}\n`);
   }
 
-  /** Replace every per-scrape series with this scrape's samples. */
-  load(samples: readonly Sample[]): void {
-    for (const m of this.perScrape) m.reset();
+  /** The exposition of one scrape's samples, the static facts and the process metrics. */
+  async render(samples: readonly Sample[]): Promise<string> {
+    const byFamily = new Map<MetricFamily, Sample[]>();
     for (const s of samples) {
-      const m = this.metrics.get(s.family);
-      if (!m) continue;
-      if (m instanceof Counter) m.inc(s.labels, s.value);
-      else m.set(s.labels, s.value);
+      const list = byFamily.get(s.family);
+      if (list) list.push(s);
+      else byFamily.set(s.family, [s]);
     }
-  }
-
-  render(): Promise<string> {
-    return this.registry.metrics();
+    const prefixes = new Map<Target, string>();
+    let out = '';
+    for (const family of this.families) {
+      const fixed = this.statics.get(family);
+      const list = byFamily.get(family);
+      if (!fixed && !list) continue;
+      out += `# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`;
+      if (fixed) out += fixed;
+      for (const s of list ?? []) out += `${family.name}${seriesLabels(s, prefixes)} ${formatValue(s.value)}\n`;
+    }
+    if (this.process) out += await this.process.metrics();
+    return out;
   }
 
   get contentType(): string {
-    return this.registry.contentType;
-  }
-
-  private metric(family: MetricFamily): Metric {
-    const m = this.metrics.get(family);
-    if (!m) throw new Error(`metric ${family.name} is not registered`);
-    return m;
+    return Registry.PROMETHEUS_CONTENT_TYPE;
   }
 }
 
-/** Facts that do not change while the process runs: set once, never reset. */
-const STATIC = new Set(
-  [METRICS.machineCpuCores, METRICS.machineMemoryBytes, METRICS.hostInfo, METRICS.buildInfo, METRICS.namespaceReferenceInfo]
-    .map((f) => f.name),
-);
+/**
+ * prom-client's process metrics in a registry of their own. A few of its nodejs_* gauges end in _total,
+ * which promtool rejects ("non-counter metrics should not have _total suffix"): they are dropped.
+ */
+function processRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  for (const metric of registry.getMetricsAsArray()) {
+    const { name, type } = metric as unknown as { name: string; type: string };
+    if (name.endsWith('_total') && type !== 'counter') registry.removeSingleMetric(name);
+  }
+  return registry;
+}
+
+/** `{id="…",name="…",extra="…"}`, the container part formatted once per container and scrape. */
+function seriesLabels(s: Sample, prefixes: Map<Target, string>): string {
+  if (!s.target) return formatLabels(s.labels ?? {});
+  let prefix = prefixes.get(s.target);
+  if (prefix === undefined) {
+    prefix = labelPairs(s.target.labels);
+    prefixes.set(s.target, prefix);
+  }
+  const extra = s.extra ? labelPairs(s.extra) : '';
+  return `{${prefix}${prefix && extra ? ',' : ''}${extra}}`;
+}
+
+function formatLabels(labels: Record<string, string>): string {
+  const pairs = labelPairs(labels);
+  return pairs ? `{${pairs}}` : '';
+}
+
+function labelPairs(labels: Record<string, string>): string {
+  let out = '';
+  for (const key in labels) out += `${out ? ',' : ''}${key}="${escapeLabelValue(labels[key])}"`;
+  return out;
+}
+
+const LABEL_SPECIALS = /[\\"\n]/;
+function escapeLabelValue(value: string): string {
+  return LABEL_SPECIALS.test(value) ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : value;
+}
+
+function escapeHelp(help: string): string {
+  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+function formatValue(value: number): string {
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}
+
+function checkLabels(family: MetricFamily, labels: Record<string, string>): void {
+  const allowed = new Set(labelsOf(family));
+  for (const key of Object.keys(labels)) {
+    if (!allowed.has(key)) throw new Error(`label ${key} is not declared for ${family.name}`);
+  }
+}

@@ -91,7 +91,10 @@ export function detectHierarchy(mounts: MountInfoEntry[], sysfsRoot: string): Cg
 
 /** Join a container's cgroup path (starting with "/") under a hierarchy mount. */
 function under(mount: string, containerPath: string, file: string): string {
-  return path.posix.join(mount, containerPath, file);
+  // Plain concatenation, not path.join: this runs ~25 times per container and scrape, and join's
+  // normalising allocated 3.5 MB a scrape at 200 containers. Mounts come without a trailing slash
+  // (rebased above) and discovery builds container paths as "/a/b", or "/" for the root.
+  return `${mount}${containerPath === '/' ? '' : containerPath}/${file}`;
 }
 
 /**

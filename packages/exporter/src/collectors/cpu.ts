@@ -6,6 +6,7 @@ import { controllerFile, isV1, readFlatKeyed, requireKey } from './cgroupFiles';
 
 /** cpuacct.stat counts in USER_HZ ticks, which Linux fixes at 100 per second for user space. */
 const USER_HZ = 100;
+const TOTAL = { cpu: CPU_LABEL_TOTAL };
 
 /**
  * CPU time and CFS throttling. v2: cpu.stat (µs). v1: cpuacct.usage (ns) and cpuacct.stat (ticks) for
@@ -28,7 +29,7 @@ function collectV2(scrape: Scrape, t: Target): void {
   const usage = requireKey(reader, path, stat, 'usage_usec');
   const user = requireKey(reader, path, stat, 'user_usec');
   const system = requireKey(reader, path, stat, 'system_usec');
-  if (usage !== undefined) scrape.emit(METRICS.cpuUsageSeconds, t, usage / 1e6, { cpu: CPU_LABEL_TOTAL });
+  if (usage !== undefined) scrape.emit(METRICS.cpuUsageSeconds, t, usage / 1e6, TOTAL);
   if (user !== undefined) scrape.emit(METRICS.cpuUserSeconds, t, user / 1e6);
   if (system !== undefined) scrape.emit(METRICS.cpuSystemSeconds, t, system / 1e6);
   emitThrottling(scrape, t, stat, stat.get('throttled_usec'), 1e6);
@@ -37,7 +38,7 @@ function collectV2(scrape: Scrape, t: Target): void {
 function collectV1(scrape: Scrape, t: Target): void {
   const reader = scrape.reader('cpu', t);
   const usage = reader.parse(controllerFile(scrape, t, 'cpuacct', 'cpuacct.usage'), parseUint);
-  if (usage !== undefined) scrape.emit(METRICS.cpuUsageSeconds, t, usage / 1e9, { cpu: CPU_LABEL_TOTAL });
+  if (usage !== undefined) scrape.emit(METRICS.cpuUsageSeconds, t, usage / 1e9, TOTAL);
   const acctPath = controllerFile(scrape, t, 'cpuacct', 'cpuacct.stat');
   const acct = readFlatKeyed(reader, acctPath);
   if (acct) {

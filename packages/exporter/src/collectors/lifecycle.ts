@@ -20,9 +20,14 @@ export const lifecycleCollector: Collector = {
   },
 };
 
+/** When the container's process started (read once per process: it never changes). */
 export function processStartTime(scrape: Scrape, t: Target): number | undefined {
-  const { bootTime, procfs } = scrape.env;
-  if (t.pid === undefined || bootTime === undefined) return undefined;
-  const stat = scrape.reader('lifecycle', t).parse(join(procfs, String(t.pid), 'stat'), parseProcPidStat);
-  return stat === undefined ? undefined : bootTime + stat.startTimeTicks / CLOCK_TICKS_PER_SECOND;
+  const { bootTime, procfs, processes } = scrape.env;
+  const facts = processes.of(t);
+  if (!facts || bootTime === undefined) return undefined;
+  if (facts.startTime === undefined) {
+    const stat = scrape.reader('lifecycle', t).parse(join(procfs, String(t.pid), 'stat'), parseProcPidStat);
+    if (stat !== undefined) facts.startTime = bootTime + stat.startTimeTicks / CLOCK_TICKS_PER_SECOND;
+  }
+  return facts.startTime;
 }

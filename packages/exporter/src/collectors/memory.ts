@@ -72,7 +72,7 @@ function collectV2(scrape: Scrape, t: Target, reader: FileReader, file: FileOf, 
 
   const events = readFlatKeyed(reader, file('memory.events'));
   if (events) {
-    for (const [event, count] of events) scrape.emit(METRICS.memoryEvents, t, count, { event });
+    for (const [event, count] of events) scrape.emit(METRICS.memoryEvents, t, count, eventLabels(event));
     const oomKill = events.get('oom_kill');
     if (oomKill !== undefined) scrape.emit(METRICS.oomEvents, t, oomKill);
   }
@@ -98,18 +98,32 @@ export function workingSet(usage: number, inactiveFile: number): number {
   return Math.max(0, usage - inactiveFile);
 }
 
+const FAILURE_LABELS = [
+  { failure_type: 'pgfault', scope: 'container' },
+  { failure_type: 'pgmajfault', scope: 'container' },
+  { failure_type: 'pgfault', scope: 'hierarchy' },
+  { failure_type: 'pgmajfault', scope: 'hierarchy' },
+] as const;
+
+/** memory.events keys seen so far → their label object, so each scrape does not build them again. */
+const EVENT_LABELS = new Map<string, { event: string }>();
+function eventLabels(event: string): { event: string } {
+  let labels = EVENT_LABELS.get(event);
+  // The kernel has six memory.events keys; the bound only guards against a garbage file.
+  if (!labels) {
+    labels = { event };
+    if (EVENT_LABELS.size < 64) EVENT_LABELS.set(event, labels);
+  }
+  return labels;
+}
+
 function emitFailures(
   scrape: Scrape, t: Target,
   pgfault: number | undefined, pgmajfault: number | undefined,
   totalPgfault: number | undefined, totalPgmajfault: number | undefined,
 ): void {
-  const series: Array<[string, string, number | undefined]> = [
-    ['pgfault', 'container', pgfault],
-    ['pgmajfault', 'container', pgmajfault],
-    ['pgfault', 'hierarchy', totalPgfault],
-    ['pgmajfault', 'hierarchy', totalPgmajfault],
-  ];
-  for (const [failure_type, scope, value] of series) {
-    if (value !== undefined) scrape.emit(METRICS.memoryFailures, t, value, { failure_type, scope });
+  const values = [pgfault, pgmajfault, totalPgfault, totalPgmajfault];
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] !== undefined) scrape.emit(METRICS.memoryFailures, t, values[i]!, FAILURE_LABELS[i]);
   }
 }

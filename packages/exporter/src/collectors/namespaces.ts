@@ -7,6 +7,9 @@ import type { Target } from '../scrape/target';
  * running containers are in it (1 = private; 2+ = a pod sandbox or a `container:` peer), and its inode so
  * a panel can group the sharers. Sharers are counted only after every container's namespaces are known.
  */
+/** The ns_type label of each type, built once: a scrape emits three series per type and container. */
+const TYPE_LABELS = new Map(NAMESPACE_TYPES.map((type) => [type, { ns_type: type }]));
+
 export const namespacesCollector: Collector = {
   name: 'namespaces',
   collect(scrape, t) {
@@ -20,7 +23,7 @@ export const namespacesCollector: Collector = {
       const ns = scrape.namespacesOf(t, 'namespaces');
       if (!ns) continue;
       for (const [type, inode] of ns) {
-        const labels = { ns_type: type };
+        const labels = TYPE_LABELS.get(type)!;
         const hostInode = host.get(type);
         if (hostInode !== undefined) scrape.emit(METRICS.namespaceSharedWithHost, t, inode === hostInode ? 1 : 0, labels);
         scrape.emit(METRICS.namespaceSharers, t, sharers.get(key(type, inode)) ?? 1, labels);

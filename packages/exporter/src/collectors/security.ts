@@ -42,12 +42,18 @@ export const securityCollector: Collector = {
         if (hostBounding !== undefined) scrape.emit(METRICS.securityPrivileged, t, isPrivilegedLike(status.capEff, hostBounding) ? 1 : 0);
       } else reader.missing(statusPath, 'CapEff');
     }
-    const mapPath = join(dir, 'uid_map');
-    const text = reader.read(mapPath);
-    if (text !== undefined) {
-      const { ranges, malformed } = parseIdMap(text);
-      reader.malformed(mapPath, malformed);
-      scrape.emit(METRICS.securityRootMappedToHost, t, mapsRootToHostRoot(ranges) ? 1 : 0);
+    // The uid map is written once, before the process runs anything: read it once per process.
+    const facts = scrape.env.processes.of(t)!;
+    if (facts.rootMappedToHost === undefined) {
+      const mapPath = join(dir, 'uid_map');
+      const text = reader.read(mapPath);
+      if (text !== undefined) {
+        const { ranges, malformed } = parseIdMap(text);
+        reader.malformed(mapPath, malformed);
+        if (malformed === 0) facts.rootMappedToHost = mapsRootToHostRoot(ranges);
+        else scrape.emit(METRICS.securityRootMappedToHost, t, mapsRootToHostRoot(ranges) ? 1 : 0);
+      }
     }
+    if (facts.rootMappedToHost !== undefined) scrape.emit(METRICS.securityRootMappedToHost, t, facts.rootMappedToHost ? 1 : 0);
   },
 };
