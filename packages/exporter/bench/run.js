@@ -19,7 +19,8 @@
  *
  * Flags: --sizes=50,200  --scrapes=300 (per N)  --rss-scrapes=1000 (at the largest N)  --warmup=20
  *        --concurrency=8 (parallel `docker run`s)  --profile (also a --cpu-prof run at the largest N)
- *        --no-build  --no-docs  --no-strace
+ *        --no-build  --no-docs  --no-strace  --node-flags=--a,--b (node flags for the exporter, for experiments)
+ * Flags can also be given as BENCH_FLAGS='--profile …' (npm swallows `npm run bench -- --profile`).
  * Needs root, dockerd/containerd/runc, busybox-static and gcc (the engine's prerequisites plus a compiler).
  */
 'use strict';
@@ -45,7 +46,7 @@ const MiB = 1024 * 1024;
 function parseFlags(argv) {
   const opts = {
     sizes: [50, 200], scrapes: 300, rssScrapes: 1000, warmup: 20, concurrency: 8,
-    profile: false, build: true, docs: true, strace: true,
+    profile: false, build: true, docs: true, strace: true, nodeFlags: [],
   };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, '').split('=');
@@ -59,6 +60,7 @@ function parseFlags(argv) {
       case 'no-build': opts.build = false; break;
       case 'no-docs': opts.docs = false; break;
       case 'no-strace': opts.strace = false; break;
+      case 'node-flags': opts.nodeFlags = arg.slice(arg.indexOf('=') + 1).split(',').filter(Boolean); break;
       default: throw new Error(`unknown flag ${arg}`);
     }
   }
@@ -419,6 +421,7 @@ async function straceOneScrape(pid, scraper, tmp, ops) {
   }
   const listed = new Set(ops.map(([, p]) => p));
   const containerPath = (p) => p.startsWith('/sys/fs/cgroup') || /^\/proc\/\d+\//.test(p) || p === '/proc/diskstats';
+  // A container started by someone else between deriving the list and this scrape shows up here too.
   const missingInFloor = [...traced.keys()].filter((p) => containerPath(p) && !listed.has(p));
   const notTraced = [...listed].filter((p) => !traced.has(p));
   const other = [...traced.keys()].filter((p) => !containerPath(p));
@@ -428,16 +431,42 @@ async function straceOneScrape(pid, scraper, tmp, ops) {
 // ---------------------------------------------------------------------------------------------------------
 // One measurement at N containers.
 
-async function measureExporter({ startExporter, engine, scrapes, warmup, rssEvery, extraArgs = [], env }) {
-  const saved = process.env.NODE_OPTIONS;
-  if (env?.NODE_OPTIONS !== undefined) process.env.NODE_OPTIONS = env.NODE_OPTIONS;
-  let exporter;
-  try {
-    exporter = await startExporter([`--docker.socket=${engine.socketPath}`, ...extraArgs], 30_000);
-  } finally {
-    if (saved === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = saved;
-  }
+/**
+ * The exporter with extra node flags (--cpu-prof is not allowed in NODE_OPTIONS, so test/support's
+ * startExporter cannot pass it): same command line and readiness check, same shape of result.
+ */
+function startExporterWithNodeFlags(nodeFlags, args, timeoutMs) {
+  const child = spawn(process.execPath, [...nodeFlags, path.join(DIST, 'cli.js'), '--web.listen-address=127.0.0.1:0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`exporter did not listen in time\n${output}`)); }, timeoutMs);
+    const onExit = (code) => { clearTimeout(timer); clearInterval(poll); reject(new Error(`exporter exited with ${code}\n${output}`)); };
+    child.once('exit', onExit);
+    const poll = setInterval(() => {
+      const m = /msg=listening address=127\.0\.0\.1:(\d+)/.exec(output);
+      if (!m) return;
+      clearInterval(poll);
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      resolve({
+        child, url: `http://127.0.0.1:${m[1]}`,
+        stop: () => new Promise((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          child.once('exit', () => done());
+          child.kill('SIGTERM');
+        }),
+      });
+    }, 20);
+  });
+}
+
+async function measureExporter({ startExporter, engine, scrapes, warmup, rssEvery, extraArgs = [], nodeFlags }) {
+  const args = [`--docker.socket=${engine.socketPath}`, ...extraArgs];
+  const exporter = nodeFlags ? await startExporterWithNodeFlags(nodeFlags, args, 30_000) : await startExporter(args, 30_000);
   const stopExporter = async () => {
     const exited = new Promise((r) => (exporter.child.exitCode !== null ? r() : exporter.child.once('exit', r)));
     await exporter.stop();
@@ -452,7 +481,12 @@ async function measureExporter({ startExporter, engine, scrapes, warmup, rssEver
     for (let i = 0; i < warmup; i++) body = (await scraper.once()).body.toString('latin1');
     const containersSeen = metricValues(body, 'isoscope_containers').reduce((a, s) => a + s.value, 0);
     const rssAfterWarmup = rssBytes(pid);
-    const rss = [{ scrape: 0, rss: rssAfterWarmup, heapUsed: metricValues(body, 'nodejs_heap_size_used_bytes')[0]?.value }];
+    const mem = (text) => ({
+      heapUsed: metricValues(text, 'nodejs_heap_size_used_bytes')[0]?.value,
+      heapTotal: metricValues(text, 'nodejs_heap_size_total_bytes')[0]?.value,
+      external: metricValues(text, 'nodejs_external_memory_bytes')[0]?.value,
+    });
+    const rss = [{ scrape: 0, rss: rssAfterWarmup, ...mem(body) }];
     const durations = new Map(); // collector -> summed seconds over sampled scrapes
     let sampled = 0;
     const latencies = [];
@@ -474,17 +508,18 @@ async function measureExporter({ startExporter, engine, scrapes, warmup, rssEver
             durations.set(c, (durations.get(c) ?? 0) + s.value);
           }
         }
-        if (sampleRss) rss.push({ scrape: i, rss: rssBytes(pid), heapUsed: metricValues(text, 'nodejs_heap_size_used_bytes')[0]?.value });
+        if (sampleRss) rss.push({ scrape: i, rss: rssBytes(pid), ...mem(text) });
         body = text;
       }
     }
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = cpuSeconds(pid) - cpu0;
     const readErrors = metricValues(body, 'isoscope_read_errors_total').reduce((a, s) => a + s.value, 0);
+    const containersSeenEnd = metricValues(body, 'isoscope_containers').reduce((a, s) => a + s.value, 0);
     return {
       pid, scraper, stop: async () => { scraper.close(); forget(); await stopExporter(); },
       result: {
-        containersSeen, latency: stats(latencies), cpuPerScrape: cpu / scrapes, cpuTotal: cpu, wallS,
+        containersSeen, containersSeenEnd, latency: stats(latencies), cpuPerScrape: cpu / scrapes, cpuTotal: cpu, wallS,
         rssAfterWarmup, rss, bytes, readErrors,
         stageMs: Object.fromEntries([...durations].map(([c, s]) => [c, (s / sampled) * 1000])),
       },
@@ -504,6 +539,83 @@ function runFloor(floorBin, listFile, passes, warmup) {
   const summary = res.stderr.trim();
   const unexpected = Number(/unexpected_errors=(\d+)/.exec(summary)?.[1] ?? 0);
   return { latency: stats(ns.map((n) => n / 1e6)), summary, unexpected };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Stage breakdown (--profile): the exporter's own classes in this process, timed per phase, and the same
+// file list read through Node's fs two ways, to separate "Node's fs layer" from "the exporter's work".
+
+async function stageBreakdown(mod, engine, ops, iterations, warmup) {
+  const { loadEnvironment } = require(path.join(DIST, 'app.js'));
+  const { Exporter } = require(path.join(DIST, 'exporter.js'));
+  const { Exposition } = require(path.join(DIST, 'exposition.js'));
+  const { DockerMetadataSource } = require(path.join(DIST, 'runtime', 'docker.js'));
+  const { silentLogger } = require(path.join(DIST, 'log.js'));
+  const collectors = new Set(mod.shared.COLLECTORS);
+  const env = loadEnvironment({ procfs: '/proc', sysfs: '/sys', namespaceReference: 'auto' }, silentLogger);
+  const exposition = new Exposition(collectors);
+  const metadata = new DockerMetadataSource({ socketPath: engine.socketPath });
+  const exporter = new Exporter({ env, collectors, exposition, metadata });
+  const now = () => process.hrtime.bigint();
+  const msSince = (t) => Number(now() - t) / 1e6;
+  const phases = { collect: [], load: [], render: [], total: [] };
+  let samples = 0;
+  let series = 0;
+  for (let i = 0; i < warmup + iterations; i++) {
+    const t0 = now();
+    const s = await exporter.collect();
+    const t1 = now();
+    exposition.load(s);
+    const t2 = now();
+    const text = await exposition.render();
+    if (i < warmup) continue;
+    phases.collect.push(Number(t1 - t0) / 1e6);
+    phases.load.push(Number(t2 - t1) / 1e6);
+    phases.render.push(msSince(t2));
+    phases.total.push(msSince(t0));
+    samples = s.length;
+    series = text.split('\n').filter((l) => l && !l.startsWith('#')).length;
+  }
+  // The floor list through Node: readFileSync/readlinkSync/readdirSync as the exporter calls them, and
+  // openSync/readSync/closeSync into one reused buffer.
+  const buf = Buffer.allocUnsafe(65536);
+  const variants = {
+    'node readFileSync (as the exporter)': ([k, p]) => {
+      try {
+        if (k === 'r' || k === 'o') fs.readFileSync(p, 'latin1');
+        else if (k === 'l' || k === 'L') fs.readlinkSync(p);
+        else fs.readdirSync(p, { withFileTypes: true });
+      } catch { /* optional */ }
+    },
+    'node openSync/readSync/closeSync, reused buffer': ([k, p]) => {
+      try {
+        if (k === 'r' || k === 'o') {
+          const fd = fs.openSync(p, 'r');
+          let n = 0;
+          let got;
+          while ((got = fs.readSync(fd, buf, n, buf.length - n, null)) > 0) n += got;
+          fs.closeSync(fd);
+          buf.latin1Slice(0, n);
+        } else if (k === 'l' || k === 'L') fs.readlinkSync(p);
+        else fs.readdirSync(p, { withFileTypes: true });
+      } catch { /* optional */ }
+    },
+  };
+  const fsFloors = {};
+  for (const [name, op] of Object.entries(variants)) {
+    const times = [];
+    for (let i = 0; i < warmup + iterations; i++) {
+      const t0 = now();
+      for (const o of ops) op(o);
+      if (i >= warmup) times.push(msSince(t0));
+    }
+    fsFloors[name] = stats(times);
+  }
+  return {
+    iterations, samples, series,
+    phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, stats(v)])),
+    fsFloors,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -576,7 +688,7 @@ function judge(results, opts) {
 function table(results) {
   const header = ['N', 'containers seen', 'scrapes', 'p50 ms', 'p95 ms', 'floor p50 ms', 'floor p95 ms', 'p50/floor', 'CPU ms/scrape', 'RSS MiB (warm)', 'body KiB'];
   const rows = results.map((r) => [
-    r.n, r.exporter.containersSeen, r.exporter.latency.n, ms(r.exporter.latency.p50), ms(r.exporter.latency.p95),
+    r.n, r.exporter.containersSeen === r.exporter.containersSeenEnd ? r.exporter.containersSeen : `${r.exporter.containersSeen}…${r.exporter.containersSeenEnd}`, r.exporter.latency.n, ms(r.exporter.latency.p50), ms(r.exporter.latency.p95),
     ms(r.floor.latency.p50), ms(r.floor.latency.p95), `${(r.exporter.latency.p50 / r.floor.latency.p50).toFixed(1)}×`,
     ms(r.exporter.cpuPerScrape * 1000), mib(r.exporter.rssAfterWarmup), (r.exporter.bytes / 1024).toFixed(0),
   ]);
@@ -595,9 +707,10 @@ function markdownTable({ header, rows }) {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---:').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-function resultsMarkdown(machine, opts, results, verdicts, profile) {
+function resultsMarkdown(machine, opts, results, verdicts, profile, stages) {
   const out = [];
-  out.push(`Run of ${machine.date} (\`npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}\`).`);
+  const flags = [...(process.env.BENCH_FLAGS ?? '').split(/\s+/).filter(Boolean), ...process.argv.slice(2)];
+  out.push(`Run of ${machine.date} (\`${flags.length ? `BENCH_FLAGS='${flags.join(' ')}' ` : ''}npm run bench\`).`);
   out.push('');
   out.push(`Machine: ${machine.nproc} CPUs (${machine.model}), ${machine.memory} RAM, kernel ${machine.kernel}, Node ${machine.node}, gcc ${machine.gcc}, ${machine.docker}, cgroup mode ${results[0].mode}.`);
   out.push('');
@@ -611,8 +724,15 @@ function resultsMarkdown(machine, opts, results, verdicts, profile) {
   out.push('');
   const largest = results[results.length - 1];
   if (largest.exporter.rss.length > 1) {
-    out.push(`RSS every ${opts.rssScrapes / 10} scrapes at N=${largest.n} (scrape: VmRSS MiB / V8 heap used MiB): ` +
-      largest.exporter.rss.map((s) => `${s.scrape}: ${mib(s.rss)}/${s.heapUsed ? mib(s.heapUsed) : '?'}`).join(', ') + '.');
+    out.push(`Memory every ${opts.rssScrapes / 10} scrapes at N=${largest.n} (MiB; V8 figures from the exporter's own nodejs_* metrics):`);
+    out.push('');
+    out.push(`| scrape | ${largest.exporter.rss.map((s) => s.scrape).join(' | ')} |`);
+    out.push(`|---|${largest.exporter.rss.map(() => '---:').join('|')}|`);
+    const row = (label, key) => `| ${label} | ${largest.exporter.rss.map((s) => (s[key] === undefined ? '?' : mib(s[key]))).join(' | ')} |`;
+    out.push(row('VmRSS', 'rss'));
+    out.push(row('V8 heap total', 'heapTotal'));
+    out.push(row('V8 heap used', 'heapUsed'));
+    out.push(row('external (Buffers etc.)', 'external'));
     out.push('');
   }
   for (const r of results) {
@@ -628,6 +748,17 @@ function resultsMarkdown(machine, opts, results, verdicts, profile) {
     const stages = Object.entries(r.exporter.stageMs).sort((a, b) => b[1] - a[1]);
     out.push(`  Exporter-reported collect time per scrape (isoscope_scrape_collector_duration_seconds, mean of every 10th scrape): ` +
       stages.map(([c, v]) => `${c} ${ms(v)} ms`).join(', ') + `; sum ${ms(stages.reduce((a, [, v]) => a + v, 0))} ms of p50 ${ms(r.exporter.latency.p50)} ms.`);
+    out.push('');
+  }
+  if (stages) {
+    out.push(`Stage breakdown at N=${stages.n} (\`--profile\`; the exporter's Exporter/Exposition classes run in the bench process, ${stages.iterations} iterations; ${stages.samples} samples, ${stages.series} series per scrape):`);
+    out.push('');
+    out.push('| stage | p50 ms | p95 ms |');
+    out.push('|---|---:|---:|');
+    for (const [k, v] of Object.entries(stages.phases)) out.push(`| ${k === 'collect' ? 'collect (discovery + reads + parse + samples)' : k === 'load' ? 'exposition.load (prom-client reset + set)' : k === 'render' ? 'exposition.render (prom-client registry.metrics())' : 'total'} | ${ms(v.p50)} | ${ms(v.p95)} |`);
+    for (const [k, v] of Object.entries(stages.fsFloors)) out.push(`| floor list via ${k} | ${ms(v.p50)} | ${ms(v.p95)} |`);
+    const floorAtN = results.find((r) => r.n === stages.n)?.floor.latency;
+    if (floorAtN) out.push(`| floor list via C (floor.c) | ${ms(floorAtN.p50)} | ${ms(floorAtN.p95)} |`);
     out.push('');
   }
   if (profile) {
@@ -671,7 +802,7 @@ async function startContainers(engine, from, to, concurrency) {
     while (next < to && errors.length === 0) {
       const i = next++;
       try {
-        ids.push(await engine.run(`bench-${i}`, ['--memory=32m', '--cpus=0.2', '--pids-limit=32', '--network=none'], ['sleep', '3600']));
+        ids.push(await engine.run(`bench-${i}`, ['--memory=32m', '--cpus=0.2', '--pids-limit=32'], ['sleep', '3600']));
       } catch (err) {
         errors.push(err);
       }
@@ -701,7 +832,9 @@ function removeLeftoverCgroups(ids) {
 }
 
 async function main() {
-  const opts = parseFlags(process.argv.slice(2));
+  // `npm run bench -- --profile` loses the flag (the root script re-runs npm, which takes --profile as its own
+  // config), so flags can also come from BENCH_FLAGS.
+  const opts = parseFlags([...(process.env.BENCH_FLAGS ?? '').split(/\s+/).filter(Boolean), ...process.argv.slice(2)]);
   if (process.getuid?.() !== 0) throw new Error('the bench starts its own dockerd and must run as root');
   if (opts.build) {
     console.error('bench: building the exporter (turbo, cached when unchanged)…');
@@ -737,6 +870,7 @@ async function main() {
 
   const results = [];
   let profile;
+  let stages;
   const largestN = opts.sizes[opts.sizes.length - 1];
   for (const n of opts.sizes) {
     const t0 = Date.now();
@@ -747,7 +881,8 @@ async function main() {
     const longRun = n === largestN;
     const scrapes = longRun ? Math.max(opts.scrapes, opts.rssScrapes) : opts.scrapes;
     console.error(`bench: N=${n}: ${opts.warmup} warm-up + ${scrapes} scrapes…`);
-    const m = await measureExporter({ startExporter, engine, scrapes, warmup: opts.warmup, rssEvery: longRun ? Math.round(opts.rssScrapes / 10) : 0 });
+    const m = await measureExporter({ startExporter, engine, scrapes, warmup: opts.warmup, rssEvery: longRun ? Math.round(opts.rssScrapes / 10) : 0,
+      nodeFlags: opts.nodeFlags.length ? opts.nodeFlags : undefined });
     // The floor's list, from the same containers the exporter just scraped.
     const { ops, containers, mode } = floorOps(mod);
     const listFile = path.join(tmp, `floor-${n}.list`);
@@ -760,25 +895,25 @@ async function main() {
     await m.stop();
     console.error(`bench: N=${n}: floor, ${ops.length} ops × ${scrapes} passes…`);
     const floor = runFloor(floorBin, listFile, scrapes, opts.warmup);
-    if (containers.length !== m.result.containersSeen) {
-      console.error(`bench: warning: exporter saw ${m.result.containersSeen} containers, the floor list has ${containers.length}`);
+    if (containers.length !== m.result.containersSeen || containers.length !== m.result.containersSeenEnd) {
+      console.error(`bench: warning: exporter saw ${m.result.containersSeen}…${m.result.containersSeenEnd} containers, the floor list has ${containers.length} (another engine on the host?)`);
     }
     results.push({ n, mode, exporter: m.result, strace,
       floor: { ...floor, ops: ops.length, opsPerContainer: ops.length / containers.length, containers: containers.length } });
 
     if (opts.profile && longRun) {
+      console.error(`bench: N=${n}: stage breakdown in-process, 100 iterations…`);
+      stages = { n, ...(await stageBreakdown(mod, engine, ops, 100, opts.warmup)) };
       const profDir = path.join(tmp, 'prof');
       await fsp.mkdir(profDir);
       const pscrapes = 200;
       console.error(`bench: N=${n}: --cpu-prof run, ${pscrapes} scrapes…`);
-      const p = await measureExporter({ startExporter, engine, scrapes: pscrapes, warmup: opts.warmup, env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` } });
-      await m.stop.call(null).catch(() => undefined);
+      const p = await measureExporter({ startExporter, engine, scrapes: pscrapes, warmup: opts.warmup, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
       await p.stop();
       await sleep(500);
       const file = (await fsp.readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
       if (file) {
         profile = { n, scrapes: pscrapes + opts.warmup, ...summarizeProfile(path.join(profDir, file)) };
-        await fsp.copyFile(path.join(profDir, file), path.join(os.tmpdir(), `isoscope-bench-N${n}.cpuprofile`)).catch(() => undefined);
       } else console.error('bench: no .cpuprofile written');
     }
   }
@@ -790,7 +925,9 @@ async function main() {
   for (const v of verdicts) console.log(`${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.detail}`);
   const largest = results[results.length - 1];
   if (largest.exporter.rss.length > 1) {
-    console.log(`RSS MiB every ${opts.rssScrapes / 10} scrapes (N=${largest.n}): ${largest.exporter.rss.map((s) => mib(s.rss)).join(' ')}`);
+    for (const [label, key] of [['VmRSS', 'rss'], ['V8 heap total', 'heapTotal'], ['V8 heap used', 'heapUsed'], ['external', 'external']]) {
+      console.log(`${label.padEnd(13)} MiB every ${opts.rssScrapes / 10} scrapes (N=${largest.n}): ${largest.exporter.rss.map((s) => (s[key] === undefined ? '?' : mib(s[key]))).join(' ')}`);
+    }
   }
   for (const r of results) {
     const stages = Object.entries(r.exporter.stageMs).sort((a, b) => b[1] - a[1]);
@@ -799,12 +936,16 @@ async function main() {
       console.log(`N=${r.n} strace: ${r.strace.missingInFloor.length} exporter paths missing from floor list, ${r.strace.notTraced.length} floor paths not touched by exporter; other: ${r.strace.other.join(', ') || 'none'}`);
     }
   }
+  if (stages) {
+    console.log(`stages (N=${stages.n}, p50 ms): ${Object.entries(stages.phases).map(([k, v]) => `${k}=${ms(v.p50)}`).join(' ')}; ${stages.samples} samples, ${stages.series} series`);
+    for (const [k, v] of Object.entries(stages.fsFloors)) console.log(`  floor list via ${k}: p50 ${ms(v.p50)} ms, p95 ${ms(v.p95)} ms`);
+  }
   if (profile) {
     console.log(`profile (N=${profile.n}, ms/scrape): ${profile.areas.map(([a, v]) => `${a}=${(v / profile.scrapes).toFixed(2)}`).join(', ')}`);
     for (const [k, v] of profile.top.slice(0, 15)) console.log(`  ${(v / profile.scrapes).toFixed(2).padStart(7)}  ${k}`);
   }
   if (opts.docs) {
-    await writeDocs(resultsMarkdown(machine, opts, results, verdicts, profile));
+    await writeDocs(resultsMarkdown(machine, opts, results, verdicts, profile, stages));
     console.log(`\nwrote ${path.relative(ROOT, DOCS)}`);
   }
 }

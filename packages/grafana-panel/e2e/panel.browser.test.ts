@@ -1,0 +1,343 @@
+/**
+ * The panel as Grafana loads it, in a real browser, on real data.
+ *
+ * A private Docker engine runs containers with different isolation; the built exporter reads them; Debian's
+ * Prometheus scrapes it every second. The panel's queries (src/data/roles.ts) go to Prometheus' HTTP API and
+ * come back as the frames Grafana's Prometheus data source would hand the panel (promToFrames.ts). Debian's
+ * Chromium, driven by playwright-core, opens a host page that shares the real react, @grafana/* etc. through
+ * an AMD loader, loads dist/module.js by URL from /public/plugins/<id>/ as Grafana does, and renders
+ * `plugin.panel` with PanelProps built as a dashboard builds them (e2e/host/host.tsx). The checks read the
+ * page as a person would: rows, cell names and tooltips, badges, meters; and no console errors.
+ *
+ * Everything is loopback-only and bounded, and afterAll removes it all even when a step failed.
+ * Needs root, docker.io/runc/containerd/busybox-static, prometheus, chromium and fonts-inter (see .ci/run),
+ * and the exporter's and the panel's builds (dist/cli.js, dist/module.js).
+ */
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+
+import { ROLES, RAW_METRICS_QUERY, type RoleKey } from '../src/data/roles';
+import { startEngine, type Engine } from '../../exporter/test/live/engine';
+import { CLI, startExporter, type ExporterProcess } from '../../exporter/test/support/exporterProcess';
+import { waitUntil } from '../../exporter/test/support/wait';
+import { buildHost } from './host/buildHost';
+import type { MountInput, MountResult } from './host/host';
+import { queryResponse, type PromData, type PromTarget } from './promToFrames';
+import { startPrometheus, type Prometheus } from './support/prometheus';
+import { startStaticServer, type StaticServer } from './support/staticServer';
+
+jest.setTimeout(300_000);
+
+const PLUGIN_ID = 'isoscope-isolation-panel';
+const PANEL_DIR = path.resolve(__dirname, '..');
+const DIST = path.join(PANEL_DIR, 'dist');
+/**
+ * The README's screenshot is refreshed only on request (`UPDATE_SCREENSHOT=1 npm run test:browser`), so a
+ * test run leaves the work tree clean; otherwise the shot goes to the temp dir.
+ */
+const SCREENSHOT = process.env.UPDATE_SCREENSHOT
+  ? path.resolve(PANEL_DIR, '../../docs/screenshots/isolation-panel.png')
+  : path.join(os.tmpdir(), 'isoscope-isolation-panel.png');
+const CHROMIUM = '/usr/bin/chromium';
+const VIEWPORT = { width: 1400, height: 700 };
+const MiB = 1024 * 1024;
+const NAMES = ['web', 'sidecar', 'hostnet', 'unconfined', 'spinner'];
+/** What $__rate_interval and the step would be for a 1 m range on a 1 s scrape interval, rounded up. */
+const RATE_INTERVAL = '15s';
+const STEP_MS = 5000;
+const RANGE_MS = 60_000;
+
+let engine: Engine | undefined;
+let exporter: ExporterProcess | undefined;
+let prometheus: Prometheus | undefined;
+let server: StaticServer | undefined;
+let browser: Browser | undefined;
+let hostDir: string | undefined;
+let page: Page;
+let mounted: MountResult;
+const pageProblems: string[] = [];
+const timings: Record<string, number> = {};
+
+async function timed<T>(what: string, step: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  try {
+    return await step();
+  } finally {
+    timings[what] = Date.now() - t0;
+  }
+}
+
+/** The dashboard's targets: the raw metrics as one instant table query, each derived role a range query. */
+function panelTargets(): PromTarget[] {
+  const derived = (Object.keys(ROLES) as RoleKey[]).filter((k) => !('metric' in ROLES[k]));
+  return [
+    { refId: 'raw', expr: RAW_METRICS_QUERY, instant: true, format: 'table', legendFormat: '__auto' },
+    ...derived.map((k): PromTarget => ({
+      refId: k,
+      expr: ROLES[k].query.replace(/\$__rate_interval/g, RATE_INTERVAL),
+      instant: false,
+      format: 'time_series',
+      legendFormat: '__auto',
+    })),
+  ];
+}
+
+async function runTargets(targets: PromTarget[], endMs: number) {
+  const end = endMs / 1000;
+  const start = (endMs - RANGE_MS) / 1000;
+  return Promise.all(
+    targets.map(async (target) => {
+      const q = encodeURIComponent(target.expr);
+      const data: PromData = target.instant
+        ? await prometheus!.api(`query?query=${q}&time=${end}`)
+        : await prometheus!.api(`query_range?query=${q}&start=${start}&end=${end}&step=${STEP_MS / 1000}`);
+      return { target, data, stepMs: STEP_MS };
+    })
+  );
+}
+
+/** Count of series per container name for an instant query. */
+async function namesIn(expr: string): Promise<Set<string>> {
+  const data = await prometheus!.api(`query?query=${encodeURIComponent(expr)}`);
+  return new Set(data.resultType === 'vector' ? data.result.map((s) => s.metric.name) : []);
+}
+
+/** The table row of one container, found by its name as the row header shows it. */
+function rowOf(name: string): Locator {
+  return page.getByRole('row').filter({ has: page.getByRole('rowheader').getByText(name, { exact: true }) });
+}
+
+beforeAll(async () => {
+  for (const [file, hint] of [
+    [CLI, 'npm run build -w @isoscope/exporter'],
+    [path.join(DIST, 'module.js'), 'npm run build -w @isoscope/grafana-panel'],
+    [CHROMIUM, 'apt-get install chromium'],
+  ]) {
+    if (!fs.existsSync(file)) {
+      throw new Error(`${file} is missing: ${hint}`);
+    }
+  }
+  hostDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'isoscope-e2e-host-'));
+  const hostBuilt = timed('host bundle', () => buildHost(hostDir!));
+  // Two ways to fail at once: wait for both so no rejection goes unobserved, then report the first.
+  const [host, live] = await Promise.allSettled([
+    hostBuilt,
+    timed('engine + containers + exporter + prometheus', async () => {
+      engine = await startEngine();
+      const ids = [
+        await engine.run('web', ['--memory', '64m', '--cpus', '0.5', '--pids-limit', '50'], ['sleep', '600']),
+        await engine.run('sidecar', ['--network', 'container:web'], ['sleep', '600']),
+        await engine.run('hostnet', ['--network', 'host', '--pid', 'host'], ['sleep', '600']),
+        await engine.run('unconfined', ['--security-opt', 'seccomp=unconfined'], ['sleep', '600']),
+        await engine.run('spinner', ['--cpus', '0.2'], ['sh', '-c', 'while :; do :; done']),
+      ];
+      exporter = await startExporter([`--docker.socket=${engine.socketPath}`]);
+      // Only this test's containers: another engine on the machine must not add rows.
+      prometheus = await startPrometheus(exporter.port, ids);
+      // Every container's raw series, and CPU rates with enough samples in the window.
+      await waitUntil(
+        'Prometheus to hold every container and a CPU rate over 0.1 for spinner',
+        async () => {
+          if (prometheus!.exited()) {
+            throw new Error(`prometheus exited:\n${prometheus!.log()}`);
+          }
+          const raw = await namesIn('container_namespace_shared_with_host{ns_type="net"}');
+          // A young series' rate ramps up over the window; wait until it is half of the 0.2 quota.
+          const rate = await namesIn(
+            `rate(container_cpu_usage_seconds_total{cpu="total",name="spinner"}[${RATE_INTERVAL}]) > 0.1`
+          );
+          return NAMES.every((n) => raw.has(n)) && rate.has('spinner') ? true : undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 1000 }
+      );
+    }),
+  ]);
+  for (const r of [host, live]) {
+    if (r.status === 'rejected') {
+      throw r.reason;
+    }
+  }
+
+  const targets = panelTargets();
+  const end = Date.now();
+  const response = queryResponse(await timed('queries', () => runTargets(targets, end)));
+
+  server = await startStaticServer(hostDir, PLUGIN_ID, DIST);
+  browser = await timed('browser launch', () =>
+    chromium.launch({
+      executablePath: CHROMIUM,
+      // playwright's launch gives each browser a fresh temporary profile (--user-data-dir) and removes it on close.
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      timeout: 30_000,
+    })
+  );
+  page = await browser.newPage({ viewport: VIEWPORT });
+  page.setDefaultTimeout(15_000);
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') {
+      pageProblems.push(`console.${m.type()}: ${m.text()}`);
+    }
+  });
+  page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.stack ?? e.message}`));
+  page.on('requestfailed', (r) => pageProblems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) {
+      pageProblems.push(`HTTP ${r.status()} ${r.url()}`);
+    }
+  });
+
+  await page.goto(`${server.url}/`, { timeout: 30_000 });
+  await page.evaluate(() => window.isoscopeHost.ready);
+  const input: MountInput = {
+    moduleUrl: `/public/plugins/${PLUGIN_ID}/module.js`,
+    title: 'Container isolation',
+    response,
+    targets,
+    from: end - RANGE_MS,
+    to: end,
+    width: VIEWPORT.width - 16,
+    height: VIEWPORT.height - 16,
+  };
+  mounted = await timed('mount', () => page.evaluate((i) => window.isoscopeHost.mount(i), input));
+  await rowOf('web')
+    .waitFor({ state: 'visible', timeout: 15_000 })
+    .catch((err: Error) => {
+      throw new Error(
+        `${err.message}\nframes: ${JSON.stringify(mounted.frames)}\npage problems:\n${pageProblems.join('\n')}`
+      );
+    });
+});
+
+afterAll(async () => {
+  // Every step runs even when an earlier one (or beforeAll) failed; problems are reported together.
+  const problems: string[] = [];
+  const attempt = async (what: string, step: () => Promise<unknown>) => {
+    await step().catch((err: Error) => problems.push(`${what}: ${err.message}`));
+  };
+  if (browser) {
+    await attempt('closing the browser', () => browser!.close());
+  }
+  if (server) {
+    await attempt('stopping the page server', () => server!.close());
+  }
+  if (prometheus) {
+    await attempt('stopping prometheus', () => prometheus!.stop());
+  }
+  if (exporter) {
+    const child = exporter.child;
+    await attempt('stopping the exporter', async () => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return;
+      }
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const inTime = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 10_000))),
+      ]);
+      clearTimeout(timer);
+      if (!inTime) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    });
+  }
+  if (engine) {
+    await attempt('stopping the engine', () => engine!.stop());
+  }
+  if (hostDir) {
+    await attempt('removing the host bundle', () => fsp.rm(hostDir!, { recursive: true, force: true }));
+  }
+  // For the curious and for spotting a slow machine: where the time went.
+  console.log(`browser e2e timings (ms): ${JSON.stringify(timings)}`);
+  if (problems.length > 0) {
+    throw new Error(problems.join('\n'));
+  }
+});
+
+describe('the panel in Chromium, loaded from dist/module.js as Grafana loads it', () => {
+  it('asks only for modules Grafana shares, and gets the real ones', () => {
+    expect(mounted.requested.length).toBeGreaterThan(0);
+    const special = ['module', 'exports', 'require'];
+    expect(mounted.requested.filter((d) => !special.includes(d) && !mounted.shared.includes(d))).toEqual([]);
+    expect(mounted.requested).toEqual(expect.arrayContaining(['react', '@grafana/data']));
+  });
+
+  it('shows a row per container, and no other', async () => {
+    for (const name of NAMES) {
+      await expect(rowOf(name).count()).resolves.toBe(1);
+      await rowOf(name).waitFor({ state: 'visible' });
+    }
+    await page.getByText(`${NAMES.length} containers`, { exact: true }).first().waitFor();
+  });
+
+  it("says the host-network, host-pid container uses the host's net and pid namespaces", async () => {
+    const row = rowOf('hostnet');
+    await row.getByRole('listitem', { name: "net: the host's" }).waitFor();
+    await row.getByRole('listitem', { name: "pid: the host's" }).waitFor();
+    // …and not for a container with its own namespaces.
+    await expect(rowOf('unconfined').getByRole('listitem', { name: "net: the host's" }).count()).resolves.toBe(0);
+    // The tooltip a person hovering the cell reads says the same.
+    await row.getByRole('listitem', { name: "net: the host's" }).hover();
+    await page.getByRole('tooltip').filter({ hasText: "net: the host's" }).first().waitFor();
+    await page.mouse.move(0, 0);
+  });
+
+  it('says web and sidecar share one network namespace, with each other', async () => {
+    await rowOf('web').getByRole('listitem', { name: 'net: shared with sidecar' }).waitFor();
+    await rowOf('sidecar').getByRole('listitem', { name: 'net: shared with web' }).waitFor();
+    // Only the network is shared: their pid namespaces are their own.
+    await rowOf('web').getByRole('listitem', { name: 'pid: private' }).waitFor();
+  });
+
+  it('flags the container without seccomp, and only that one', async () => {
+    await rowOf('unconfined')
+      .getByRole('img', { name: /^seccomp off:/ })
+      .waitFor();
+    for (const name of NAMES.filter((n) => n !== 'unconfined')) {
+      await expect(
+        rowOf(name)
+          .getByRole('img', { name: /^seccomp off:/ })
+          .count()
+      ).resolves.toBe(0);
+    }
+  });
+
+  it("draws web's memory against its 64 MiB limit", async () => {
+    const meter = rowOf('web').getByRole('meter', { name: 'Memory' });
+    await meter.waitFor();
+    expect(Number(await meter.getAttribute('aria-valuemax'))).toBe(64 * MiB);
+    expect(await meter.getAttribute('aria-valuetext')).toMatch(/ of 64 MiB, \d+%$/);
+    await expect(
+      rowOf('web')
+        .getByText(/ \/ 64 MiB$/)
+        .count()
+    ).resolves.toBe(1);
+  });
+
+  it("draws spinner's CPU against its 0.2-core quota, busy", async () => {
+    const meter = rowOf('spinner').getByRole('meter', { name: 'CPU' });
+    await meter.waitFor();
+    expect(Number(await meter.getAttribute('aria-valuemax'))).toBeCloseTo(0.2, 5);
+    expect(Number(await meter.getAttribute('aria-valuenow'))).toBeGreaterThan(0.1);
+  });
+
+  it('renders without a console error, page error or failed request, and saves a screenshot', async () => {
+    await fsp.mkdir(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: false });
+    expect(pageProblems).toEqual([]);
+  });
+});
