@@ -30,7 +30,7 @@ const DISCOVERY = 'discovery';
  * Concurrent scrapes share one collection and one rendered exposition.
  */
 export class Exporter {
-  private inflight: Promise<string> | undefined;
+  private inflight: Promise<Buffer> | undefined;
   private readonly collectors: Collector[];
   /** Cumulative read errors per collector, for the isoscope_read_errors_total counter. */
   private readonly readErrorTotals = new Map<string, number>();
@@ -39,8 +39,8 @@ export class Exporter {
     this.collectors = [...config.collectors].map((name) => COLLECTOR_REGISTRY[name]);
   }
 
-  /** The exposition text of a fresh scrape; callers arriving during one get its result. */
-  scrape(): Promise<string> {
+  /** The exposition of a fresh scrape (UTF-8 text); callers arriving during one get its result. */
+  scrape(): Promise<Buffer> {
     if (!this.inflight) {
       this.inflight = this.collect()
         .then((samples) => this.config.exposition.render(samples))

@@ -29,8 +29,13 @@ export class Exposition {
     this.statics.set(family, `${family.name}${formatLabels(labels)} ${formatValue(value)}\n`);
   }
 
-  /** The exposition of one scrape's samples, the static facts and the process metrics. */
-  async render(samples: readonly Sample[]): Promise<string> {
+  /**
+   * The exposition of one scrape's samples, the static facts and the process metrics, as UTF-8 bytes.
+   * Lines go one by one into a reused scratch buffer and the result is one copy of it: building a
+   * 2 MB string by concatenation kept its whole rope alive through every young-generation GC of the
+   * render, and V8 promoted megabytes of it to the old generation each scrape (docs/benchmarks.md).
+   */
+  async render(samples: readonly Sample[]): Promise<Buffer> {
     const byFamily = new Map<MetricFamily, Sample[]>();
     for (const s of samples) {
       const list = byFamily.get(s.family);
@@ -38,21 +43,44 @@ export class Exposition {
       else byFamily.set(s.family, [s]);
     }
     const prefixes = new Map<Target, string>();
-    let out = '';
+    const out = new ScratchWriter();
     for (const family of this.families) {
       const fixed = this.statics.get(family);
       const list = byFamily.get(family);
       if (!fixed && !list) continue;
-      out += `# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`;
-      if (fixed) out += fixed;
-      for (const s of list ?? []) out += `${family.name}${seriesLabels(s, prefixes)} ${formatValue(s.value)}\n`;
+      out.write(`# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`);
+      if (fixed) out.write(fixed);
+      for (const s of list ?? []) out.write(`${family.name}${seriesLabels(s, prefixes)} ${formatValue(s.value)}\n`);
     }
-    if (this.process) out += await this.process.metrics();
-    return out;
+    if (this.process) out.write(await this.process.metrics());
+    return out.copy();
   }
 
   get contentType(): string {
     return Registry.PROMETHEUS_CONTENT_TYPE;
+  }
+}
+
+/** The scratch space of every render; it only grows, to the size of the largest exposition. */
+let scratch = Buffer.allocUnsafe(1 << 20);
+
+class ScratchWriter {
+  private length = 0;
+
+  write(text: string): void {
+    // UTF-8 needs at most 3 bytes per UTF-16 unit; label values (image names, pod names) may be non-ASCII.
+    const worst = this.length + text.length * 3;
+    if (worst > scratch.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(worst, scratch.length * 2));
+      scratch.copy(bigger, 0, 0, this.length);
+      scratch = bigger;
+    }
+    this.length += scratch.write(text, this.length, 'utf8');
+  }
+
+  /** The bytes written, in a buffer of their own: the response may still be sending while the next render runs. */
+  copy(): Buffer {
+    return Buffer.from(scratch.subarray(0, this.length));
   }
 }
 

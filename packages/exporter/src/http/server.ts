@@ -6,8 +6,8 @@ export interface ServerOptions {
   host?: string;
   port: number;
   telemetryPath: string;
-  /** The exposition text and its content type; rejected promises become a 500 for that scrape. */
-  scrape: () => Promise<string>;
+  /** The exposition (UTF-8 text) and its content type; rejected promises become a 500 for that scrape. */
+  scrape: () => Promise<Buffer>;
   contentType: string;
   log: Logger;
   version: string;
