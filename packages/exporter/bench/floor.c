@@ -2,7 +2,10 @@
  * The floor for one scrape: the same cgroupfs/procfs work the exporter does, with nothing on top.
  *
  * Reads a list of operations (one per line, "<op> <path>", written by bench/run.js from the same paths the
- * exporter walks) and performs the whole list once per pass with plain syscalls, timing each pass:
+ * exporter walks) and performs the whole list once per pass with plain syscalls, timing each pass. An
+ * optional second list (the once-list) is performed once, before the warm-up passes and untimed: the
+ * per-process facts the exporter reads once and caches (namespace links, uid_map, /proc/<pid>/stat), so
+ * that `floor steady.list N W once.list` is the steady-state floor and `floor full.list N W` the cold one.
  *
  *   r <path>   open, read to EOF into a 64 KiB buffer, close (a file every scrape reads)
  *   o <path>   the same, but a missing file is expected (optional files the exporter tries, e.g. memsw)
@@ -10,7 +13,7 @@
  *   L <path>   readlink, missing allowed (ns/time on old kernels)
  *   d <path>   opendir + readdir to the end + closedir (the discovery walk of the cgroup hierarchy)
  *
- * usage: floor <list> <passes> <warmup-passes>
+ * usage: floor <list> <passes> <warmup-passes> [<once-list>]
  * stdout: one line per timed pass, its duration in nanoseconds. stderr: a summary (ops, unexpected errors).
  * Built by the bench with gcc -O2; not part of the product.
  */
@@ -86,18 +89,13 @@ static long run_pass(const struct op *ops, size_t n) {
   return errors;
 }
 
-int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: %s <list> <passes> <warmup-passes>\n", argv[0]);
-    return 2;
-  }
-  FILE *f = fopen(argv[1], "r");
+/* Reads "<op> <path>" lines; returns the number of ops, or -1 if the file cannot be opened. */
+static long load_list(const char *file, struct op **out) {
+  FILE *f = fopen(file, "r");
   if (!f) {
-    perror(argv[1]);
-    return 2;
+    perror(file);
+    return -1;
   }
-  long passes = atol(argv[2]);
-  long warmup = atol(argv[3]);
   size_t cap = 1024, n = 0;
   struct op *ops = malloc(cap * sizeof *ops);
   char *line = NULL;
@@ -113,17 +111,42 @@ int main(int argc, char **argv) {
   }
   free(line);
   fclose(f);
+  *out = ops;
+  return (long)n;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 4 && argc != 5) {
+    fprintf(stderr, "usage: %s <list> <passes> <warmup-passes> [<once-list>]\n", argv[0]);
+    return 2;
+  }
+  struct op *ops;
+  long n = load_list(argv[1], &ops);
+  if (n < 0) return 2;
+  long passes = atol(argv[2]);
+  long warmup = atol(argv[3]);
+
+  /* The once-list: what a caching reader reads when it first meets a process, before any timed pass. */
+  long once_n = 0, once_errors = 0;
+  if (argc == 5) {
+    struct op *once;
+    once_n = load_list(argv[4], &once);
+    if (once_n < 0) return 2;
+    once_errors = run_pass(once, (size_t)once_n);
+  }
 
   long warm_errors = 0;
-  for (long i = 0; i < warmup; i++) warm_errors += run_pass(ops, n);
+  for (long i = 0; i < warmup; i++) warm_errors += run_pass(ops, (size_t)n);
   long long *ns = malloc((size_t)(passes > 0 ? passes : 1) * sizeof *ns);
   long errors = 0;
   for (long i = 0; i < passes; i++) {
     long long t0 = now_ns();
-    errors += run_pass(ops, n);
+    errors += run_pass(ops, (size_t)n);
     ns[i] = now_ns() - t0;
   }
   for (long i = 0; i < passes; i++) printf("%lld\n", ns[i]);
-  fprintf(stderr, "ops=%zu passes=%ld unexpected_errors=%ld warmup_errors=%ld sink=%lu\n", n, passes, errors, warm_errors, sink);
+  fprintf(stderr, "ops=%ld passes=%ld unexpected_errors=%ld warmup_errors=%ld", n, passes, errors, warm_errors);
+  if (argc == 5) fprintf(stderr, " once_ops=%ld once_errors=%ld", once_n, once_errors);
+  fprintf(stderr, " sink=%lu\n", sink);
   return 0;
 }

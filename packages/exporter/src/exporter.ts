@@ -21,7 +21,7 @@ export interface ExporterConfig {
   metadata?: MetadataSource;
 }
 
-/** Health is reported for the collectors and for the two steps every scrape starts with. */
+/** Health is reported for every collector and for discovery, the step every scrape starts with. */
 const DISCOVERY = 'discovery';
 
 /**
