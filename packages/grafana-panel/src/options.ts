@@ -7,7 +7,7 @@ import type { SortKey, ViewMode } from './types';
  */
 export const SORT_LABELS: Record<SortKey, string> = {
   name: 'Name',
-  isolation: 'Isolation (host, then shared namespaces)',
+  isolation: 'Isolation (weighted host-namespace risk, then shared)',
   security: 'Security risk',
   cpu: 'CPU (share of limit)',
   throttled: 'CPU throttling',

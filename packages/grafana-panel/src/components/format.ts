@@ -20,8 +20,26 @@ const UNIT: Record<Quantity, string> = {
 const DEFAULT_DECIMALS: Partial<Record<Quantity, number>> = { tasks: 0 };
 
 export function formatQuantity(kind: Quantity, value: number, decimals?: DecimalCount): string {
-  const d = decimals ?? DEFAULT_DECIMALS[kind];
-  return formattedValueToString(getValueFormat(UNIT[kind])(value, d)).replace(/\s+/g, ' ');
+  return formattedValueToString(format(kind, value, decimals)).replace(/\s+/g, ' ');
+}
+
+function format(kind: Quantity, value: number, decimals?: DecimalCount) {
+  return getValueFormat(UNIT[kind])(value, decimals ?? DEFAULT_DECIMALS[kind]);
+}
+
+/**
+ * "0.108 / 0.2 cores", "256 / 512 MiB", "632 KiB / 64 MiB", "12 / 100": used against limit, the unit said
+ * once when both share it. With automatic decimals the limit loses trailing zeros: a limit is set, not
+ * measured ("0.2 cores", not "0.200 cores"); the used value keeps them, so it does not jitter in width.
+ */
+export function formatUsage(kind: Quantity, used: number, limit: number, decimals?: DecimalCount): string {
+  const u = format(kind, used, decimals);
+  const l = format(kind, limit, decimals);
+  const limitText = decimals == null && l.text.includes('.') ? l.text.replace(/\.?0+$/, '') : l.text;
+  const sameUnit = (u.prefix ?? '') === (l.prefix ?? '') && (u.suffix ?? '') === (l.suffix ?? '');
+  const usedText = sameUnit ? `${u.prefix ?? ''}${u.text}` : formattedValueToString(u);
+  const text = `${usedText} / ${l.prefix ?? ''}${limitText}${l.suffix ?? ''}`;
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** NaN arrives for ratios with a zero denominator (e.g. throttled share with no periods): treat as absent. */

@@ -2,7 +2,16 @@ export { buildPanelModel, containerKey, shortName, SHARED_WITH_MAX, type BuildOp
 export { groupByHostAndPod } from './group';
 export { describeMissing, DERIVED_ROLES } from './missing';
 export { isRoleKey, parseRefIdRoles } from './refIdRoles';
-export { filterContainers, riskScore, RISK_WEIGHTS, sortContainers, sortRank } from './sortFilter';
+export {
+  HOST_RISK,
+  HOST_RISK_WEIGHT,
+  HOST_RISKS,
+  hostRisk,
+  typesOfRisk,
+  type HostNamespaceRisk,
+  type HostRisk,
+} from './namespaceRisk';
+export { filterContainers, isolationRank, riskScore, RISK_WEIGHTS, sortContainers, sortRank } from './sortFilter';
 export {
   RAW_METRICS_QUERY,
   ROLE_BY_METRIC,

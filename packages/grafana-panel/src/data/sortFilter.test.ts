@@ -1,5 +1,8 @@
 import type { SortKey } from '../types';
-import { filterContainers, riskScore, sortContainers } from './sortFilter';
+import { NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
+
+import { HOST_RISK_WEIGHT } from './namespaceRisk';
+import { filterContainers, isolationRank, riskScore, sortContainers } from './sortFilter';
 import { containerView as v } from './testFrames';
 import type { ContainerView, NamespaceState } from './types';
 
@@ -8,6 +11,13 @@ const names = (cs: ContainerView[]) => cs.map((c) => c.name);
 function withStates(name: string, states: NamespaceState[]): ContainerView {
   const c = v({ name });
   states.forEach((s, i) => (c.namespaces[i].state = s));
+  return c;
+}
+
+/** Every namespace private except those named. */
+function withTypes(name: string, states: Partial<Record<NamespaceType, NamespaceState>>): ContainerView {
+  const c = v({ name });
+  c.namespaces = NAMESPACE_TYPES.map((type) => ({ type, state: states[type] ?? 'private', sharedWith: [] }));
   return c;
 }
 
@@ -43,28 +53,43 @@ describe('sortContainers', () => {
     expect(names(cs)).toEqual(['c10', 'c9', 'B']); // input untouched
   });
 
-  it('isolation: host-shared namespaces first, then shared; unknown rows last', () => {
+  it('isolation: weighted host risk, then shared namespaces, then expected host ones; unknown rows last', () => {
     const cs = [
-      withStates('twoHost', ['host', 'host', 'private']),
-      withStates('oneHostTwoShared', ['host', 'shared', 'shared']),
-      withStates('private', ['private', 'private']),
+      withTypes('hostNet', { net: 'host', user: 'host', cgroup: 'host', time: 'host' }),
+      withTypes('hostPidNet', { pid: 'host', net: 'host' }),
+      withTypes('hostUserUts', { user: 'host', uts: 'host', cgroup: 'host', time: 'host' }),
+      withTypes('dockerPod', { net: 'shared', user: 'host', cgroup: 'host', time: 'host' }),
+      withTypes('docker', { user: 'host', cgroup: 'host', time: 'host' }),
+      withTypes('dockerCgroupV2', { user: 'host', time: 'host' }),
+      withTypes('threeShared', { net: 'shared', ipc: 'shared', uts: 'shared', time: 'host' }),
+      withTypes('private', {}),
       withStates('allUnknown', []),
-      withStates('threeShared', ['shared', 'shared', 'shared']),
     ];
+    const leastIsolatedFirst = [
+      'hostPidNet', // 3 + 3
+      'hostNet', // 3 + 1: one high-risk host namespace outweighs both moderate ones
+      'hostUserUts', // 1 + 1
+      'dockerPod', // 1, then one shared
+      'docker', // 1, then two expected host namespaces
+      'dockerCgroupV2', // 1, then one expected
+      'threeShared', // 0: time is expected, so sharing with containers counts first
+      'private',
+      'allUnknown',
+    ];
+    expect(names(sortContainers(cs, 'isolation', true))).toEqual(leastIsolatedFirst);
     expect(names(sortContainers(cs, 'isolation', false))).toEqual([
-      'private',
-      'threeShared',
-      'oneHostTwoShared',
-      'twoHost',
+      ...leastIsolatedFirst.slice(0, -1).reverse(),
       'allUnknown',
     ]);
-    expect(names(sortContainers(cs, 'isolation', true))).toEqual([
-      'twoHost',
-      'oneHostTwoShared',
-      'threeShared',
-      'private',
-      'allUnknown',
+  });
+
+  it('isolation: the rank is the weighted host risk from HOST_RISK_WEIGHT, shared and expected counts', () => {
+    expect(isolationRank(withTypes('a', { pid: 'host', user: 'host', time: 'host', net: 'shared' }))).toEqual([
+      HOST_RISK_WEIGHT.high + HOST_RISK_WEIGHT.moderate + HOST_RISK_WEIGHT.low,
+      1,
+      1,
     ]);
+    expect(isolationRank(withStates('none', []))).toBeUndefined();
   });
 
   it('security: by risk score with documented weights', () => {

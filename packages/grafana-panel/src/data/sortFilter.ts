@@ -1,4 +1,5 @@
 import type { SortKey } from '../types';
+import { HOST_RISK, HOST_RISK_WEIGHT } from './namespaceRisk';
 import type { ContainerView } from './types';
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -60,8 +61,8 @@ export function riskScore(c: ContainerView): number | undefined {
   );
 }
 
-/** A sort value compared as a tuple; undefined = no data (always last). */
-type Rank = readonly [number, number] | undefined;
+/** A sort value compared as a tuple, element by element; undefined = no data (always last). */
+type Rank = readonly number[] | undefined;
 
 /** used/limit when there is a limit (tier 1), else used alone (tier 0): unlimited rows rank below limited ones. */
 function usageRank(u: { used?: number; limit?: number }): Rank {
@@ -82,7 +83,8 @@ function one(v: number | undefined): Rank {
 /**
  * What each sort key means (ascending = smallest first):
  * - name: display name;
- * - isolation: namespaces shared with the host, then namespaces shared with other containers (ascending =
+ * - isolation: isolationRank — the weighted risk of the host namespaces it holds, then how many namespaces
+ *   it shares with other containers, then how many expected (low-risk) host namespaces it holds (ascending =
  *   best isolated first); no data when every cell is unknown;
  * - security: riskScore;
  * - cpu, memory, pids: used/limit; containers without a limit come by their usage, below every container
@@ -95,22 +97,8 @@ export function sortRank(c: ContainerView, sortBy: SortKey): Rank {
   switch (sortBy) {
     case 'name':
       return [0, 0];
-    case 'isolation': {
-      let host = 0;
-      let shared = 0;
-      let known = 0;
-      for (const cell of c.namespaces) {
-        if (cell.state === 'host') {
-          host++;
-        } else if (cell.state === 'shared') {
-          shared++;
-        }
-        if (cell.state !== 'unknown') {
-          known++;
-        }
-      }
-      return known === 0 ? undefined : [host, shared];
-    }
+    case 'isolation':
+      return isolationRank(c);
     case 'security':
       return one(riskScore(c));
     case 'cpu':
@@ -134,8 +122,46 @@ export function sortRank(c: ContainerView, sortBy: SortKey): Rank {
   }
 }
 
+/**
+ * Least isolated = highest: [Σ HOST_RISK_WEIGHT of its host namespaces, shared namespaces, low-risk host
+ * namespaces]. A host pid/net/ipc/mnt namespace (3) outranks both moderate ones (user, uts: 1 each) together;
+ * sharing with other containers comes next; host cgroup and time namespaces, which every Docker container
+ * may hold, weigh nothing and only break ties. Undefined when every cell is unknown.
+ */
+export function isolationRank(c: ContainerView): Rank {
+  let weighted = 0;
+  let shared = 0;
+  let expected = 0;
+  let known = 0;
+  for (const cell of c.namespaces) {
+    if (cell.state === 'host') {
+      const risk = HOST_RISK[cell.type].risk;
+      weighted += HOST_RISK_WEIGHT[risk];
+      if (risk === 'low') {
+        expected++;
+      }
+    } else if (cell.state === 'shared') {
+      shared++;
+    }
+    if (cell.state !== 'unknown') {
+      known++;
+    }
+  }
+  return known === 0 ? undefined : [weighted, shared, expected];
+}
+
 function byName(a: ContainerView, b: ContainerView): number {
   return collator.compare(a.name, b.name) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+function compareRanks(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) {
+      return d;
+    }
+  }
+  return 0;
 }
 
 /** A sorted copy; see sortRank for what each key means. */
@@ -151,7 +177,7 @@ export function sortContainers(containers: ContainerView[], sortBy: SortKey, des
         return a.r === undefined ? 1 : -1;
       }
     } else {
-      const d = a.r[0] - b.r[0] || a.r[1] - b.r[1];
+      const d = compareRanks(a.r, b.r);
       if (d !== 0) {
         return dir * d;
       }

@@ -30,7 +30,8 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     borderBottom: `1px solid ${theme.colors.border.medium}`,
     textAlign: 'left',
     fontWeight: theme.typography.fontWeightMedium,
-    padding: theme.spacing(0.5, 1),
+    // horizontal padding: layout.ts CELL_PADDING
+    padding: theme.spacing(0.5, 0.75),
     whiteSpace: 'nowrap',
     overflow: 'hidden',
   }),
@@ -58,7 +59,8 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     color: theme.colors.text.link,
   }),
   td: css({
-    padding: theme.spacing(0, 1),
+    // horizontal padding: layout.ts CELL_PADDING
+    padding: theme.spacing(0, 0.75),
     borderBottom: `1px solid ${theme.colors.border.weak}`,
     whiteSpace: 'nowrap',
     overflow: 'hidden',
@@ -121,6 +123,23 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     color: theme.colors.text.secondary,
     fontVariantNumeric: 'tabular-nums',
     whiteSpace: 'nowrap',
+  }),
+  // three small columns, the resource's name over its share: the numbers line up from row to row
+  pressure: css({
+    display: 'grid',
+    gridTemplateColumns: 'repeat(3, 36px)',
+    columnGap: 6,
+    fontSize: theme.typography.bodySmall.fontSize,
+    fontVariantNumeric: 'tabular-nums',
+    lineHeight: 1.35,
+  }),
+  pressureItem: css({
+    display: 'flex',
+    flexDirection: 'column',
+    whiteSpace: 'nowrap',
+  }),
+  pressureName: css({
+    color: theme.colors.text.secondary,
   }),
   warn: css({
     color: theme.colors.warning.text,

@@ -42,6 +42,7 @@ function table(over: Partial<ContainerTableProps> = {}) {
     sortDesc: false,
     onSort: jest.fn(),
     height: 400,
+    width: 1600,
     ...over,
   };
   return { props, ...render(<ContainerTable {...props} />) };
@@ -81,7 +82,8 @@ describe('ContainerTable', () => {
     expect(within(row).getByRole('meter', { name: 'Memory' })).toBeInTheDocument();
     expect(within(row).getByTestId(TEST_IDS.bar.noLimit)).toBeInTheDocument(); // tasks: no limit
     expect(row).toHaveTextContent('throttled 12%');
-    expect(row).toHaveTextContent('cpu 1% · mem 0% · io 3%');
+    expect(row).toHaveTextContent('cpu1%mem0%io3%');
+    expect(within(row).getByRole('group', { name: 'Waiting: CPU 1%, memory 0%, IO 3%' })).toBeInTheDocument();
     expect(row).toHaveTextContent('↓ 2 KiB/s');
     expect(row).toHaveTextContent('W 4 KiB/s');
   });
@@ -89,6 +91,50 @@ describe('ContainerTable', () => {
   it('hides the columns the options switch off', () => {
     table({ columns: { security: false, resources: true, pressure: false, networkIo: false } });
     expect(headerNames()).toEqual(['Container', 'Isolation', 'CPU', 'Memory', 'Tasks']);
+  });
+
+  describe('fitted to the panel’s width', () => {
+    const unconfined = makeContainer({
+      name: 'unconfined',
+      security: { seccompMode: 0, rootMappedToHost: true, noNewPrivs: false },
+      cpu: { used: 0, limit: 2, limitSource: 'cpuset' },
+    });
+
+    it('drops the pressure column on a 900px panel, and sizes the others to fit', () => {
+      table({ containers: [unconfined], width: 900, columns: { ...ALL_COLUMNS, networkIo: false } });
+      expect(headerNames()).toEqual(['Container', 'Isolation', 'Security', 'CPU', 'Memory', 'Tasks']);
+      const t = screen.getByRole('table');
+      expect(parseInt(t.style.minWidth, 10)).toBeLessThanOrEqual(900);
+      const cols = Array.from(t.querySelectorAll('col')).map((c) => c.style.width);
+      expect(cols[0]).toBe(''); // the name takes the rest
+      expect(cols.slice(1).every((w) => /^\d+px$/.test(w))).toBe(true);
+    });
+
+    it('shortens the security badges in a narrow column and keeps their full meaning in the name', () => {
+      table({ containers: [unconfined], width: 900 });
+      const root = screen.getByTestId(TEST_IDS.badges.badge('rootMapped'));
+      expect(root).toHaveTextContent(/^host root$/);
+      expect(root).toHaveAccessibleName(/^root = host root: /);
+      expect(screen.getByTestId(TEST_IDS.badges.badge('noNewPrivsOff'))).toHaveTextContent(/^nnp off$/);
+      // the alarms keep their words
+      expect(screen.getByTestId(TEST_IDS.badges.badge('seccompOff'))).toHaveTextContent(/^seccomp off$/);
+    });
+
+    it('shows the full badge texts when the panel is wide', () => {
+      table({ containers: [unconfined], width: 1400, columns: { ...ALL_COLUMNS, networkIo: false } });
+      expect(screen.getByTestId(TEST_IDS.badges.badge('rootMapped'))).toHaveTextContent(/^root = host root$/);
+    });
+
+    it('shows CPU as "used / limit cores", where the limit comes from only in the tooltip', () => {
+      table({ containers: [unconfined], width: 1400 });
+      const row = screen.getByTestId(TEST_IDS.table.containerRow);
+      expect(row).toHaveTextContent('0 / 2 cores');
+      expect(row).not.toHaveTextContent('cpuset');
+      expect(within(row).getByRole('meter', { name: 'CPU' })).toHaveAttribute(
+        'aria-valuetext',
+        '0 cores of 2 cores (cpuset), 0%'
+      );
+    });
   });
 
   describe('sorting', () => {
@@ -159,6 +205,7 @@ describe('ContainerTable', () => {
     const row = screen.getByTestId(TEST_IDS.table.containerRow);
     expect(row).toHaveStyle({ height: `${ROW_HEIGHT.compact.container}px` });
     expect(row).not.toHaveTextContent('nginx');
+    expect(row).toHaveTextContent('cpu 1% · mem 0% · io 3%');
   });
 
   it('says so when there are no rows', () => {

@@ -8,6 +8,7 @@ import type { SortKey, ViewMode } from '../../types';
 import { TEST_IDS } from '../testIds';
 import { visibleColumns, type CellContext, type Column, type ColumnSwitches } from './columns';
 import { getStyles, ROW_HEIGHT } from './ContainerTable.styles';
+import { layoutColumns } from './layout';
 import { flatRows, groupedRows, type TableRow } from './rows';
 import { useRowWindow } from './useRowWindow';
 
@@ -27,12 +28,14 @@ export interface ContainerTableProps {
   getLinks?: (c: ContainerView) => LinkModel[];
   /** Height to window for until the scroller is measured. */
   height: number;
+  /** The panel's width: columns are sized to it, and dropped when it is too narrow (layout.ts). */
+  width: number;
   /** Said when there are no rows (e.g. nothing matches the filter). */
   emptyText?: string;
 }
 
 export const ContainerTable = memo(function ContainerTable(props: ContainerTableProps) {
-  const { containers, groups, viewMode, compact, columns: switches, sortBy, sortDesc, onSort, height } = props;
+  const { containers, groups, viewMode, compact, columns: switches, sortBy, sortDesc, onSort, height, width } = props;
   const styles = useStyles2(getStyles);
   const scroller = useRef<HTMLDivElement>(null);
 
@@ -42,28 +45,36 @@ export const ContainerTable = memo(function ContainerTable(props: ContainerTable
   const heights = useMemo(() => rows.map((r) => rowHeight[r.kind]), [rows, rowHeight]);
   const win = useRowWindow(heights, scroller, height);
 
-  const columns = useMemo(() => visibleColumns(switches), [switches]);
+  const layout = useMemo(() => layoutColumns(visibleColumns(switches), width, compact), [switches, width, compact]);
+  const { columns } = layout;
   const { thresholds, decimals, getLinks } = props;
   // one object per change, so the memoised rows skip re-rendering while scrolling
   const ctx: CellContext = useMemo(
-    () => ({ compact, grouped, thresholds, decimals, styles, getLinks }),
-    [compact, grouped, thresholds, decimals, styles, getLinks]
+    () => ({
+      compact,
+      grouped,
+      thresholds,
+      decimals,
+      styles,
+      getLinks,
+      widths: Object.fromEntries(layout.columns.map((c, i) => [c.id, layout.widths[i]])),
+    }),
+    [compact, grouped, thresholds, decimals, styles, getLinks, layout]
   );
-  const fixedWidth = columns.reduce((w, c) => w + (c.width(compact) ?? 0), 0);
 
   return (
     <div className={styles.scroller} ref={scroller} onScroll={win.onScroll} data-testid={TEST_IDS.table.scroller}>
       <table
         className={styles.table}
-        // narrower panels scroll sideways instead of squeezing every column (the name keeps ≥ 180px)
-        style={{ minWidth: fixedWidth + 180 }}
+        // below every kept column's minimum width the table scrolls sideways rather than squeezing them
+        style={{ minWidth: layout.minWidth }}
         data-testid={TEST_IDS.table.root}
         // virtualised: tell assistive technology how many rows exist, not only those in the DOM
         aria-rowcount={rows.length + 1}
       >
         <colgroup>
-          {columns.map((c) => (
-            <col key={c.id} style={{ width: c.width(compact) }} />
+          {columns.map((c, i) => (
+            <col key={c.id} style={{ width: layout.widths[i] }} />
           ))}
         </colgroup>
         <thead>

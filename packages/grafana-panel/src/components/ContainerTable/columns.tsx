@@ -19,6 +19,14 @@ export interface CellContext {
   styles: ReturnType<typeof getStyles>;
   /** Data links for a container; undefined when the panel has none configured. */
   getLinks?: (c: ContainerView) => LinkModel[];
+  /** px given to each drawn column, by id (layout.ts); the name column's is not known. */
+  widths: Readonly<Record<string, number | undefined>>;
+}
+
+/** px of content a column reads well at (`min`), and what it gets when the panel has room (`ideal`); without the cell's padding. */
+export interface ColumnWidth {
+  min: number;
+  ideal: number;
 }
 
 export interface Column {
@@ -27,8 +35,13 @@ export interface Column {
   sort: SortKey;
   /** A second sort key offered in the same header (CPU: throttling). */
   secondary?: { sort: SortKey; label: string; ariaLabel: string };
-  /** px; undefined = takes the remaining width. */
-  width: (compact: boolean) => number | undefined;
+  /** The first column (the name) takes whatever the others leave past its ideal. */
+  width: (compact: boolean) => ColumnWidth;
+  /**
+   * Columns the panel drops when it is too narrow for every column's minimum: the lowest level first, a
+   * level's columns together. Undefined: never dropped.
+   */
+  dropLevel?: number;
   render: (c: ContainerView, ctx: CellContext) => ReactNode;
 }
 
@@ -39,13 +52,16 @@ export interface ColumnSwitches {
   networkIo: boolean;
 }
 
+/** px from which the security column shows the full badge texts ("root = host root"); below, the short ones. */
+export const SECURITY_FULL_TEXT_WIDTH = 226;
+
 const percent = (v: number | undefined) => (isNumber(v) ? formatQuantity('ratio', v, 0) : '–');
 
 const containerColumn: Column = {
   id: 'container',
   header: 'Container',
   sort: 'name',
-  width: () => undefined,
+  width: (compact) => (compact ? { min: 110, ideal: 190 } : { min: 118, ideal: 200 }),
   render: (c, { compact, grouped, styles, getLinks }) => {
     const where = [c.namespace, c.pod].filter(Boolean).join('/');
     // grouped rows sit under their pod's header already; flat rows need to say where they run
@@ -94,7 +110,9 @@ const isolationColumn: Column = {
   id: 'isolation',
   header: 'Isolation',
   sort: 'isolation',
-  width: (compact) => (compact ? 8 * 20 + 20 : 8 * 32 + 20),
+  // eight cells and seven 2px gaps: 18px cells in compact rows; 30px cells that may narrow to 22px
+  // (IsolationStrip.styles.ts)
+  width: (compact) => (compact ? { min: 8 * 18 + 14, ideal: 8 * 18 + 14 } : { min: 8 * 22 + 14, ideal: 8 * 30 + 14 }),
   render: (c, { compact }) => <IsolationStrip cells={c.namespaces} compact={compact} />,
 };
 
@@ -102,8 +120,12 @@ const securityColumn: Column = {
   id: 'security',
   header: 'Security',
   sort: 'security',
-  width: (compact) => (compact ? 130 : 230),
-  render: (c, { compact }) => <SecurityBadges facts={c.security} compact={compact} />,
+  // ideal: "root = host root" and "no_new_privs off", the common pair, on one line; min: their short texts
+  // ("host root", "nnp off"). Badges that do not fit wrap, and a line that does not fit is hidden whole.
+  width: (compact) => (compact ? { min: 90, ideal: 140 } : { min: 120, ideal: 236 }),
+  render: (c, { compact, widths }) => (
+    <SecurityBadges facts={c.security} compact={compact} short={(widths.security ?? 0) < SECURITY_FULL_TEXT_WIDTH} />
+  ),
 };
 
 const cpuColumn: Column = {
@@ -111,7 +133,8 @@ const cpuColumn: Column = {
   header: 'CPU',
   sort: 'cpu',
   secondary: { sort: 'throttled', label: 'throttled', ariaLabel: 'Sort by CPU throttling' },
-  width: (compact) => (compact ? 170 : 230),
+  // ideal: a 64px bar and "0.108 / 0.5 cores" (102px); min: the same text with the bar at 28px
+  width: (compact) => (compact ? { min: 100, ideal: 140 } : { min: 136, ideal: 180 }),
   render: (c, { compact, thresholds, decimals, styles }) => {
     const bar = (
       <UsageBar
@@ -119,7 +142,8 @@ const cpuColumn: Column = {
         kind="cores"
         used={c.cpu.used}
         limit={c.cpu.limit}
-        hint={c.cpu.limitSource === 'cpuset' ? 'cpuset' : undefined}
+        // where the limit comes from is said in the tooltip and to screen readers, not in the cell
+        hint={c.cpu.limitSource === 'cpuset' ? 'cpuset' : c.cpu.limitSource === 'quota' ? 'CFS quota' : undefined}
         thresholds={thresholds}
         decimals={decimals}
         compact={compact}
@@ -146,7 +170,9 @@ const memoryColumn: Column = {
   id: 'memory',
   header: 'Memory',
   sort: 'memory',
-  width: (compact) => (compact ? 150 : 210),
+  // ideal: a 64px bar and "123 MiB / 512 MiB"; min: "540 KiB / 64 MiB" with the bar at 28px; compact min:
+  // "208 KiB no limit"
+  width: (compact) => (compact ? { min: 100, ideal: 120 } : { min: 134, ideal: 180 }),
   render: (c, { compact, thresholds, decimals }) => (
     <UsageBar
       label="Memory"
@@ -164,7 +190,8 @@ const tasksColumn: Column = {
   id: 'tasks',
   header: 'Tasks',
   sort: 'pids',
-  width: (compact) => (compact ? 120 : 160),
+  // min: "12 / 100" with the bar at 28px
+  width: (compact) => (compact ? { min: 80, ideal: 100 } : { min: 84, ideal: 114 }),
   render: (c, { compact, thresholds }) => (
     <UsageBar
       label="Tasks"
@@ -181,16 +208,37 @@ const pressureColumn: Column = {
   id: 'pressure',
   header: 'Pressure',
   sort: 'pressure',
-  width: (compact) => (compact ? 120 : 150),
-  render: (c, { styles }) => {
+  // normal rows: three 36px columns, "cpu" over "39%"; compact rows: "cpu 100% · mem 100% · io 100%" on one line.
+  // Neither shrinks well, so the column is the first dropped instead.
+  width: (compact) => (compact ? { min: 194, ideal: 194 } : { min: 3 * 36 + 2 * 6, ideal: 134 }),
+  dropLevel: 1,
+  render: (c, { compact, styles }) => {
     const { cpu, memory, io } = c.pressure;
     if (!isNumber(cpu) && !isNumber(memory) && !isNumber(io)) {
       return <span className={styles.small}>–</span>;
     }
     const label = `Waiting: CPU ${percent(cpu)}, memory ${percent(memory)}, IO ${percent(io)}`;
+    if (compact) {
+      return (
+        <span className={styles.small} title={label}>
+          {`cpu ${percent(cpu)} · mem ${percent(memory)} · io ${percent(io)}`}
+        </span>
+      );
+    }
     return (
-      <span className={styles.small} title={label}>
-        {`cpu ${percent(cpu)} · mem ${percent(memory)} · io ${percent(io)}`}
+      <span className={styles.pressure} title={label} role="group" aria-label={label}>
+        {(
+          [
+            ['cpu', cpu],
+            ['mem', memory],
+            ['io', io],
+          ] as const
+        ).map(([name, v]) => (
+          <span key={name} className={styles.pressureItem} aria-hidden>
+            <span className={styles.pressureName}>{name}</span>
+            {percent(v)}
+          </span>
+        ))}
       </span>
     );
   },
@@ -203,7 +251,9 @@ const networkColumn: Column = {
   id: 'network',
   header: 'Network',
   sort: 'network',
-  width: (compact) => (compact ? 150 : 130),
+  // two lines in normal rows, one in compact rows
+  width: (compact) => (compact ? { min: 120, ideal: 150 } : { min: 74, ideal: 84 }),
+  dropLevel: 2,
   render: (c, { compact, styles, decimals }) => (
     <RatePair
       compact={compact}
@@ -219,7 +269,8 @@ const diskColumn: Column = {
   id: 'disk',
   header: 'Disk',
   sort: 'io',
-  width: (compact) => (compact ? 150 : 130),
+  width: (compact) => (compact ? { min: 120, ideal: 150 } : { min: 74, ideal: 84 }),
+  dropLevel: 2,
   render: (c, { compact, styles, decimals }) => (
     <RatePair
       compact={compact}

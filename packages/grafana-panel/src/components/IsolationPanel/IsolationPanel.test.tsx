@@ -83,7 +83,7 @@ describe('IsolationPanel', () => {
       '180 MiB of 200 MiB, 90%'
     );
     const dbRow = screen.getAllByTestId(TEST_IDS.table.containerRow)[2];
-    expect(within(dbRow).getByRole('listitem', { name: "net: the host's" })).toBeInTheDocument();
+    expect(within(dbRow).getByRole('listitem', { name: /^net: the host's — / })).toBeInTheDocument();
     expect(within(dbRow).getByTestId(TEST_IDS.bar.noLimit)).toBeInTheDocument();
     // roles absent from the data are named in the muted notes line, the table still renders
     expect(screen.getByTestId(TEST_IDS.panel.notes)).toHaveTextContent(/no CPU metrics/);
@@ -94,6 +94,18 @@ describe('IsolationPanel', () => {
     renderPanel({ state: LoadingState.Error, errors: [{ message: 'query B timed out' }] });
     expect(names()).toHaveLength(3);
     expect(screen.getByTestId(TEST_IDS.panel.notes)).toHaveTextContent('query error: query B timed out');
+  });
+
+  it('says which columns a narrow panel leaves out', () => {
+    renderPanel({ width: 900 });
+    expect(screen.queryByRole('columnheader', { name: /Pressure/ })).not.toBeInTheDocument();
+    expect(screen.getByTestId(TEST_IDS.panel.notes)).toHaveTextContent('panel too narrow for the pressure column');
+  });
+
+  it('says nothing about columns when they all fit', () => {
+    renderPanel({ width: 1400 });
+    expect(screen.getByRole('columnheader', { name: /Pressure/ })).toBeInTheDocument();
+    expect(screen.getByTestId(TEST_IDS.panel.notes)).not.toHaveTextContent('too narrow');
   });
 
   it('reports refId mappings it could not read', () => {

@@ -12,7 +12,9 @@ import {
   sortContainers,
 } from '../../data';
 import { DEFAULT_OPTIONS, type IsolationOptions, type SortKey, type ViewMode } from '../../types';
+import { visibleColumns } from '../ContainerTable/columns';
 import { ContainerTable } from '../ContainerTable/ContainerTable';
+import { layoutColumns } from '../ContainerTable/layout';
 import { nextSort } from '../ContainerTable/sorting';
 import { Legend } from '../Legend/Legend';
 import { TEST_IDS } from '../testIds';
@@ -78,6 +80,13 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
     [options.showSecurity, options.showResources, options.showPressure, options.showNetworkIo]
   );
 
+  // The table drops low-priority columns on a narrow panel (layout.ts); say which, so a switched-on option
+  // that shows nothing is explained.
+  const hidden = useMemo(
+    () => layoutColumns(visibleColumns(columns), width, options.compact).hidden.map((c) => c.header.toLowerCase()),
+    [columns, width, options.compact]
+  );
+
   // Toolbar and header changes are options, as in Grafana's table panel: the dashboard keeps them on save.
   const update = useCallback(
     (patch: Partial<IsolationOptions>) => onOptionsChange({ ...options, ...patch }),
@@ -102,7 +111,14 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
 
   // A failed query among several still leaves a usable table (as core panels keep drawing on error):
   // say so in the notes instead of hiding everything.
-  const notes = [...(queryError ? [`query error: ${queryError}`] : []), ...refIdRoles.errors, ...missing.notes];
+  const notes = [
+    ...(queryError ? [`query error: ${queryError}`] : []),
+    ...refIdRoles.errors,
+    ...(hidden.length
+      ? [`panel too narrow for the ${joinWords(hidden)} ${hidden.length > 1 ? 'columns' : 'column'}`]
+      : []),
+    ...missing.notes,
+  ];
   const tableHeight = Math.max(60, height - CHROME_HEIGHT);
 
   return (
@@ -157,6 +173,7 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
         decimals={fieldConfig.defaults.decimals}
         getLinks={getLinks}
         height={tableHeight}
+        width={width}
         emptyText={`No containers match "${deferredFilter}".`}
       />
       {options.showLegend && (
@@ -166,6 +183,11 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
       )}
     </div>
   );
+}
+
+/** "a", "a and b", "a, b and c". */
+function joinWords(words: string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 function errorText(data: PanelProps['data']): string {

@@ -14,7 +14,9 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     flexDirection: 'column',
     alignItems: 'center',
     justifyContent: 'center',
-    width: 30,
+    // 30px, down to 22px when the column is narrowed (columns.tsx: the isolation column's min width)
+    flex: '0 1 30px',
+    minWidth: 22,
     height: 28,
     borderRadius: theme.shape.radius.default,
     fontSize: 10,
@@ -24,14 +26,12 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     userSelect: 'none',
   }),
   cellCompact: css({
-    width: 18,
+    flex: '0 0 18px',
+    minWidth: 18,
     height: 18,
   }),
-  // host and unknown get a border too: the shape differs from private/shared, not only the hue
-  host: css({
-    outline: `2px solid ${theme.colors.error.border}`,
-    outlineOffset: -2,
-  }),
+  // host cells are outlined (states.ts: toneStyle) and unknown ones dashed: the shape differs from
+  // private/shared, not only the hue
   unknown: css({
     border: `1px dashed ${theme.colors.border.medium}`,
   }),

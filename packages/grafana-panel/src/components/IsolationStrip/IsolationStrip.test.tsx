@@ -6,7 +6,7 @@ import { NAMESPACE_TYPES } from '@isoscope/shared';
 import { namespaces } from '../../test-utils/factory';
 import { TEST_IDS } from '../testIds';
 import { IsolationStrip } from './IsolationStrip';
-import { describeCell } from './states';
+import { cellTone, describeCell, toneStyle } from './states';
 
 const theme = createTheme();
 
@@ -14,6 +14,8 @@ const cells = namespaces({
   net: { state: 'shared', sharedWith: ['web-0', 'sidecar'] },
   ipc: { state: 'shared', sharedWith: ['web-0', 'sidecar'] },
   pid: 'host',
+  user: 'host',
+  cgroup: 'host',
   time: 'unknown',
 });
 
@@ -32,22 +34,58 @@ describe('IsolationStrip', () => {
     expect(screen.getByTestId(TEST_IDS.strip.cell('net'))).toHaveTextContent('netS2');
     expect(screen.getByTestId(TEST_IDS.strip.cell('pid'))).toHaveTextContent('pidH');
     expect(screen.getByTestId(TEST_IDS.strip.cell('time'))).toHaveTextContent('time?');
-    expect(screen.getByTestId(TEST_IDS.strip.cell('user'))).toHaveTextContent('usrP');
+    expect(screen.getByTestId(TEST_IDS.strip.cell('uts'))).toHaveTextContent('utsP');
+    // every host cell reads 'H', whatever its colour
+    expect(screen.getByTestId(TEST_IDS.strip.cell('user'))).toHaveTextContent('usrH');
+    expect(screen.getByTestId(TEST_IDS.strip.cell('cgroup'))).toHaveTextContent('cgH');
   });
 
-  it('colours states from the theme: private success, shared warning, host error', () => {
+  it('colours states from the theme: private success, shared warning, unknown blank', () => {
     render(<IsolationStrip cells={cells} />);
     expect(screen.getByTestId(TEST_IDS.strip.cell('mnt'))).toHaveStyle({ backgroundColor: theme.colors.success.main });
     expect(screen.getByTestId(TEST_IDS.strip.cell('net'))).toHaveStyle({ backgroundColor: theme.colors.warning.main });
-    expect(screen.getByTestId(TEST_IDS.strip.cell('pid'))).toHaveStyle({ backgroundColor: theme.colors.error.main });
+    expect(screen.getByTestId(TEST_IDS.strip.cell('time'))).toHaveStyle({
+      backgroundColor: theme.colors.background.secondary,
+    });
+  });
+
+  it('colours a host namespace by the risk of its type: pid red, user a caveat, cgroup neutral', () => {
+    render(<IsolationStrip cells={cells} />);
+    const pid = screen.getByTestId(TEST_IDS.strip.cell('pid'));
+    const user = screen.getByTestId(TEST_IDS.strip.cell('user'));
+    const cgroup = screen.getByTestId(TEST_IDS.strip.cell('cgroup'));
+    expect(pid).toHaveAttribute('data-tone', 'host-high');
+    expect(pid).toHaveStyle({ backgroundColor: theme.colors.error.main });
+    expect(user).toHaveAttribute('data-tone', 'host-moderate');
+    expect(user).toHaveStyle({ backgroundColor: theme.colors.warning.transparent, color: theme.colors.warning.text });
+    expect(cgroup).toHaveAttribute('data-tone', 'host-low');
+    expect(cgroup).toHaveStyle({ backgroundColor: theme.colors.secondary.main });
+    // all three are still host cells to anything that reads the state
+    expect([pid, user, cgroup].map((c) => c.getAttribute('data-state'))).toEqual(['host', 'host', 'host']);
   });
 
   it('labels each cell for screen readers with who shares it', () => {
     render(<IsolationStrip cells={cells} />);
     expect(screen.getByRole('listitem', { name: 'net: shared with web-0, sidecar' })).toBeInTheDocument();
-    expect(screen.getByRole('listitem', { name: "pid: the host's" })).toBeInTheDocument();
+    expect(
+      screen.getByRole('listitem', { name: "pid: the host's — processes of the host are visible and signalable" })
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('listitem', { name: /^user: the host's — .*root inside is root outside/ })
+    ).toBeInTheDocument();
+    expect(screen.getByRole('listitem', { name: /^cgroup: the host's — expected/ })).toBeInTheDocument();
     expect(screen.getByRole('listitem', { name: 'mnt: private' })).toBeInTheDocument();
     expect(screen.getByRole('listitem', { name: 'time: unknown' })).toBeInTheDocument();
+  });
+
+  it('says in the tooltip what a host namespace lets the container do', async () => {
+    render(<IsolationStrip cells={cells} />);
+    await act(async () => {
+      fireEvent.mouseEnter(screen.getByTestId(TEST_IDS.strip.cell('pid')));
+    });
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      "pid: the host's — processes of the host are visible and signalable"
+    );
   });
 
   it('names the sharers in a tooltip on hover', async () => {
@@ -61,7 +99,8 @@ describe('IsolationStrip', () => {
   it('compact cells keep the glyph and drop the abbreviation', () => {
     render(<IsolationStrip cells={cells} compact />);
     expect(screen.getByTestId(TEST_IDS.strip.cell('pid'))).toHaveTextContent(/^H$/);
-    expect(screen.getByTestId(TEST_IDS.strip.cell('pid'))).toHaveAccessibleName("pid: the host's");
+    expect(screen.getByTestId(TEST_IDS.strip.cell('pid'))).toHaveAccessibleName(/^pid: the host's — /);
+    expect(screen.getByTestId(TEST_IDS.strip.cell('cgroup'))).toHaveTextContent(/^H$/);
   });
 });
 
@@ -76,10 +115,37 @@ describe('describeCell', () => {
     expect(describeCell({ type: 'net', state: 'shared', sharedWith: [] })).toBe('net: shared');
   });
 
+  it("says what the host's namespace of each type means", () => {
+    expect(describeCell({ type: 'net', state: 'host', sharedWith: [] })).toMatch(
+      /^net: the host's — .*host's interfaces/
+    );
+    expect(describeCell({ type: 'time', state: 'host', sharedWith: [] })).toMatch(/^time: the host's — expected/);
+    expect(describeCell({ type: 'time', state: 'private', sharedWith: [] })).toBe('time: private');
+  });
+
   it('shortens long lists of sharers', () => {
     const names = Array.from({ length: 9 }, (_, i) => `c${i}`);
     expect(describeCell({ type: 'ipc', state: 'shared', sharedWith: names })).toBe(
       'ipc: shared with c0, c1, c2, c3, c4, c5 and 3 more'
     );
+  });
+});
+
+describe('cellTone and toneStyle', () => {
+  it('gives a host cell the tone of its type, and every other state its own', () => {
+    expect(cellTone({ type: 'net', state: 'host' })).toBe('host-high');
+    expect(cellTone({ type: 'uts', state: 'host' })).toBe('host-moderate');
+    expect(cellTone({ type: 'time', state: 'host' })).toBe('host-low');
+    expect(cellTone({ type: 'time', state: 'private' })).toBe('private');
+    expect(cellTone({ type: 'net', state: 'shared' })).toBe('shared');
+    expect(cellTone({ type: 'net', state: 'unknown' })).toBe('unknown');
+  });
+
+  it('outlines host cells only, the alarm thickest', () => {
+    expect(toneStyle('host-high', theme).outline).toBe(`2px solid ${theme.colors.error.border}`);
+    expect(toneStyle('host-moderate', theme).outline).toBe(`1px solid ${theme.colors.warning.border}`);
+    expect(toneStyle('host-low', theme).outline).toMatch(/^1px solid/);
+    expect(toneStyle('shared', theme).outline).toBeUndefined();
+    expect(toneStyle('private', theme).outline).toBeUndefined();
   });
 });

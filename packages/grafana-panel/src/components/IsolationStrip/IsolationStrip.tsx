@@ -5,7 +5,7 @@ import { cx } from '@emotion/css';
 import type { NamespaceCell } from '../../data/types';
 import { TEST_IDS } from '../testIds';
 import { getStyles } from './IsolationStrip.styles';
-import { describeCell, NS_ABBREVIATION, othersCount, STATE_GLYPH, stateColors } from './states';
+import { cellTone, describeCell, NS_ABBREVIATION, othersCount, STATE_GLYPH, toneStyle } from './states';
 
 export interface IsolationStripProps {
   /** Eight cells in NAMESPACE_TYPES order (the data layer guarantees order and count). */
@@ -13,7 +13,10 @@ export interface IsolationStripProps {
   compact?: boolean;
 }
 
-/** One cell per namespace type: how the container holds it, in colour, glyph and words. */
+/**
+ * One cell per namespace type: how the container holds it, in colour, glyph and words. A host cell's colour
+ * is the risk of its type (states.ts: cellTone), so a host pid is red and a host time namespace grey.
+ */
 export const IsolationStrip = memo(function IsolationStrip({ cells, compact }: IsolationStripProps) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
@@ -23,20 +26,17 @@ export const IsolationStrip = memo(function IsolationStrip({ cells, compact }: I
       {cells.map((cell) => {
         const text = describeCell(cell);
         const count = othersCount(cell);
-        const colours = stateColors(cell.state, theme);
+        const tone = cellTone(cell);
+        const look = toneStyle(tone, theme);
         return (
           <Tooltip key={cell.type} content={text} placement="top">
             <li
-              className={cx(
-                styles.cell,
-                compact && styles.cellCompact,
-                cell.state === 'host' && styles.host,
-                cell.state === 'unknown' && styles.unknown
-              )}
-              // per-state colours from the theme; inline because they are picked per cell at render
-              style={colours}
+              className={cx(styles.cell, compact && styles.cellCompact, tone === 'unknown' && styles.unknown)}
+              // per-tone colours and outline from the theme; inline because they are picked per cell at render
+              style={look}
               aria-label={text}
               data-state={cell.state}
+              data-tone={tone}
               data-testid={TEST_IDS.strip.cell(cell.type)}
             >
               {!compact && <span className={styles.abbr}>{NS_ABBREVIATION[cell.type]}</span>}

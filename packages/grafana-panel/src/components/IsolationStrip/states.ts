@@ -1,6 +1,7 @@
 import type { GrafanaTheme2 } from '@grafana/data';
 import type { NamespaceType } from '@isoscope/shared';
 
+import { HOST_RISK, typesOfRisk, type HostRisk } from '../../data/namespaceRisk';
 import type { NamespaceCell, NamespaceState } from '../../data/types';
 
 /** Short labels that fit a 30px cell; tooltips and aria-labels use the full type name. */
@@ -26,29 +27,96 @@ export const STATE_GLYPH: Record<NamespaceState, string> = {
   unknown: '?',
 };
 
-export const STATE_LABEL: Record<NamespaceState, string> = {
+/**
+ * How a cell is drawn: its state, and for a host namespace the risk of its type. The risk table is
+ * HOST_RISK (src/data/namespaceRisk.ts, where the reasons are written down); the isolation sort weighs the
+ * same table, and the legend lists its types, so colours, order and legend cannot disagree.
+ *
+ * | tone          | types              | drawn as                                         |
+ * |---------------|--------------------|--------------------------------------------------|
+ * | host-high     | mnt, pid, net, ipc | red, outlined: the alarm                         |
+ * | host-moderate | uts, user          | orange outline on an orange tint (shared: solid) |
+ * | host-low      | cgroup, time       | neutral grey, still 'H'                          |
+ */
+export type CellTone = 'private' | 'shared' | `host-${HostRisk}` | 'unknown';
+
+/** Legend order: private, shared, host from the alarm to the expected, unknown. */
+export const TONES: readonly CellTone[] = ['private', 'shared', 'host-high', 'host-moderate', 'host-low', 'unknown'];
+
+export function cellTone(cell: Pick<NamespaceCell, 'type' | 'state'>): CellTone {
+  return cell.state === 'host' ? `host-${HOST_RISK[cell.type].risk}` : cell.state;
+}
+
+const toneState = (tone: CellTone): NamespaceState => (tone.startsWith('host') ? 'host' : (tone as NamespaceState));
+
+export const toneGlyph = (tone: CellTone): string => STATE_GLYPH[toneState(tone)];
+
+/** The namespace types a host tone stands for; empty for the other tones. */
+export function toneTypes(tone: CellTone): NamespaceType[] {
+  return tone.startsWith('host-') ? typesOfRisk(tone.slice(5) as HostRisk) : [];
+}
+
+export const TONE_LABEL: Record<CellTone, string> = {
   private: 'private',
-  shared: 'shared',
-  host: 'host',
+  shared: 'shared (n others)',
+  'host-high': 'host',
+  'host-moderate': 'host, caveat',
+  'host-low': 'host, expected',
   unknown: 'unknown',
 };
 
-export const STATE_MEANING: Record<NamespaceState, string> = {
+export const TONE_MEANING: Record<CellTone, string> = {
   private: 'The container has a namespace of its own.',
   shared: 'Other containers on the host are in the same namespace (a pod, or --net=container:…).',
-  host: "The container uses the host's namespace: no isolation for this type.",
+  'host-high': "The host's own namespace: no isolation where it matters — the host's processes, network, IPC or files.",
+  'host-moderate':
+    "The host's own namespace: worth knowing (root is the host's root; the host's name), but it reaches no " +
+    'process, port or file by itself.',
+  'host-low': "The host's own namespace, as container runtimes give by default: expected, nothing to act on.",
   unknown: 'Not reported (the exporter could not read it, or the kernel has no such namespace).',
 };
 
-/** Background and text colours: host is the risk (error), shared a caveat (warning), private fine. */
-export function stateColors(state: NamespaceState, theme: GrafanaTheme2): { background: string; color: string } {
-  switch (state) {
+export interface ToneStyle {
+  background: string;
+  color: string;
+  outline?: string;
+  outlineOffset?: number;
+}
+
+/**
+ * Colours and outline from the theme, for the strip's cells and the legend's swatches alike. A host
+ * namespace that matters is the risk (error, outlined); a shared one is a caveat (solid warning) and so is
+ * a moderate host one (a warning tint with a warning outline: 'S' and 'H' differ in shape as well as
+ * glyph); private is fine; an expected host namespace is neutral grey with a thin outline; unknown is blank
+ * (its dashed border is in the strip's styles).
+ */
+export function toneStyle(tone: CellTone, theme: GrafanaTheme2): ToneStyle {
+  switch (tone) {
     case 'private':
       return { background: theme.colors.success.main, color: theme.colors.success.contrastText };
     case 'shared':
       return { background: theme.colors.warning.main, color: theme.colors.warning.contrastText };
-    case 'host':
-      return { background: theme.colors.error.main, color: theme.colors.error.contrastText };
+    case 'host-high':
+      return {
+        background: theme.colors.error.main,
+        color: theme.colors.error.contrastText,
+        outline: `2px solid ${theme.colors.error.border}`,
+        outlineOffset: -2,
+      };
+    case 'host-moderate':
+      return {
+        background: theme.colors.warning.transparent,
+        color: theme.colors.warning.text,
+        outline: `1px solid ${theme.colors.warning.border}`,
+        outlineOffset: -1,
+      };
+    case 'host-low':
+      return {
+        background: theme.colors.secondary.main,
+        color: theme.colors.text.primary,
+        outline: `1px solid ${theme.colors.border.medium}`,
+        outlineOffset: -1,
+      };
     default:
       return { background: theme.colors.background.secondary, color: theme.colors.text.secondary };
   }
@@ -56,13 +124,16 @@ export function stateColors(state: NamespaceState, theme: GrafanaTheme2): { back
 
 const MAX_NAMES = 6;
 
-/** "net: shared with web-0, sidecar" / "pid: the host's" / "time: private". */
+/**
+ * "net: shared with web-0, sidecar" / "pid: the host's — processes of the host are visible and signalable" /
+ * "mnt: private". A host cell says what the host's namespace lets the container do (HOST_RISK).
+ */
 export function describeCell(cell: NamespaceCell): string {
   switch (cell.state) {
     case 'private':
       return `${cell.type}: private`;
     case 'host':
-      return `${cell.type}: the host's`;
+      return `${cell.type}: the host's — ${HOST_RISK[cell.type].consequence}`;
     case 'unknown':
       return `${cell.type}: unknown`;
     case 'shared': {

@@ -37,6 +37,13 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     fontSize: 10,
     fontWeight: theme.typography.fontWeightBold,
   }),
+  // as the strip's unknown cells (IsolationStrip.styles.ts)
+  swatchUnknown: css({
+    border: `1px dashed ${theme.colors.border.medium}`,
+  }),
+  types: css({
+    fontVariantNumeric: 'tabular-nums',
+  }),
   heading: css({
     fontWeight: theme.typography.fontWeightMedium,
     color: theme.colors.text.primary,

@@ -1,20 +1,31 @@
 import React from 'react';
 import { Badge, Tooltip, useStyles2, useTheme2 } from '@grafana/ui';
+import { cx } from '@emotion/css';
 
-import type { NamespaceState } from '../../data/types';
-import { STATE_GLYPH, STATE_LABEL, STATE_MEANING, stateColors } from '../IsolationStrip/states';
+import {
+  NS_ABBREVIATION,
+  TONE_LABEL,
+  TONE_MEANING,
+  TONES,
+  toneStyle,
+  toneGlyph,
+  toneTypes,
+  type CellTone,
+  type ToneStyle,
+} from '../IsolationStrip/states';
 import { RISKS, type RiskKind } from '../SecurityBadges/risks';
 import { TEST_IDS } from '../testIds';
 import { getStyles } from './Legend.styles';
-
-const STATES: NamespaceState[] = ['private', 'shared', 'host', 'unknown'];
 
 export interface LegendProps {
   showSecurity: boolean;
   showResources: boolean;
 }
 
-/** What the strip's cells and the badges mean, with the same colours and glyphs as the table. */
+/**
+ * What the strip's cells and the badges mean, with the same colours and glyphs as the table. Host cells
+ * get one entry per risk level, naming the namespace types of that level (HOST_RISK).
+ */
 export function Legend({ showSecurity, showResources }: LegendProps) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
@@ -23,19 +34,8 @@ export function Legend({ showSecurity, showResources }: LegendProps) {
     <div className={styles.root} data-testid={TEST_IDS.legend.root} aria-label="Legend" role="group">
       <span className={styles.heading}>Namespaces</span>
       <ul className={styles.group}>
-        {STATES.map((state) => (
-          <Tooltip key={state} content={STATE_MEANING[state]}>
-            <li
-              className={styles.item}
-              aria-label={`${STATE_GLYPH[state]}, ${STATE_LABEL[state]}: ${STATE_MEANING[state]}`}
-            >
-              <span className={styles.swatch} style={stateColors(state, theme)} aria-hidden>
-                {STATE_GLYPH[state]}
-              </span>
-              {STATE_LABEL[state]}
-              {state === 'shared' ? ' (n others)' : ''}
-            </li>
-          </Tooltip>
+        {TONES.map((tone) => (
+          <LegendCell key={tone} tone={tone} styles={styles} look={toneStyle(tone, theme)} />
         ))}
       </ul>
       {showSecurity && (
@@ -57,5 +57,29 @@ export function Legend({ showSecurity, showResources }: LegendProps) {
         </span>
       )}
     </div>
+  );
+}
+
+function LegendCell({ tone, styles, look }: { tone: CellTone; styles: ReturnType<typeof getStyles>; look: ToneStyle }) {
+  const types = toneTypes(tone);
+  const typesText = types.map((t) => NS_ABBREVIATION[t]).join(' ');
+  // spoken with the full type names: "H, host (mnt, pid, net, ipc): …"
+  const spokenTypes = types.length > 0 ? ` (${types.join(', ')})` : '';
+  return (
+    <Tooltip content={TONE_MEANING[tone]}>
+      <li
+        className={styles.item}
+        aria-label={`${toneGlyph(tone)}, ${TONE_LABEL[tone]}${spokenTypes}: ${TONE_MEANING[tone]}`}
+        data-tone={tone}
+      >
+        <span className={cx(styles.swatch, tone === 'unknown' && styles.swatchUnknown)} style={look} aria-hidden>
+          {toneGlyph(tone)}
+        </span>
+        <span>
+          {TONE_LABEL[tone]}
+          {typesText && <span className={styles.types}>: {typesText}</span>}
+        </span>
+      </li>
+    </Tooltip>
   );
 }

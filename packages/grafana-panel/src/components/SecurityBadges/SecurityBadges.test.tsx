@@ -44,4 +44,24 @@ describe('SecurityBadges', () => {
     expect(badge).toHaveTextContent('root');
     expect(badge).toHaveAccessibleName(/^root = host root: /);
   });
+
+  it('uses short texts in a narrow column, and wraps rather than cuts in normal rows', () => {
+    render(
+      <SecurityBadges facts={{ privileged: true, seccompMode: 0, rootMappedToHost: true, noNewPrivs: false }} short />
+    );
+    expect(screen.getAllByRole('img').map((b) => b.textContent)).toEqual([
+      'privileged',
+      'seccomp off',
+      'host root',
+      'nnp off',
+    ]);
+    expect(screen.getByTestId(TEST_IDS.badges.badge('noNewPrivsOff'))).toHaveAccessibleName(/^no_new_privs off: /);
+    expect(screen.getByTestId(TEST_IDS.badges.root)).toHaveStyle({ flexWrap: 'wrap', maxHeight: '42px' });
+  });
+
+  it('keeps compact rows to one line', () => {
+    render(<SecurityBadges facts={{ seccompMode: 0, rootMappedToHost: true }} compact short />);
+    expect(screen.getByTestId(TEST_IDS.badges.root)).toHaveStyle({ maxHeight: '20px' });
+    expect(screen.getByTestId(TEST_IDS.badges.badge('rootMapped'))).toHaveTextContent(/^root$/);
+  });
 });

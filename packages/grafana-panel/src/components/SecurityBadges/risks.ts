@@ -6,8 +6,12 @@ export type RiskKind = 'privileged' | 'rootMapped' | 'seccompOff' | 'noNewPrivsO
 
 export interface Risk {
   kind: RiskKind;
-  /** Badge text; the compact text fits a 2-3 badge cell. */
+  /**
+   * Badge text in a wide column (and the legend); the short text when the column is narrow (the two
+   * alarms keep theirs); the compact text in compact rows. Tooltips and aria-labels always say `text`.
+   */
   text: string;
+  shortText: string;
   compactText: string;
   color: BadgeColor;
   /** Why it matters, for the tooltip and the legend. */
@@ -18,6 +22,7 @@ export interface Risk {
 export const RISKS: Record<RiskKind, Omit<Risk, 'kind'>> = {
   privileged: {
     text: 'privileged',
+    shortText: 'privileged',
     compactText: 'priv',
     color: 'red',
     explanation:
@@ -25,6 +30,7 @@ export const RISKS: Record<RiskKind, Omit<Risk, 'kind'>> = {
   },
   seccompOff: {
     text: 'seccomp off',
+    shortText: 'seccomp off',
     compactText: 'seccomp',
     color: 'red',
     explanation:
@@ -32,6 +38,7 @@ export const RISKS: Record<RiskKind, Omit<Risk, 'kind'>> = {
   },
   rootMapped: {
     text: 'root = host root',
+    shortText: 'host root',
     compactText: 'root',
     // Docker's and Kubernetes' default without user namespaces: common, so a caveat rather than an alarm
     color: 'orange',
@@ -39,6 +46,7 @@ export const RISKS: Record<RiskKind, Omit<Risk, 'kind'>> = {
   },
   noNewPrivsOff: {
     text: 'no_new_privs off',
+    shortText: 'nnp off',
     compactText: 'nnp',
     // off on most containers (allowPrivilegeEscalation defaults to true): quiet, or it drowns the rest
     color: 'darkgrey',

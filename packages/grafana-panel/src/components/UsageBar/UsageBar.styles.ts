@@ -5,14 +5,18 @@ export const getStyles = (theme: GrafanaTheme2) => ({
   root: css({
     display: 'flex',
     alignItems: 'center',
-    gap: theme.spacing(1),
+    gap: theme.spacing(0.75),
     minWidth: 0,
     width: '100%',
   }),
+  // As long as 64px, shorter when the text needs the room, down to 28px; only then is the text cut with an
+  // ellipsis (the meter's value text and the tooltip say it whole). Basis 0 and grow: the bar takes what
+  // the text leaves, and never takes room from the text.
   track: css({
     position: 'relative',
-    flex: '1 1 60px',
-    minWidth: 40,
+    flex: '1 1 0',
+    minWidth: 28,
+    maxWidth: 64,
     height: 8,
     borderRadius: theme.shape.radius.default,
     background: theme.colors.background.secondary,
@@ -30,6 +34,7 @@ export const getStyles = (theme: GrafanaTheme2) => ({
   }),
   text: css({
     flex: '0 1 auto',
+    minWidth: 0,
     whiteSpace: 'nowrap',
     overflow: 'hidden',
     textOverflow: 'ellipsis',

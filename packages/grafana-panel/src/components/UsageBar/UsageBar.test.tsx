@@ -2,6 +2,7 @@ import React from 'react';
 import { render, screen } from '@testing-library/react';
 import { createTheme, ThresholdsMode } from '@grafana/data';
 
+import { formatUsage } from '../format';
 import { TEST_IDS } from '../testIds';
 import { UsageBar } from './UsageBar';
 import { DEFAULT_THRESHOLDS, thresholdColor } from './thresholds';
@@ -17,13 +18,16 @@ describe('UsageBar', () => {
     expect(meter).toHaveAttribute('aria-valuemax', String(512 * 2 ** 20));
     expect(meter).toHaveAttribute('aria-valuenow', String(256 * 2 ** 20));
     expect(meter).toHaveAttribute('aria-valuetext', '256 MiB of 512 MiB, 50%');
-    expect(screen.getByText('256 MiB / 512 MiB')).toBeInTheDocument();
+    // the unit once when both share it; the value text says it in full
+    expect(screen.getByText('256 / 512 MiB')).toBeInTheDocument();
     expect(screen.getByTestId(TEST_IDS.bar.fill)).toHaveStyle({ width: '50%' });
   });
 
   it('formats cores and tasks', () => {
     const { rerender } = render(<UsageBar label="CPU" kind="cores" used={0.5} limit={2} />);
-    expect(screen.getByText('0.500 cores / 2 cores')).toBeInTheDocument();
+    expect(screen.getByText('0.500 / 2 cores')).toBeInTheDocument();
+    rerender(<UsageBar label="Memory" kind="bytes" used={632 * 1024} limit={64 * 2 ** 20} />);
+    expect(screen.getByText('632 KiB / 64 MiB')).toBeInTheDocument();
     rerender(<UsageBar label="Tasks" kind="tasks" used={37} limit={100} />);
     expect(screen.getByText('37 / 100')).toBeInTheDocument();
   });
@@ -75,9 +79,27 @@ describe('UsageBar', () => {
     expect(screen.queryByText('25 / 100')).not.toBeInTheDocument();
   });
 
-  it('names where a CPU limit comes from', () => {
+  it('names where a CPU limit comes from in the tooltip and value text, not in the cell', () => {
     render(<UsageBar label="CPU" kind="cores" used={1} limit={4} hint="cpuset" />);
-    expect(screen.getByText('1 cores / 4 cores (cpuset)')).toBeInTheDocument();
+    expect(screen.getByText('1 / 4 cores')).toBeInTheDocument();
+    expect(screen.getByRole('meter')).toHaveAttribute('aria-valuetext', '1 cores of 4 cores (cpuset), 25%');
+    expect(screen.getByTestId(TEST_IDS.bar.root)).toHaveAttribute('title', '1 cores of 4 cores (cpuset), 25%');
+  });
+});
+
+describe('formatUsage', () => {
+  it('says the unit once when used and limit share it, and drops a set limit’s trailing zeros', () => {
+    expect(formatUsage('cores', 0, 2)).toBe('0 / 2 cores');
+    expect(formatUsage('cores', 0.108, 0.2)).toBe('0.108 / 0.2 cores');
+    expect(formatUsage('cores', 0.25, 0.5)).toBe('0.250 / 0.5 cores');
+    expect(formatUsage('bytes', 256 * 2 ** 20, 512 * 2 ** 20)).toBe('256 / 512 MiB');
+    expect(formatUsage('bytes', 1.5 * 2 ** 30, 2 ** 31)).toBe('1.50 / 2 GiB');
+    expect(formatUsage('tasks', 37, 100)).toBe('37 / 100');
+  });
+
+  it('keeps both units when they differ, and the decimals the panel asks for', () => {
+    expect(formatUsage('bytes', 632 * 1024, 64 * 2 ** 20)).toBe('632 KiB / 64 MiB');
+    expect(formatUsage('cores', 0.5, 2, 2)).toBe('0.50 / 2.00 cores');
   });
 });
 

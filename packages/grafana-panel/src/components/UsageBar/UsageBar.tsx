@@ -3,7 +3,7 @@ import type { DecimalCount, ThresholdsConfig } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { cx } from '@emotion/css';
 
-import { formatQuantity, isNumber, type Quantity } from '../format';
+import { formatQuantity, formatUsage, isNumber, type Quantity } from '../format';
 import { TEST_IDS } from '../testIds';
 import { getStyles } from './UsageBar.styles';
 import { thresholdColor } from './thresholds';
@@ -18,7 +18,7 @@ export interface UsageBarProps {
   thresholds?: ThresholdsConfig;
   decimals?: DecimalCount;
   compact?: boolean;
-  /** Shown after the value, e.g. where a CPU limit comes from ("cpuset"). */
+  /** Said after the limit in the tooltip and to screen readers, e.g. where a CPU limit comes from ("cpuset"). */
   hint?: string;
 }
 
@@ -58,20 +58,17 @@ export function UsageBar({ label, used, limit, kind, thresholds, decimals, compa
   const limitText = formatQuantity(kind, limit, decimals);
   const color = thresholdColor(fraction, thresholds, theme);
   const suffix = hint ? ` (${hint})` : '';
+  const full = `${usedText} of ${limitText}${suffix}, ${percent}%`;
 
   return (
-    <div
-      className={styles.root}
-      data-testid={TEST_IDS.bar.root}
-      title={`${usedText} of ${limitText}${suffix}, ${percent}%`}
-    >
+    <div className={styles.root} data-testid={TEST_IDS.bar.root} title={full}>
       <div
         role="meter"
         aria-label={label}
         aria-valuemin={0}
         aria-valuemax={limit}
         aria-valuenow={used}
-        aria-valuetext={`${usedText} of ${limitText}${suffix}, ${percent}%`}
+        aria-valuetext={full}
         className={cx(styles.track, compact && styles.trackCompact)}
       >
         <div
@@ -81,7 +78,8 @@ export function UsageBar({ label, used, limit, kind, thresholds, decimals, compa
           style={{ width: `${Math.min(100, Math.max(0, fraction * 100))}%`, backgroundColor: color }}
         />
       </div>
-      <span className={styles.text}>{compact ? `${percent}%` : `${usedText} / ${limitText}${suffix}`}</span>
+      {/* the short form ("0.1 / 2 cores"); the meter's value text and the tooltip say it in full */}
+      <span className={styles.text}>{compact ? `${percent}%` : formatUsage(kind, used, limit, decimals)}</span>
     </div>
   );
 }
