@@ -43,3 +43,15 @@ describe('describeMissing', () => {
     expect(notes.length).toBe(8);
   });
 });
+
+describe('describeMissing for the columns shown', () => {
+  it('says nothing about groups whose columns are switched off', () => {
+    const none = model([]);
+    const all = describeMissing(none).notes.join(' | ');
+    const some = describeMissing(none, new Set(['namespaces', 'cpu'])).notes.join(' | ');
+    expect(all).toContain('network');
+    expect(some).not.toContain('network');
+    expect(some).not.toContain('security');
+    expect(some).toContain('CPU');
+  });
+});

@@ -35,10 +35,18 @@ export const DERIVED_ROLES: RoleKey[] = ROLE_KEYS.filter((k) => metricOf(k) === 
 /**
  * What is missing from the data, in words. `fatal` when no container could be built (the panel shows it
  * instead of the table); `notes` for groups or roles that are absent, so a partial set still renders.
+ * `shown` limits the notes to the groups whose columns the panel shows: a switched-off column needs no
+ * word about its missing data.
  */
-export function describeMissing(model: PanelModel): { fatal?: string; notes: string[] } {
+export function describeMissing(
+  model: PanelModel,
+  shown: ReadonlySet<RoleGroup> = new Set(GROUPS)
+): { fatal?: string; notes: string[] } {
   const notes: string[] = [];
   for (const group of GROUPS) {
+    if (!shown.has(group)) {
+      continue;
+    }
     const roles = rolesOf(group);
     const missing = roles.filter((k) => !model.present.has(k));
     if (missing.length === roles.length) {

@@ -10,6 +10,7 @@ import {
   groupByHostAndPod,
   parseRefIdRoles,
   sortContainers,
+  type RoleGroup,
 } from '../../data';
 import { DEFAULT_OPTIONS, type IsolationOptions, type SortKey, type ViewMode } from '../../types';
 import { visibleColumns } from '../ContainerTable/columns';
@@ -41,7 +42,6 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
     () => buildPanelModel(data.series, { refIdRoles: refIdRoles.mapping }),
     [data.series, refIdRoles.mapping]
   );
-  const missing = useMemo(() => describeMissing(model), [model]);
 
   // The filter is view state seeded from the saved option; editing the option in the editor re-seeds it
   // (adjusting state while rendering, React's pattern for state derived from a changed prop).
@@ -86,6 +86,23 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
     () => layoutColumns(visibleColumns(columns), width, options.compact).hidden.map((c) => c.header.toLowerCase()),
     [columns, width, options.compact]
   );
+  // Missing data is worth a note only for columns the options show (namespaces are always shown).
+  const missing = useMemo(() => {
+    const shown = new Set<RoleGroup>(['namespaces']);
+    if (columns.security) {
+      shown.add('security');
+    }
+    if (columns.resources) {
+      ['cpu', 'memory', 'pids'].forEach((g) => shown.add(g as RoleGroup));
+    }
+    if (columns.pressure) {
+      shown.add('pressure');
+    }
+    if (columns.networkIo) {
+      ['network', 'io'].forEach((g) => shown.add(g as RoleGroup));
+    }
+    return describeMissing(model, shown);
+  }, [model, columns]);
 
   // Toolbar and header changes are options, as in Grafana's table panel: the dashboard keeps them on save.
   const update = useCallback(
