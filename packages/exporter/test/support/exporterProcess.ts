@@ -19,7 +19,8 @@ export interface ExporterProcess {
  * serves. Rejects with the exporter's log if it exits or does not listen within the timeout.
  */
 export function startExporter(args: string[], timeoutMs = 20000): Promise<ExporterProcess> {
-  const child = spawn(process.execPath, [CLI, '--web.listen-address=127.0.0.1:0', ...args], {
+  // Run as users run it, through its shebang (which carries the exporter's V8 flags).
+  const child = spawn(CLI, ['--web.listen-address=127.0.0.1:0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
