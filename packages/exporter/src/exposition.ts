@@ -64,10 +64,30 @@ export class Exposition {
 /** The scratch space of every render; it only grows, to the size of the largest exposition. */
 let scratch = Buffer.allocUnsafe(1 << 20);
 
+/**
+ * Lines gather in a short string that goes into the scratch buffer every ~16 KiB: one Buffer.write per
+ * line cost more than the formatting itself, and a short string dies young, unlike a 2 MB rope.
+ */
+const FLUSH_AT = 16 * 1024;
+
 class ScratchWriter {
   private length = 0;
+  private pending = '';
 
   write(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= FLUSH_AT) this.flush();
+  }
+
+  /** The bytes written, in a buffer of their own: the response may still be sending while the next render runs. */
+  copy(): Buffer {
+    this.flush();
+    return Buffer.from(scratch.subarray(0, this.length));
+  }
+
+  private flush(): void {
+    const text = this.pending;
+    this.pending = '';
     // UTF-8 needs at most 3 bytes per UTF-16 unit; label values (image names, pod names) may be non-ASCII.
     const worst = this.length + text.length * 3;
     if (worst > scratch.length) {
@@ -76,11 +96,6 @@ class ScratchWriter {
       scratch = bigger;
     }
     this.length += scratch.write(text, this.length, 'utf8');
-  }
-
-  /** The bytes written, in a buffer of their own: the response may still be sending while the next render runs. */
-  copy(): Buffer {
-    return Buffer.from(scratch.subarray(0, this.length));
   }
 }
 

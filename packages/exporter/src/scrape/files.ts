@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readSync, readlinkSync } from 'node:fs';
 import { ParseError } from '../readers/errors';
 import type { Logger } from '../log';
 
@@ -23,7 +23,7 @@ let readBuffer = Buffer.allocUnsafe(64 * 1024);
  * readFileSync would add an fstat and a second read per file (measured: docs/benchmarks.md).
  */
 export function readPseudoFile(path: string): string {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, constants.O_RDONLY);
   try {
     let length = 0;
     for (;;) {
