@@ -26,7 +26,7 @@ import { waitUntil } from '../../exporter/test/support/wait';
 import { buildHost } from './host/buildHost';
 import type { MountInput, MountResult } from './host/host';
 import { queryResponse, type PromData, type PromTarget } from './promToFrames';
-import { startPrometheus, type Prometheus } from './support/prometheus';
+import { startPrometheus, type Prometheus } from '../../exporter/test/support/prometheus';
 import { startStaticServer, type StaticServer } from './support/staticServer';
 
 jest.setTimeout(300_000);
@@ -92,8 +92,8 @@ async function runTargets(targets: PromTarget[], endMs: number) {
     targets.map(async (target) => {
       const q = encodeURIComponent(target.expr);
       const data: PromData = target.instant
-        ? await prometheus!.api(`query?query=${q}&time=${end}`)
-        : await prometheus!.api(`query_range?query=${q}&start=${start}&end=${end}&step=${STEP_MS / 1000}`);
+        ? await prometheus!.api<PromData>(`query?query=${q}&time=${end}`)
+        : await prometheus!.api<PromData>(`query_range?query=${q}&start=${start}&end=${end}&step=${STEP_MS / 1000}`);
       return { target, data, stepMs: STEP_MS };
     })
   );
@@ -101,7 +101,7 @@ async function runTargets(targets: PromTarget[], endMs: number) {
 
 /** Count of series per container name for an instant query. */
 async function namesIn(expr: string): Promise<Set<string>> {
-  const data = await prometheus!.api(`query?query=${encodeURIComponent(expr)}`);
+  const data = await prometheus!.api<PromData>(`query?query=${encodeURIComponent(expr)}`);
   return new Set(data.resultType === 'vector' ? data.result.map((s) => s.metric.name) : []);
 }
 

@@ -4,30 +4,22 @@
  * back through PromQL. Also lints a real scrape with `promtool check metrics`, which catches what our own
  * parser would accept but Prometheus tooling flags (e.g. a gauge named *_total).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import fsp from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { COLLECTORS, METRICS } from '@isoscope/shared';
 import { startEngine, type Engine } from './engine';
 import { startExporter, type ExporterProcess } from '../support/exporterProcess';
-import { freeLoopbackPort, waitUntil } from '../support/wait';
+import { startPrometheus, type Prometheus } from '../support/prometheus';
+import { waitUntil } from '../support/wait';
 
 jest.setTimeout(180_000);
 
 const M = METRICS;
-const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
 const MiB = 1024 * 1024;
 
 let engine: Engine | undefined;
 let exporter: ExporterProcess | undefined;
-let prometheus: ChildProcess | undefined;
-let prometheusExited: Promise<void> | undefined;
-let prometheusLog = '';
-let prometheusGone = false;
-let tmpDir: string | undefined;
-let promUrl = '';
+let prometheus: Prometheus | undefined;
 let limitedId = '';
 
 interface Sample {
@@ -37,11 +29,9 @@ interface Sample {
 
 /** An instant PromQL query through the HTTP API; the vector it returns. */
 async function query(expr: string): Promise<Sample[]> {
-  const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: Sample[] } };
-  if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error ?? res.status}`);
-  if (body.data!.resultType !== 'vector') throw new Error(`query ${expr} returned a ${body.data!.resultType}`);
-  return body.data!.result;
+  const data = await prometheus!.api<{ resultType: string; result: Sample[] }>(`query?query=${encodeURIComponent(expr)}`);
+  if (data.resultType !== 'vector') throw new Error(`query ${expr} returned a ${data.resultType}`);
+  return data.result;
 }
 
 /** The value of a query that yields one series; undefined when it yields none, throws on several. */
@@ -54,51 +44,12 @@ async function scalar(expr: string): Promise<number | undefined> {
 /** What Prometheus says about its scrapes of our target, for failure messages. */
 async function targetHealth(): Promise<string> {
   try {
-    const res = await fetch(`${promUrl}/api/v1/targets`);
+    const res = await fetch(`${prometheus!.url}/api/v1/targets`);
     const body = (await res.json()) as { data: { activeTargets: { health: string; lastError: string; lastScrapeDuration: number }[] } };
     return JSON.stringify(body.data.activeTargets.map(({ health, lastError, lastScrapeDuration }) => ({ health, lastError, lastScrapeDuration })));
   } catch (err) {
     return `(targets unavailable: ${(err as Error).message})`;
   }
-}
-
-async function startPrometheus(targetPort: number): Promise<void> {
-  tmpDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'isoscope-prometheus-'));
-  const configFile = path.join(tmpDir, 'prometheus.yml');
-  // One job, no alerting, no remote write, no self-scrape: the only traffic is to our exporter on loopback.
-  await fsp.writeFile(
-    configFile,
-    [
-      'global:',
-      '  scrape_interval: 1s',
-      '  evaluation_interval: 1s',
-      'scrape_configs:',
-      '  - job_name: isoscope',
-      '    static_configs:',
-      `      - targets: ['127.0.0.1:${targetPort}']`,
-      '',
-    ].join('\n'),
-  );
-  const port = await freeLoopbackPort();
-  promUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    PROMETHEUS,
-    [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(tmpDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  prometheus = child;
-  const keep = (d: Buffer) => (prometheusLog = (prometheusLog + String(d)).slice(-20_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  prometheusExited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', (err) => {
-      keep(Buffer.from(`spawn error: ${err.message}\n`));
-      resolve();
-    });
-  }).then(() => {
-    prometheusGone = true;
-  });
 }
 
 /** SIGTERM to the pid we started, SIGKILL if it has not exited within `graceMs`; resolves once it exited. */
@@ -120,16 +71,16 @@ beforeAll(async () => {
   await engine.run('hostnet', ['--network', 'host'], ['sleep', '600']);
   await engine.run('busy', ['--cpus', '0.2'], ['sh', '-c', 'while :; do :; done']);
   exporter = await startExporter([`--docker.socket=${engine.socketPath}`]);
-  await startPrometheus(exporter.port);
+  prometheus = await startPrometheus(exporter.port);
   await waitUntil(
     'Prometheus to scrape the exporter (up{job="isoscope"} == 1)',
     async () => {
-      if (prometheusGone) throw new Error('prometheus exited (its log is below)');
+      if (prometheus!.exited()) throw new Error('prometheus exited (its log is below)');
       return (await scalar('up{job="isoscope"}')) === 1 ? true : undefined;
     },
     { timeoutMs: 30_000, intervalMs: 500 },
   ).catch(async (err: Error) => {
-    throw new Error(`${err.message}\ntarget: ${await targetHealth()}\n--- prometheus log ---\n${prometheusLog}`);
+    throw new Error(`${err.message}\ntarget: ${await targetHealth()}\n--- prometheus log ---\n${prometheus!.log()}`);
   });
 });
 
@@ -139,14 +90,13 @@ afterAll(async () => {
   const attempt = async (what: string, step: () => Promise<void>) => {
     await step().catch((err: Error) => problems.push(`${what}: ${err.message}`));
   };
-  if (prometheus && prometheusExited) await attempt('stopping prometheus', () => stopChild(prometheus!, prometheusExited!, 15_000));
+  if (prometheus) await attempt('stopping prometheus', () => prometheus!.stop());
   if (exporter) {
     const child = exporter.child;
     const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
     await attempt('stopping the exporter', () => stopChild(child, exited, 10_000));
   }
   if (engine) await attempt('stopping the engine', () => engine!.stop());
-  if (tmpDir) await attempt('removing the Prometheus dir', () => fsp.rm(tmpDir!, { recursive: true, force: true }));
   if (problems.length > 0) throw new Error(problems.join('\n'));
 });
 

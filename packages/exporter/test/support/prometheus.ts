@@ -1,14 +1,14 @@
 /**
- * Debian's Prometheus on loopback, scraping one target every second (as the exporter's
- * prometheus.live.test.ts runs it), with bounded start and stop, and its HTTP API.
+ * Debian's Prometheus on loopback, scraping one target (the exporter) every second, with bounded start and
+ * stop, and its HTTP API. One job, no alerting, no remote write, no self-scrape: the only traffic is to the
+ * exporter on loopback. Used by the exporter's live test and the panel's browser test.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import type { PromData } from '../promToFrames';
-import { freeLoopbackPort } from '../../../exporter/test/support/wait';
+import { freeLoopbackPort } from './wait';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -16,8 +16,8 @@ export interface Prometheus {
   url: string;
   log(): string;
   exited(): boolean;
-  /** GET /api/v1/<path>; rejects unless status is success. */
-  api(pathAndQuery: string): Promise<PromData>;
+  /** GET /api/v1/<path>: the answer's `data`; rejects unless status is success. */
+  api<T = unknown>(pathAndQuery: string): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -88,9 +88,9 @@ export async function startPrometheus(targetPort: number, onlyContainers?: strin
     url,
     log: () => log,
     exited: () => gone,
-    async api(pathAndQuery: string): Promise<PromData> {
+    async api<T = unknown>(pathAndQuery: string): Promise<T> {
       const res = await fetch(`${url}/api/v1/${pathAndQuery}`, { signal: AbortSignal.timeout(10_000) });
-      const body = (await res.json()) as { status: string; error?: string; data?: PromData };
+      const body = (await res.json()) as { status: string; error?: string; data?: T };
       if (body.status !== 'success' || !body.data) {
         throw new Error(`prometheus ${pathAndQuery}: ${body.error ?? res.status}`);
       }
