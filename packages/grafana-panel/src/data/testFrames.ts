@@ -5,6 +5,7 @@
 import { createDataFrame, DataFrameType, FieldType, type DataFrame, type Field, type Labels } from '@grafana/data';
 import { NAMESPACE_TYPES } from '@isoscope/shared';
 
+import { containerKey } from './frames';
 import type { ContainerView } from './types';
 
 /** A fixed "now" for test frames (ms). */
@@ -168,7 +169,7 @@ export function containerView(p: Partial<ContainerView> & { name: string }): Con
   const instance = p.instance ?? 'h:9100';
   const id = p.id ?? `/${p.name}`;
   return {
-    key: `${instance}|${id}`,
+    key: containerKey(instance, id),
     instance,
     id,
     namespaces: NAMESPACE_TYPES.map((type) => ({ type, state: 'unknown', sharedWith: [] })),

@@ -1,5 +1,6 @@
 import { NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
 
+import { containerView } from '../data/testFrames';
 import type { ContainerView, NamespaceCell, NamespaceState } from '../data/types';
 
 /**
@@ -7,22 +8,8 @@ import type { ContainerView, NamespaceCell, NamespaceState } from '../data/types
  * usage, unless the test says otherwise. Tests state only what they check.
  */
 export function makeContainer(over: Partial<ContainerView> & { name: string }): ContainerView {
-  const instance = over.instance ?? 'node-1:9100';
-  const id = over.id ?? `/docker/${over.name}`;
-  return {
-    key: `${instance}${id}`,
-    instance,
-    id,
-    namespaces: namespaces({}),
-    security: {},
-    cpu: {},
-    memory: {},
-    pids: {},
-    pressure: {},
-    network: {},
-    io: {},
-    ...over,
-  };
+  // The data layer's own test builder, with the defaults component tests want.
+  return containerView({ instance: 'node-1:9100', id: `/docker/${over.name}`, namespaces: namespaces({}), ...over });
 }
 
 /** Eight cells in NAMESPACE_TYPES order; the ones named get the state (and sharers) given. */
