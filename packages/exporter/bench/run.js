@@ -26,6 +26,8 @@
  * Flags: --sizes=50,200  --scrapes=300 (per N)  --rss-scrapes=1000 (at the largest N)  --warmup=20
  *        --concurrency=8 (parallel `docker run`s)  --profile (also a --cpu-prof run at the largest N)
  *        --no-build  --no-docs  --no-strace  --node-flags=--a,--b (node flags for the exporter, for experiments)
+ *        --exporter-flags=--a=1,--b (exporter flags for every measured run)
+ *        --no-compare (skip the second run at the largest N with the read-ahead thread off)
  * Flags can also be given as BENCH_FLAGS='--profile …' (npm swallows `npm run bench -- --profile`).
  * Needs root, dockerd/containerd/runc, busybox-static and gcc (the engine's prerequisites plus a compiler).
  */
@@ -52,7 +54,7 @@ const MiB = 1024 * 1024;
 function parseFlags(argv) {
   const opts = {
     sizes: [50, 200], scrapes: 300, rssScrapes: 1000, warmup: 20, concurrency: 8,
-    profile: false, build: true, docs: true, strace: true, nodeFlags: [],
+    profile: false, build: true, docs: true, strace: true, nodeFlags: [], exporterFlags: [], compare: true,
   };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, '').split('=');
@@ -67,6 +69,8 @@ function parseFlags(argv) {
       case 'no-docs': opts.docs = false; break;
       case 'no-strace': opts.strace = false; break;
       case 'node-flags': opts.nodeFlags = arg.slice(arg.indexOf('=') + 1).split(',').filter(Boolean); break;
+      case 'exporter-flags': opts.exporterFlags = arg.slice(arg.indexOf('=') + 1).split(',').filter(Boolean); break;
+      case 'no-compare': opts.compare = false; break;
       default: throw new Error(`unknown flag ${arg}`);
     }
   }
@@ -781,6 +785,18 @@ function resultsMarkdown(machine, opts, results, verdicts, profile, stages) {
   for (const v of verdicts) out.push(`| ${v.target} | ${v.met ? '**met**' : '**not met**'} | ${v.detail} |`);
   out.push('');
   const largest = results[results.length - 1];
+  const off = largest.readAheadOff;
+  if (off) {
+    const maxRss = (e) => Math.max(...e.rss.map((s) => s.rss));
+    out.push(`The read-ahead thread's trade at N=${largest.n}, same containers, same ${largest.exporter.latency.n} scrapes (the exporter's default is \`--scrape.read-ahead=auto\`: on with ${machine.nproc} CPUs):`);
+    out.push('');
+    out.push('| read-ahead | p50 ms | p95 ms | p50/steady floor | CPU ms/scrape | RSS MiB (warm) | RSS MiB (max) |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|');
+    for (const [label, e] of [[machine.nproc > 1 ? 'on (default here)' : 'default', largest.exporter], ['off', off]]) {
+      out.push(`| ${label} | ${ms(e.latency.p50)} | ${ms(e.latency.p95)} | ${(e.latency.p50 / largest.floor.latency.p50).toFixed(2)}× | ${ms(e.cpuPerScrape * 1000)} | ${mib(e.rssAfterWarmup)} | ${mib(maxRss(e))} |`);
+    }
+    out.push('');
+  }
   if (largest.exporter.rss.length > 1) {
     out.push(`Memory every ${opts.rssScrapes / 10} scrapes at N=${largest.n} (MiB; V8 figures from the exporter's own nodejs_* metrics):`);
     out.push('');
@@ -952,7 +968,7 @@ async function main() {
       return straceOneScrape(pid, scraper, tmp, before.ops);
     } : undefined;
     const m = await measureExporter({ startExporter, engine, scrapes, warmup: opts.warmup, rssEvery: longRun ? Math.round(opts.rssScrapes / 10) : 0,
-      nodeFlags: opts.nodeFlags.length ? opts.nodeFlags : undefined, firstScrape });
+      nodeFlags: opts.nodeFlags.length ? opts.nodeFlags : undefined, firstScrape, extraArgs: opts.exporterFlags });
     const { ops, steady, once, containers, mode } = floorOps(mod);
     const sameList = (a, b) => a.length === b.length && a.every((op, i) => op[0] === b[i][0] && op[1] === b[i][1]);
     if (!sameList(before.ops, ops)) console.error(`bench: warning: N=${n}: the floor list changed during the run (${before.ops.length} → ${ops.length} ops; another engine's containers came or went?)`);
@@ -987,6 +1003,15 @@ async function main() {
         once: once.length },
       cold: { ...cold, ops: ops.length, opsPerContainer: ops.length / containers.length } });
 
+    // The trade the read-ahead thread makes, measured on the same containers: the same long run without it.
+    if (opts.compare && longRun && !opts.exporterFlags.some((f) => f.startsWith('--scrape.read-ahead'))) {
+      console.error(`bench: N=${n}: the same ${scrapes} scrapes with --scrape.read-ahead=off…`);
+      const off = await measureExporter({ startExporter, engine, scrapes, warmup: opts.warmup, rssEvery: Math.round(opts.rssScrapes / 10),
+        nodeFlags: opts.nodeFlags.length ? opts.nodeFlags : undefined, extraArgs: [...opts.exporterFlags, '--scrape.read-ahead=off'] });
+      await off.stop();
+      results[results.length - 1].readAheadOff = off.result;
+    }
+
     if (opts.profile && longRun) {
       console.error(`bench: N=${n}: stage breakdown in-process, 100 iterations…`);
       stages = { n, ...(await stageBreakdown(mod, engine, { steady, once, cold: ops }, 100, opts.warmup)) };
@@ -1007,6 +1032,10 @@ async function main() {
   const verdicts = judge(results, opts);
   console.log('');
   printTable(table(results));
+  const offRun = results[results.length - 1].readAheadOff;
+  if (offRun) {
+    console.log(`read-ahead off at N=${results[results.length - 1].n}: p50 ${ms(offRun.latency.p50)} ms, p95 ${ms(offRun.latency.p95)} ms, CPU ${ms(offRun.cpuPerScrape * 1000)} ms/scrape, RSS ${mib(offRun.rssAfterWarmup)} MiB warm, max ${mib(Math.max(...offRun.rss.map((x) => x.rss)))} MiB`);
+  }
   console.log('');
   for (const v of verdicts) console.log(`${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.detail}`);
   const largest = results[results.length - 1];

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type http from 'node:http';
 import { METRICS } from '@isoscope/shared';
@@ -15,6 +16,7 @@ import { parseMountinfo } from './readers/mountinfo';
 import { parseBootTime } from './readers/procStat';
 import { DockerMetadataSource } from './runtime/docker';
 import { ProcessCache } from './scrape/processCache';
+import { ReadAhead } from './scrape/readAhead';
 import type { Environment } from './scrape/scrape';
 import { VERSION } from './version';
 
@@ -68,7 +70,9 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
     socketPath: options.dockerSocket,
     log: (level, msg, fields) => log[level](msg, fields),
   });
-  const exporter = new Exporter({ env, collectors: options.collectors, exposition, metadata });
+  const readAhead = wantReadAhead(options.readAhead) ? new ReadAhead(log) : undefined;
+  log.info('read-ahead', { thread: readAhead ? 'on' : 'off', cpus: availableParallelism() });
+  const exporter = new Exporter({ env, collectors: options.collectors, exposition, metadata, readAhead });
   const server = await startServer({
     ...parseListenAddress(options.listenAddress),
     telemetryPath: options.telemetryPath,
@@ -80,6 +84,14 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
   return {
     exporter,
     server,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await readAhead?.close();
+    },
   };
+}
+
+/** auto: a second thread helps only where a second CPU can run it. */
+export function wantReadAhead(choice: Options['readAhead'], cpus = availableParallelism()): boolean {
+  return choice === 'on' || (choice === 'auto' && cpus > 1);
 }

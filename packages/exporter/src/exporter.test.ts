@@ -12,6 +12,7 @@ import { isPrivilegedLike } from './collectors/security';
 import { Exporter, type MetadataSource } from './exporter';
 import { Exposition } from './exposition';
 import { silentLogger } from './log';
+import { ReadAhead, type ScrapeReads } from './scrape/readAhead';
 import { sampleLabels, type Sample } from './scrape/scrape';
 import type { ContainerMetadata } from './types';
 
@@ -30,9 +31,9 @@ interface ExpectedContainer {
 }
 interface Expected { mode: string; containers: ExpectedContainer[] }
 
-function exporterFor(root: string, metadata?: MetadataSource, collectors = ALL): Exporter {
+function exporterFor(root: string, metadata?: MetadataSource, collectors = ALL, readAhead?: ReadAhead): Exporter {
   const env = loadEnvironment({ procfs: join(root, 'proc'), sysfs: join(root, 'sys'), namespaceReference: 'pid1' }, silentLogger);
-  return new Exporter({ env, collectors, exposition: new Exposition(collectors, { processMetrics: false }), metadata });
+  return new Exporter({ env, collectors, exposition: new Exposition(collectors, { processMetrics: false }), metadata, readAhead });
 }
 
 /** "name{a=\"b\"}" → name and labels, as expected.json writes series. */
@@ -158,6 +159,32 @@ describe.each(TREES)('fixture host %s', (tree) => {
   });
 });
 
+describe.each(TREES)('fixture host %s, files read ahead by the helper thread', (tree) => {
+  const root = join(HOSTS, tree);
+  const readAhead = new ReadAhead(silentLogger);
+  afterAll(() => readAhead.close());
+
+  /** Every series with its value, except those that change with time (last seen, scrape durations). */
+  const series = (samples: Sample[]) => samples
+    .filter((s) => s.family !== METRICS.lastSeen && s.family !== METRICS.scrapeCollectorDuration)
+    .map((s) => `${s.family.name}${JSON.stringify(sampleLabels(s))} ${s.value}`)
+    .sort();
+
+  it('reports exactly what reading on demand reports, from files the thread read', async () => {
+    let reads: ScrapeReads | undefined;
+    const begin = readAhead.begin.bind(readAhead);
+    readAhead.begin = () => (reads = begin());
+    // A runtime that takes a moment to answer, as a real one does: the thread reads meanwhile.
+    const runtime: MetadataSource = { lookup: () => new Promise((resolve) => setTimeout(() => resolve(new Map()), 50)) };
+    const exporter = exporterFor(root, runtime, ALL, readAhead);
+    await exporter.collect(); // the first scrape reads on demand and learns which files each container needs
+    const ahead = await exporter.collect();
+    expect(series(ahead)).toEqual(series(await exporterFor(root).collect()));
+    expect(reads!.served.demand).toBe(0);
+    expect(reads!.served.thread).toBeGreaterThan(0);
+  });
+});
+
 describe('bad input', () => {
   let root: string;
   const tree = 'v2-docker-systemd';
@@ -225,14 +252,14 @@ describe('bad input', () => {
     const exporter = exporterFor(root, counting);
     const bodies = await Promise.all([exporter.scrape(), exporter.scrape(), exporter.scrape()]);
     expect(collections).toBe(1);
-    expect(new Set(bodies).size).toBe(1); // the very same Buffer
+    expect(new Set(bodies.map((b) => b.body)).size).toBe(1); // the very same bytes
     await exporter.scrape();
     expect(collections).toBe(2);
   });
 
   it('registers and fills only the enabled collectors\' families', async () => {
     const exporter = exporterFor(root, undefined, new Set<CollectorName>(['namespaces']));
-    const text = (await exporter.scrape()).toString('utf8');
+    const text = (await exporter.scrape()).body.toString('utf8');
     expect(text).toContain(`${METRICS.namespaceSharers.name}{`);
     expect(text).not.toContain(METRICS.memoryUsage.name);
     expect(text).toContain(`${METRICS.scrapeCollectorSuccess.name}{collector="namespaces"} 1`);

@@ -3,9 +3,10 @@ import { METRICS, RUNTIMES, type CollectorName } from '@isoscope/shared';
 import { procsFile } from './cgroup/hierarchy';
 import { discoverContainers } from './cgroup/discovery';
 import { COLLECTOR_REGISTRY } from './collectors';
-import type { Exposition } from './exposition';
+import type { Exposed, Exposition } from './exposition';
 import type { Collector, Environment, Sample } from './scrape/scrape';
-import { Scrape } from './scrape/scrape';
+import type { ReadAhead } from './scrape/readAhead';
+import { SampleBuffer, Scrape } from './scrape/scrape';
 import { makeTarget, parseProcs, type Target } from './scrape/target';
 import type { ContainerMetadata } from './types';
 
@@ -19,6 +20,8 @@ export interface ExporterConfig {
   collectors: ReadonlySet<CollectorName>;
   exposition: Exposition;
   metadata?: MetadataSource;
+  /** A thread that reads each scrape's files ahead of the collectors; without it they read on demand. */
+  readAhead?: ReadAhead;
 }
 
 /** Health is reported for every collector and for discovery, the step every scrape starts with. */
@@ -34,26 +37,42 @@ export class Exporter {
   private readonly collectors: Collector[];
   /** Cumulative read errors per collector, for the isoscope_read_errors_total counter. */
   private readonly readErrorTotals = new Map<string, number>();
+  /** The samples of served scrapes, reused (see SampleBuffer). */
+  private readonly served = new SampleBuffer();
 
   constructor(private readonly config: ExporterConfig) {
     this.collectors = [...config.collectors].map((name) => COLLECTOR_REGISTRY[name]);
   }
 
-  /** The exposition of a fresh scrape (UTF-8 text); callers arriving during one get its result. */
-  scrape(): Promise<Buffer> {
+  /**
+   * The exposition of a fresh scrape (UTF-8 text); callers arriving during one get its result. Each caller
+   * holds the body until it calls `release` (when its response has gone out): the next scrape renders into
+   * the same buffer unless a response still sends from it.
+   */
+  async scrape(): Promise<Exposed> {
     if (!this.inflight) {
-      this.inflight = this.collect()
+      this.inflight = this.run(this.served)
         .then((samples) => this.config.exposition.render(samples))
         .finally(() => {
           this.inflight = undefined;
         });
     }
-    return this.inflight;
+    return this.config.exposition.hold(await this.inflight);
   }
 
-  /** Every sample of one scrape, container series and the exporter's own health. */
+  /** Every sample of one scrape, container series and the exporter's own health, in objects of their own. */
   async collect(): Promise<Sample[]> {
+    const samples = await this.run(new SampleBuffer());
+    return samples.toSamples().filter((s) => !s.target?.vanished);
+  }
+
+  /**
+   * One scrape into `samples`. Samples of a container that vanished during the scrape are left in: they
+   * are dropped on the way out (its target says `vanished`).
+   */
+  private async run(samples: SampleBuffer): Promise<SampleBuffer> {
     const { env } = this.config;
+    samples.clear();
     const durations = new Map<string, number>();
     const failed = new Set<string>();
     const timed = <T>(name: string, fn: () => T): T | undefined => {
@@ -69,6 +88,8 @@ export class Exporter {
       }
     };
 
+    // The read-ahead starts on the files the last scrape read while discovery runs.
+    const reads = this.config.readAhead?.begin();
     const discoveryStart = process.hrtime.bigint();
     const targets = await this.discover().catch((err) => {
       failed.add(DISCOVERY);
@@ -77,9 +98,9 @@ export class Exporter {
     });
     durations.set(DISCOVERY, Number(process.hrtime.bigint() - discoveryStart) / 1e9);
 
-    const scrape = new Scrape(env, targets);
-    timed(DISCOVERY, () => this.readPids(scrape));
+    const scrape = new Scrape(env, targets, reads, samples);
     for (const target of targets) {
+      timed(DISCOVERY, () => this.readPids(scrape, target));
       for (const c of this.collectors) {
         if (c.collect && !target.vanished) timed(c.name, () => c.collect!(scrape, target));
       }
@@ -87,12 +108,12 @@ export class Exporter {
     }
     for (const c of this.collectors) if (c.finish) timed(c.name, () => c.finish!(scrape));
     env.processes.prune();
+    reads?.end(scrape.live());
 
-    const samples = scrape.samples.filter((s) => !s.target?.vanished);
     for (const [collector, n] of scrape.errors.counts) {
       this.readErrorTotals.set(collector, (this.readErrorTotals.get(collector) ?? 0) + n);
     }
-    samples.push(...this.healthSamples(scrape.live(), durations, failed));
+    this.healthSamples(samples, scrape.live(), durations, failed);
     return samples;
   }
 
@@ -106,19 +127,20 @@ export class Exporter {
     return cgroups.map((c) => makeTarget(c, metadata.get(c.containerId) ?? {}, procsFile(hierarchy, c.path)!));
   }
 
-  /** cgroup.procs of each container: its processes, and the one whose /proc stands for it. */
-  private readPids(scrape: Scrape): void {
-    for (const t of scrape.targets) {
-      const text = scrape.reader(DISCOVERY, t).read(t.procsFile);
-      t.pids = text === undefined ? [] : parseProcs(text);
-      t.pid = t.pids[0];
-    }
+  /**
+   * cgroup.procs of a container, just before its collectors run: its processes, and the one whose /proc
+   * stands for it. Collectors use only their own container's pids; those that look across containers do so
+   * in `finish`, when every container's are known.
+   */
+  private readPids(scrape: Scrape, t: Target): void {
+    const text = scrape.reader(DISCOVERY, t).read(t.procsFile);
+    t.pids = text === undefined ? [] : parseProcs(text);
+    t.pid = t.pids[0];
   }
 
-  private healthSamples(live: Target[], durations: Map<string, number>, failed: Set<string>): Sample[] {
-    const samples: Sample[] = [];
+  private healthSamples(samples: SampleBuffer, live: Target[], durations: Map<string, number>, failed: Set<string>): void {
     const push = (family: Sample['family'], value: number, labels: Record<string, string>) =>
-      samples.push({ family, value, labels });
+      samples.push(family, value, undefined, undefined, labels);
     for (const name of [DISCOVERY, ...this.collectors.map((c) => c.name)]) {
       push(METRICS.scrapeCollectorDuration, durations.get(name) ?? 0, { collector: name });
       push(METRICS.scrapeCollectorSuccess, failed.has(name) ? 0 : 1, { collector: name });
@@ -127,6 +149,5 @@ export class Exporter {
     for (const runtime of RUNTIMES) {
       push(METRICS.containers, live.filter((t) => t.cgroup.runtime === runtime).length, { runtime });
     }
-    return samples;
   }
 }

@@ -51,16 +51,34 @@ describe('Exposition', () => {
     }
   });
 
-  it('gives every render its own bytes, however large', async () => {
+  it('keeps a held body intact while later renders run, however large', async () => {
     const exposition = new Exposition(ALL, { processMetrics: false });
     const many: Sample[] = Array.from({ length: 40000 }, (_, i) => ({
       family: METRICS.containers, value: i, labels: { runtime: `r${i}` },
     }));
-    const first = await exposition.render(many);
+    const first = exposition.hold(await exposition.render(many));
     const second = await exposition.render([]);
-    expect(first.length).toBeGreaterThan(1 << 20);
-    expect(first.toString()).toContain(`${METRICS.containers.name}{runtime="r39999"} 39999\n`);
-    expect(second.toString()).not.toContain("r39999");
+    expect(first.body.length).toBeGreaterThan(1 << 20);
+    expect(first.body.toString()).toContain(`${METRICS.containers.name}{runtime="r39999"} 39999\n`);
+    expect(second.toString()).not.toContain('r39999');
+    first.release();
+  });
+
+  it('renders into the same bytes again once nothing holds them', async () => {
+    const exposition = new Exposition(ALL, { processMetrics: false });
+    const sample = (runtime: string): Sample[] => [{ family: METRICS.containers, value: 1, labels: { runtime } }];
+    const held = exposition.hold(await exposition.render(sample('first')));
+    const whileHeld = await exposition.render(sample('second'));
+    expect(whileHeld.buffer).not.toBe(held.body.buffer);
+    expect(held.body.toString()).toContain('runtime="first"');
+    held.release();
+    held.release(); // a second release is harmless
+    // The scrape after a finished response writes where the last one did: no new buffer per scrape.
+    const sent = exposition.hold(await exposition.render(sample('third')));
+    sent.release();
+    const reused = await exposition.render(sample('fourth'));
+    expect(reused.buffer).toBe(sent.body.buffer);
+    expect(reused.toString()).toContain('runtime="fourth"');
   });
 
   it('appends the process metrics prom-client provides, without gauges named *_total', async () => {

@@ -1,4 +1,5 @@
 import { COLLECTORS } from '@isoscope/shared';
+import { wantReadAhead } from './app';
 import { helpText, parseArgs, parseListenAddress, UsageError } from './flags';
 
 function run(...argv: string[]) {
@@ -13,8 +14,15 @@ describe('flags', () => {
     expect([...o.collectors].sort()).toEqual([...COLLECTORS].sort());
     expect(o).toMatchObject({
       listenAddress: ':9820', telemetryPath: '/metrics', procfs: '/proc', sysfs: '/sys',
-      dockerSocket: '/var/run/docker.sock', namespaceReference: 'auto', logLevel: 'info', logFormat: 'logfmt',
+      dockerSocket: '/var/run/docker.sock', namespaceReference: 'auto', readAhead: 'auto', logLevel: 'info', logFormat: 'logfmt',
     });
+  });
+
+  it('reads ahead on a helper thread where a second CPU can run it, unless told otherwise', () => {
+    expect(wantReadAhead(run().readAhead, 2)).toBe(true);
+    expect(wantReadAhead(run().readAhead, 1)).toBe(false);
+    expect(wantReadAhead(run('--scrape.read-ahead=off').readAhead, 8)).toBe(false);
+    expect(wantReadAhead(run('--scrape.read-ahead=on').readAhead, 1)).toBe(true);
   });
 
   it('takes --flag=value and --flag value', () => {
@@ -34,6 +42,7 @@ describe('flags', () => {
     [['--bogus'], /unknown flag --bogus/],
     [['--collector.gpu'], /unknown collector "gpu"/],
     [['--log.level=loud'], /invalid value "loud" for --log.level \(one of: debug, info, warn, error\)/],
+    [['--scrape.read-ahead=yes'], /invalid value "yes" for --scrape.read-ahead \(one of: auto, on, off\)/],
     [['--path.procfs'], /--path.procfs needs a value/],
     [['--web.listen-address=nowhere'], /invalid --web.listen-address "nowhere"/],
     [['--web.listen-address=:70000'], /invalid --web.listen-address/],
@@ -54,7 +63,7 @@ describe('flags', () => {
   it('lists every flag and collector in --help', () => {
     const text = helpText('isoscope-exporter');
     for (const flag of ['--web.listen-address', '--web.telemetry-path', '--path.procfs', '--path.sysfs', '--docker.socket',
-      '--namespace.reference', '--log.level', '--log.format', '--collector.disable-defaults']) {
+      '--namespace.reference', '--scrape.read-ahead', '--log.level', '--log.format', '--collector.disable-defaults']) {
       expect(text).toContain(flag);
     }
     for (const c of COLLECTORS) expect(text).toContain(`--[no-]collector.${c}`);

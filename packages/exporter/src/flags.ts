@@ -9,6 +9,8 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log';
 export const NAMESPACE_REFERENCES = ['auto', 'pid1', 'self'] as const;
 export type NamespaceReferenceChoice = (typeof NAMESPACE_REFERENCES)[number];
 
+export const READ_AHEAD_CHOICES = ['auto', 'on', 'off'] as const;
+export type ReadAheadChoice = (typeof READ_AHEAD_CHOICES)[number];
 export interface Options {
   listenAddress: string;
   telemetryPath: string;
@@ -16,6 +18,7 @@ export interface Options {
   sysfs: string;
   dockerSocket: string;
   namespaceReference: NamespaceReferenceChoice;
+  readAhead: ReadAheadChoice;
   collectors: Set<CollectorName>;
   logLevel: LogLevel;
   logFormat: LogFormat;
@@ -42,6 +45,10 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
   'namespace.reference': {
     key: 'namespaceReference', default: 'auto', choices: NAMESPACE_REFERENCES,
     help: 'Host namespaces to compare with: pid1 (<procfs>/1/ns, needs the host PID namespace), self (the exporter\'s own), or auto (pid1, else self).',
+  },
+  'scrape.read-ahead': {
+    key: 'readAhead', default: 'auto', choices: READ_AHEAD_CHOICES,
+    help: 'Read each scrape\'s files on a helper thread while the main thread parses them (~10 MiB more memory, about half the scrape time): on, off, or auto (on when more than one CPU is available).',
   },
   'log.level': { key: 'logLevel', default: 'info', choices: LOG_LEVELS, help: 'Only log messages with the given severity or above.' },
   'log.format': { key: 'logFormat', default: 'logfmt', choices: LOG_FORMATS, help: 'Output format of log messages.' },

@@ -1,13 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Exposed } from '../exposition';
 import type { Logger } from '../log';
 
 export interface ServerOptions {
   host?: string;
   port: number;
   telemetryPath: string;
-  /** The exposition (UTF-8 text) and its content type; rejected promises become a 500 for that scrape. */
-  scrape: () => Promise<Buffer>;
+  /**
+   * The exposition (UTF-8 text), released once the response has finished or its connection closed, and its
+   * content type; rejected promises become a 500 for that scrape.
+   */
+  scrape: () => Promise<Exposed>;
   contentType: string;
   log: Logger;
   version: string;
@@ -27,7 +31,10 @@ export function startServer(opts: ServerOptions): Promise<http.Server> {
     }
     if (path === opts.telemetryPath) {
       opts.scrape().then(
-        (body) => res.writeHead(200, { 'Content-Type': opts.contentType }).end(body),
+        (exposed) => {
+          res.once('close', exposed.release);
+          res.writeHead(200, { 'Content-Type': opts.contentType }).end(exposed.body);
+        },
         (err: Error) => {
           opts.log.error('scrape failed', { err: err.message });
           res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`scrape failed: ${err.message}\n`);

@@ -39,6 +39,15 @@ export function readPseudoFile(path: string): string {
     closeSync(fd);
   }
 }
+/** Where a reader gets a file's text: read on demand, or read ahead by another thread (readAhead.ts). */
+export interface ReadSource {
+  /** The file's whole text; throws an ErrnoException (with `code`) as fs does. */
+  read(path: string): string;
+}
+
+/** Every file read on demand, on the calling thread. */
+export const DIRECT: ReadSource = { read: readPseudoFile };
+
 export class ReadErrors {
   /** Errors per collector in this scrape. */
   readonly counts = new Map<string, number>();
@@ -68,6 +77,7 @@ export class FileReader {
     private readonly errors: ReadErrors,
     private readonly collector: string,
     private readonly container?: VanishProbe,
+    private readonly source: ReadSource = DIRECT,
   ) {}
 
   /**
@@ -77,7 +87,7 @@ export class FileReader {
   read(path: string | null, opts: { optional?: boolean } = {}): string | undefined {
     if (path === null) return undefined;
     try {
-      return readPseudoFile(path);
+      return this.source.read(path);
     } catch (err) {
       this.failed(path, err, opts.optional);
       return undefined;

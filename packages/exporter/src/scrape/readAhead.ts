@@ -1,0 +1,341 @@
+import { getSystemErrorName } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../log';
+import { readPseudoFile, type ReadSource } from './files';
+import { readAheadThread } from './readAheadThread';
+import type { Target } from './target';
+
+/**
+ * Read-ahead: a helper thread reads a scrape's cgroupfs and procfs files while the main thread parses the
+ * ones already read.
+ *
+ * Why: three quarters of a scrape's CPU time is the open/read/close of ~25 small kernel files per container
+ * (docs/benchmarks.md), and Node has no way to issue them other than one synchronous call at a time. The
+ * machine usually has a second core. The thread does nothing but the syscalls; every decision (parsing,
+ * the error policy, "did the container vanish?") stays on the main thread, which sees the same text or the
+ * same errno it would have got from reading the file itself, a few milliseconds earlier.
+ *
+ * What it reads: the files each container's collectors read in the previous scrape (they are the same from
+ * one scrape to the next unless a container's process or its collectors' choices change), one group per
+ * container, learned by recording every read. A file that was not read ahead is simply read on demand, so
+ * a wrong guess costs a wasted read, never a wrong value; a new container is read on demand in its first
+ * scrape. The thread starts on the plan before discovery runs, so discovery's own work overlaps it too.
+ *
+ * Sharing the work: the thread claims groups from the front; when the main thread reaches a group the
+ * thread is still reading, it claims one from the back and reads it itself rather than wait, so both cores
+ * stay busy until they meet. Claims are compare-and-swap on a shared state array, so no group is read twice.
+ * A group the thread has not reached when the main thread gets to it is claimed and read on demand.
+ *
+ * Memory: the thread's own V8 isolate and Node environment (~7.5 MiB resident whatever its limits, measured
+ * in docs/benchmarks.md), its copy of the file list, and an arena that holds one scrape's file contents
+ * (~3 KiB per container), grown when a scrape did not fit. That is why `--scrape.read-ahead=off` exists.
+ */
+
+// The protocol shared with readAheadThread.ts (passed to it as workerData). State of a group:
+const FREE = 0;
+const WORKER = 1;
+const DONE = 2;
+const MAIN = 3;
+/** state[0]: set when the scrape is over; the thread stops between groups. */
+const CANCEL = 0;
+/** A table length that says "did not fit in the arena": the main thread reads that file itself. */
+const ARENA_FULL = -1_000_000;
+
+const INITIAL_ARENA = 256 * 1024;
+const MAX_ARENA = 64 * 1024 * 1024;
+/** How long the main thread waits for a group the thread is reading before it gives up on the thread. */
+const WAIT_LIMIT_MS = 2000;
+
+interface Group {
+  /** The container's cgroup path. */
+  key: string;
+  /** Its files, each once, in the order they were first read. */
+  paths: string[];
+  /** path → the file's number in the plan (its row in the table). */
+  index: Map<string, number>;
+}
+
+/** The files of one scrape, group after group, as the thread gets them. */
+class Plan {
+  readonly groups: Group[] = [];
+  readonly byKey = new Map<string, number>();
+  readonly paths: string[] = [];
+  readonly starts: Int32Array;
+
+  constructor(groups: ReadonlyArray<{ key: string; paths: readonly string[] }>) {
+    const starts = [0];
+    for (const { key, paths } of groups) {
+      const index = new Map<string, number>();
+      for (const path of paths) {
+        if (index.has(path)) continue;
+        index.set(path, this.paths.length);
+        this.paths.push(path);
+      }
+      this.byKey.set(key, this.groups.length);
+      this.groups.push({ key, paths: [...index.keys()], index });
+      starts.push(this.paths.length);
+    }
+    this.starts = Int32Array.from(starts);
+  }
+
+  /** Whether the recorded reads of a scrape ask for exactly this plan (repeated reads aside). */
+  matches(groups: ReadonlyArray<{ key: string; paths: readonly string[] }>): boolean {
+    if (groups.length !== this.groups.length) return false;
+    for (let g = 0; g < groups.length; g++) {
+      const mine = this.groups[g];
+      if (groups[g].key !== mine.key) return false;
+      if (groups[g].paths === mine.paths) continue;
+      let next = 0;
+      for (const path of groups[g].paths) {
+        if (next < mine.paths.length && path === mine.paths[next]) next++;
+        else if (!(mine.index.has(path) && mine.index.get(path)! < this.starts[g] + next)) return false;
+      }
+      if (next !== mine.paths.length) return false;
+    }
+    return true;
+  }
+}
+
+/** The read-ahead thread and what it knows across scrapes. One per exporter; `close` ends the thread. */
+export class ReadAhead {
+  private worker: Worker | undefined;
+  private plan = new Plan([]);
+  /** Whether the thread has the current plan's paths (they are sent only when the plan changes). */
+  private planSent = false;
+  private arena = new SharedArrayBuffer(INITIAL_ARENA);
+  private table = new SharedArrayBuffer(8);
+  /** A file did not fit in the arena last scrape: the next one gets a bigger arena. */
+  arenaFull = false;
+
+  constructor(private readonly log: Logger) {
+    this.worker = this.startThread();
+  }
+
+  /** Whether the thread runs (it is not restarted once it failed: scrapes then read on demand). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** A scrape starts: the thread begins on the files the last one read, while discovery runs. */
+  begin(): ScrapeReads {
+    if (this.arenaFull && this.arena.byteLength < MAX_ARENA) this.arena = new SharedArrayBuffer(this.arena.byteLength * 2);
+    this.arenaFull = false;
+    // A fresh state per scrape: the thread may still be finishing the last one's job when this one begins.
+    const state = new Int32Array(new SharedArrayBuffer(4 * (this.plan.groups.length + 1)));
+    if (this.worker && this.plan.groups.length > 0) {
+      const job = { arena: this.arena, table: this.table, state: state.buffer };
+      this.worker.postMessage(this.planSent ? job : { ...job, paths: this.plan.paths, starts: this.plan.starts });
+      this.planSent = true;
+    }
+    return new ScrapeReads(this, this.plan, state, Buffer.from(this.arena), new Int32Array(this.table));
+  }
+
+  /** The reads a finished scrape recorded become the next plan (kept as is when nothing changed). */
+  learn(groups: ReadonlyArray<{ key: string; paths: readonly string[] }>): void {
+    if (this.plan.matches(groups)) return;
+    this.plan = new Plan(groups);
+    this.table = new SharedArrayBuffer(Math.max(8, 8 * this.plan.paths.length));
+    this.planSent = false;
+  }
+
+  /** Give up on the thread: every read is on demand from now on. */
+  stop(reason: string): void {
+    if (!this.worker) return;
+    this.log.warn('read-ahead thread stopped; reading files on the main thread only', { reason });
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private startThread(): Worker {
+    const worker = new Worker(`(${readAheadThread.toString()})()`, {
+      eval: true,
+      workerData: { FREE, WORKER, DONE, CANCEL, ARENA_FULL },
+      // It holds the file list and little else. (A --max-semi-space-size given to the process, as the CLI
+      // does, takes precedence over the young-generation limit here.)
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 32 },
+    });
+    // The thread never keeps the process alive: shutting down does not have to wait for it.
+    worker.unref();
+    worker.on('error', (err) => {
+      if (this.worker === worker) this.stop(err.message);
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.stop(`exited with code ${code}`);
+    });
+    return worker;
+  }
+}
+
+type GroupMode = 'arena' | 'stolen' | 'direct';
+
+/** One scrape's side of the read-ahead: hands each container a ReadSource and records what it reads. */
+export class ScrapeReads {
+  /** Where this scrape's reads were served from (the thread, the main thread's reads from the back, on demand). */
+  readonly served = { thread: 0, back: 0, demand: 0 };
+  private readonly sources = new Map<Target, TargetReads>();
+  /** Groups the main thread read from the back while the thread was busy: path → text or negative errno. */
+  private readonly stolen = new Map<number, Map<string, string | number>>();
+  /** The next group from the back the main thread may take. */
+  private back: number;
+
+  constructor(
+    private readonly owner: ReadAhead,
+    readonly plan: Plan,
+    private readonly state: Int32Array,
+    private readonly arena: Buffer,
+    private readonly table: Int32Array,
+  ) {
+    this.back = plan.groups.length - 1;
+  }
+
+  /** The ReadSource of a container for this scrape. */
+  source(target: Target): ReadSource {
+    let source = this.sources.get(target);
+    if (!source) {
+      source = new TargetReads(this, this.plan.byKey.get(target.cgroup.path) ?? -1);
+      this.sources.set(target, source);
+    }
+    return source;
+  }
+
+  /**
+   * The scrape is over: the thread stops (files of containers that are gone are not worth reading), and
+   * what the live containers read becomes the next scrape's plan.
+   */
+  end(live: readonly Target[]): void {
+    Atomics.store(this.state, CANCEL, 1);
+    const groups: Array<{ key: string; paths: readonly string[] }> = [];
+    for (const t of live) {
+      const paths = this.sources.get(t)?.paths();
+      if (paths && paths.length > 0) groups.push({ key: t.cgroup.path, paths });
+    }
+    this.owner.learn(groups);
+  }
+
+  /** Make group g the main thread's to read from: wait for the thread, take it, or read another meanwhile. */
+  acquire(g: number): GroupMode {
+    const slot = g + 1;
+    for (;;) {
+      const s = Atomics.load(this.state, slot);
+      if (s === DONE) return 'arena';
+      if (s === MAIN) return this.stolen.has(g) ? 'stolen' : 'direct';
+      if (s === FREE) {
+        if (Atomics.compareExchange(this.state, slot, FREE, MAIN) === FREE) return 'direct';
+        continue;
+      }
+      // The thread is reading this group right now: read one from the back rather than wait.
+      if (this.stealFromBack(g)) continue;
+      if (Atomics.wait(this.state, slot, WORKER, WAIT_LIMIT_MS) === 'timed-out') {
+        this.owner.stop(`no answer within ${WAIT_LIMIT_MS} ms`);
+        return 'direct';
+      }
+    }
+  }
+
+  /** A file of group g as the thread or the back-reader left it: text, negative errno, or undefined. */
+  prefetched(g: number, mode: GroupMode, path: string): string | number | undefined {
+    if (mode === 'stolen') return this.stolen.get(g)!.get(path);
+    const i = this.plan.groups[g].index.get(path);
+    if (i === undefined) return undefined;
+    const length = this.table[2 * i + 1];
+    if (length === ARENA_FULL) {
+      this.owner.arenaFull = true;
+      return undefined;
+    }
+    if (length < 0) return length;
+    const offset = this.table[2 * i];
+    return this.arena.toString('latin1', offset, offset + length);
+  }
+
+  /** Read the last unclaimed group, unless the thread has got there already (it claims in order). */
+  private stealFromBack(current: number): boolean {
+    while (this.back > current) {
+      const g = this.back--;
+      if (Atomics.compareExchange(this.state, g + 1, FREE, MAIN) !== FREE) return false;
+      const values = new Map<string, string | number>();
+      for (const path of this.plan.groups[g].paths) {
+        try {
+          values.set(path, readPseudoFile(path));
+        } catch (err) {
+          values.set(path, errnoOf(err));
+        }
+      }
+      this.stolen.set(g, values);
+      return true;
+    }
+    return false;
+  }
+}
+
+/** A container's files in one scrape: from the read-ahead when it has them, otherwise read on demand. */
+class TargetReads implements ReadSource {
+  /**
+   * Every path read, kept only once the reads departed from the plan: while they follow it, the plan's own
+   * list stands for them (recording ~5,000 fresh path strings per scrape made them outlive V8's young
+   * generation).
+   */
+  private recorded: string[] | undefined;
+  /** How many of the plan's paths for this container were read so far, in order. */
+  private followed = 0;
+  private mode: GroupMode | undefined;
+  private readonly planned: readonly string[];
+
+  constructor(private readonly reads: ScrapeReads, private readonly group: number) {
+    this.planned = group >= 0 ? reads.plan.groups[group].paths : [];
+  }
+
+  read(path: string): string {
+    this.note(path);
+    if (this.group >= 0) {
+      this.mode ??= this.reads.acquire(this.group);
+      if (this.mode !== 'direct') {
+        const got = this.reads.prefetched(this.group, this.mode, path);
+        if (got !== undefined) {
+          this.reads.served[this.mode === 'arena' ? 'thread' : 'back']++;
+          if (typeof got === 'number') throw errnoException(got, path);
+          return got;
+        }
+      }
+    }
+    this.reads.served.demand++;
+    return readPseudoFile(path);
+  }
+
+  /** The paths this container read in this scrape, each once, in order. */
+  paths(): readonly string[] {
+    if (this.recorded) return this.recorded;
+    return this.followed === this.planned.length ? this.planned : this.planned.slice(0, this.followed);
+  }
+
+  private note(path: string): void {
+    if (this.recorded) {
+      this.recorded.push(path);
+    } else if (this.followed < this.planned.length && this.planned[this.followed] === path) {
+      this.followed++;
+    } else if (!this.planned.slice(0, this.followed).includes(path)) {
+      this.recorded = [...this.planned.slice(0, this.followed), path];
+    }
+  }
+}
+
+function errnoOf(err: unknown): number {
+  const n = (err as NodeJS.ErrnoException).errno;
+  return typeof n === 'number' && n < 0 ? n : -5;
+}
+
+/** The error fs would have thrown for this errno, so the error policy cannot tell the difference. */
+function errnoException(errno: number, path: string): NodeJS.ErrnoException {
+  const code = getSystemErrorName(errno);
+  const err: NodeJS.ErrnoException = new Error(`${code}: ${path} (read ahead)`);
+  err.code = code;
+  err.errno = errno;
+  err.path = path;
+  return err;
+}

@@ -1,0 +1,72 @@
+/**
+ * The read-ahead thread's whole program (see readAhead.ts for the protocol and why it exists). It runs in a
+ * worker_threads Worker from its own source text, so it must be self-contained: no imports, no module-level
+ * names, only Node built-ins required inside, and the protocol's constants passed in as workerData.
+ *
+ * A job names the files of one scrape, group after group (one group per container). For each group it can
+ * claim (FREE → WORKER; the main thread claims from the other end), the thread reads every file into the
+ * shared arena and notes offset and length — or the negative errno, or ARENA_FULL — in the table, then
+ * marks the group DONE and wakes the main thread if it waits. A set cancel flag ends the job between groups.
+ */
+export function readAheadThread(): void {
+  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const fs = require('node:fs') as typeof import('node:fs');
+  const { FREE, WORKER, DONE, CANCEL, ARENA_FULL } = workerData as Record<string, number>;
+  const O_RDONLY = fs.constants.O_RDONLY;
+
+  let paths: string[] = [];
+  let starts: Int32Array = new Int32Array(1);
+
+  parentPort!.on('message', (job: { paths?: string[]; starts?: Int32Array; arena: SharedArrayBuffer; table: SharedArrayBuffer; state: SharedArrayBuffer }) => {
+    if (job.paths && job.starts) {
+      paths = job.paths;
+      starts = job.starts;
+    }
+    const arena = Buffer.from(job.arena);
+    const table = new Int32Array(job.table);
+    const state = new Int32Array(job.state);
+    let offset = 0;
+
+    /** One file into the arena at `offset`; returns where the next one goes. */
+    const readFile = (i: number): void => {
+      let fd: number;
+      try {
+        fd = fs.openSync(paths[i], O_RDONLY);
+      } catch (err) {
+        table[2 * i + 1] = errno(err);
+        return;
+      }
+      try {
+        const room = arena.length - offset;
+        // Kernel seq_files fill a read as far as the buffer allows: a short read is the whole file. A read
+        // that fills the room may have been cut short, so the main thread reads that file itself.
+        const n = room > 0 ? fs.readSync(fd, arena, offset, room, null) : 0;
+        if (n >= room) {
+          table[2 * i + 1] = ARENA_FULL;
+        } else {
+          table[2 * i] = offset;
+          table[2 * i + 1] = n;
+          offset += n;
+        }
+      } catch (err) {
+        table[2 * i + 1] = errno(err);
+      } finally {
+        fs.closeSync(fd);
+      }
+    };
+
+    for (let g = 0; g + 1 < starts.length; g++) {
+      if (Atomics.load(state, CANCEL) !== 0) return;
+      if (Atomics.compareExchange(state, g + 1, FREE, WORKER) !== FREE) continue;
+      for (let i = starts[g]; i < starts[g + 1]; i++) readFile(i);
+      Atomics.store(state, g + 1, DONE);
+      Atomics.notify(state, g + 1);
+    }
+  });
+
+  /** Node's errno for a failed call: libuv's negative number (-2 for ENOENT); EIO if there is none. */
+  function errno(err: unknown): number {
+    const n = (err as { errno?: unknown }).errno;
+    return typeof n === 'number' && n < 0 ? n : -5;
+  }
+}
