@@ -76,7 +76,7 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
   const server = await startServer({
     ...parseListenAddress(options.listenAddress),
     telemetryPath: options.telemetryPath,
-    scrape: () => exporter.scrape(),
+    serve: (request) => exporter.serve(request),
     contentType: exposition.contentType,
     log,
     version: VERSION,

@@ -3,7 +3,7 @@ import { METRICS, RUNTIMES, type CollectorName } from '@isoscope/shared';
 import { procsFile } from './cgroup/hierarchy';
 import { discoverContainers } from './cgroup/discovery';
 import { COLLECTOR_REGISTRY } from './collectors';
-import type { Exposed, Exposition } from './exposition';
+import type { Exposition, ExpositionSink } from './exposition';
 import type { Collector, Environment, Sample } from './scrape/scrape';
 import type { ReadAhead } from './scrape/readAhead';
 import { SampleBuffer, Scrape } from './scrape/scrape';
@@ -24,16 +24,27 @@ export interface ExporterConfig {
   readAhead?: ReadAhead;
 }
 
+/** A request for a scrape's exposition: where its bytes go, and how it ends. */
+export interface ScrapeRequest extends ExpositionSink {
+  /** The first bytes are about to come (send the status line and headers). */
+  begin(): void;
+  end(): void;
+  /** The scrape failed; `begin` was called if some bytes went out already. */
+  fail(err: Error): void;
+}
+
 /** Health is reported for every collector and for discovery, the step every scrape starts with. */
 const DISCOVERY = 'discovery';
 
 /**
  * One scrape: find the containers, ask the runtime for their names once (batched), then run every enabled
  * collector on every container, yielding to the event loop between containers so /healthz never waits.
- * Concurrent scrapes share one collection and one rendered exposition.
+ * Requests that arrive while a scrape collects share it and its exposition.
  */
 export class Exporter {
-  private inflight: Promise<Buffer> | undefined;
+  /** Requests waiting for the next scrape, and whether one is running. */
+  private queued: Array<{ request: ScrapeRequest; settled: () => void }> = [];
+  private busy = false;
   private readonly collectors: Collector[];
   /** Cumulative read errors per collector, for the isoscope_read_errors_total counter. */
   private readonly readErrorTotals = new Map<string, number>();
@@ -45,19 +56,59 @@ export class Exporter {
   }
 
   /**
-   * The exposition of a fresh scrape (UTF-8 text); callers arriving during one get its result. Each caller
-   * holds the body until it calls `release` (when its response has gone out): the next scrape renders into
-   * the same buffer unless a response still sends from it.
+   * Serve a fresh scrape to `request`, streamed as it is rendered. Requests that arrive while a scrape is
+   * collecting share it; one that arrives while it is already sending gets the next one, which starts
+   * as soon as this one is out. Resolves when the request has ended or failed.
    */
-  async scrape(): Promise<Exposed> {
-    if (!this.inflight) {
-      this.inflight = this.run(this.served)
-        .then((samples) => this.config.exposition.render(samples))
-        .finally(() => {
-          this.inflight = undefined;
-        });
+  serve(request: ScrapeRequest): Promise<void> {
+    return new Promise((settled) => {
+      this.queued.push({ request, settled });
+      this.next();
+    });
+  }
+
+  /** The exposition of a fresh scrape in one buffer (tests, tools); shares a scrape like `serve`. */
+  async scrape(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let failure: Error | undefined;
+    await this.serve({
+      begin: () => {},
+      write: (chunk, done) => (parts.push(Buffer.from(chunk)), done()),
+      end: () => {},
+      fail: (err) => (failure = err),
+    });
+    if (failure) throw failure;
+    return Buffer.concat(parts);
+  }
+
+  private next(): void {
+    if (this.busy || this.queued.length === 0) return;
+    this.busy = true;
+    void this.serveQueued().finally(() => {
+      this.busy = false;
+      this.next();
+    });
+  }
+
+  private async serveQueued(): Promise<void> {
+    let batch: typeof this.queued = [];
+    try {
+      const samples = await this.run(this.served);
+      // Everyone who asked before the first byte goes out shares this scrape.
+      batch = this.queued;
+      this.queued = [];
+      for (const { request } of batch) request.begin();
+      await this.config.exposition.stream(samples, batch.map((b) => b.request));
+      for (const { request } of batch) request.end();
+    } catch (err) {
+      if (batch.length === 0) {
+        batch = this.queued;
+        this.queued = [];
+      }
+      for (const { request } of batch) request.fail(err as Error);
+    } finally {
+      for (const { settled } of batch) settled();
     }
-    return this.config.exposition.hold(await this.inflight);
   }
 
   /** Every sample of one scrape, container series and the exporter's own health, in objects of their own. */

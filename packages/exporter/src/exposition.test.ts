@@ -1,5 +1,5 @@
 import { COLLECTORS, METRICS, type CollectorName } from '@isoscope/shared';
-import { Exposition } from './exposition';
+import { Exposition, type ExpositionSink } from './exposition';
 import type { Sample } from './scrape/scrape';
 import { makeTarget } from './scrape/target';
 import { parseExposition, valueOf } from '../test/support/exposition';
@@ -51,34 +51,39 @@ describe('Exposition', () => {
     }
   });
 
-  it('keeps a held body intact while later renders run, however large', async () => {
+  it('streams a large exposition in chunks, never overwriting a chunk a sink still holds', async () => {
     const exposition = new Exposition(ALL, { processMetrics: false });
     const many: Sample[] = Array.from({ length: 40000 }, (_, i) => ({
       family: METRICS.containers, value: i, labels: { runtime: `r${i}` },
     }));
-    const first = exposition.hold(await exposition.render(many));
-    const second = await exposition.render([]);
-    expect(first.body.length).toBeGreaterThan(1 << 20);
-    expect(first.body.toString()).toContain(`${METRICS.containers.name}{runtime="r39999"} 39999\n`);
-    expect(second.toString()).not.toContain('r39999');
-    first.release();
+    const whole = (await exposition.render(many)).toString();
+    expect(whole.length).toBeGreaterThan(1 << 20);
+    expect(whole).toContain(`${METRICS.containers.name}{runtime="r39999"} 39999\n`);
+
+    // A fast sink (done at once) and a slow one (done only at the very end) share one stream.
+    const fast: Buffer[] = [];
+    const slow: Array<{ chunk: Buffer; copy: Buffer; done: () => void }> = [];
+    const fastSink: ExpositionSink = { write: (chunk, done) => (fast.push(Buffer.from(chunk)), done()) };
+    const slowSink: ExpositionSink = { write: (chunk, done) => slow.push({ chunk, copy: Buffer.from(chunk), done }) };
+    await exposition.stream(many, [fastSink, slowSink]);
+    expect(Buffer.concat(fast).toString()).toBe(whole);
+    expect(slow.length).toBeGreaterThan(10);
+    // What the slow sink still holds is what it was given: the writer took fresh chunks meanwhile.
+    for (const { chunk, copy } of slow) expect(chunk.equals(copy)).toBe(true);
+    expect(new Set(slow.map((s) => s.chunk.buffer)).size).toBe(slow.length);
+    for (const { done } of slow) done();
   });
 
-  it('renders into the same bytes again once nothing holds them', async () => {
+  it('reuses the chunks sinks are done with: memory does not grow with the exposition', async () => {
     const exposition = new Exposition(ALL, { processMetrics: false });
-    const sample = (runtime: string): Sample[] => [{ family: METRICS.containers, value: 1, labels: { runtime } }];
-    const held = exposition.hold(await exposition.render(sample('first')));
-    const whileHeld = await exposition.render(sample('second'));
-    expect(whileHeld.buffer).not.toBe(held.body.buffer);
-    expect(held.body.toString()).toContain('runtime="first"');
-    held.release();
-    held.release(); // a second release is harmless
-    // The scrape after a finished response writes where the last one did: no new buffer per scrape.
-    const sent = exposition.hold(await exposition.render(sample('third')));
-    sent.release();
-    const reused = await exposition.render(sample('fourth'));
-    expect(reused.buffer).toBe(sent.body.buffer);
-    expect(reused.toString()).toContain('runtime="fourth"');
+    const many: Sample[] = Array.from({ length: 40000 }, (_, i) => ({
+      family: METRICS.containers, value: i, labels: { runtime: `r${i}` },
+    }));
+    const used = new Set<ArrayBufferLike>();
+    let chunks = 0;
+    await exposition.stream(many, [{ write: (chunk, done) => (used.add(chunk.buffer), chunks++, done()) }]);
+    expect(chunks).toBeGreaterThan(10);
+    expect(used.size).toBeLessThanOrEqual(2);
   });
 
   it('appends the process metrics prom-client provides, without gauges named *_total', async () => {

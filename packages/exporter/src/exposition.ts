@@ -1,7 +1,16 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import type * as PromClient from 'prom-client';
 import { ALL_METRICS, labelsOf, type CollectorName, type MetricFamily } from '@isoscope/shared';
 import { SampleBuffer, type Sample } from './scrape/scrape';
 import type { Target } from './scrape/target';
+
+/*
+ * prom-client's registry and default metrics, loaded from their own modules: its index also loads its push
+ * gateway (https, zlib), cluster aggregation and summaries, none of which the process metrics use, for
+ * ~1–2.5 MiB of resident memory (docs/benchmarks.md). Its version is pinned to 15.1.x for these paths, and
+ * exposition.test.ts checks that the process metrics are there.
+ */
+const Registry: typeof PromClient.Registry = require('prom-client/lib/registry');
+const collectDefaultMetrics: typeof PromClient.collectDefaultMetrics = require('prom-client/lib/defaultMetrics');
 
 /**
  * The text exposition (Prometheus format 0.0.4) of the families in the shared contract: the one place that
@@ -16,8 +25,8 @@ import type { Target } from './scrape/target';
 export class Exposition {
   private readonly families: MetricFamily[];
   private readonly statics = new Map<MetricFamily, string>();
-  private readonly process: Registry | undefined;
-  private scratch = new Scratch(1 << 20);
+  private readonly process: PromClient.Registry | undefined;
+  private readonly chunks = new ChunkPool();
   /** Family → its position in `families`; familyStart[f] … familyStart[f+1] is its range in `order`. */
   private readonly familyIndex = new Map<MetricFamily, number>();
   private readonly familyStart: Int32Array;
@@ -37,20 +46,18 @@ export class Exposition {
   }
 
   /**
-   * The exposition of one scrape's samples, the static facts and the process metrics, as UTF-8 bytes.
-   * Lines go one by one into a scratch buffer that is reused from render to render, and the result is a
-   * view of it, valid until the next render: `hold` it to keep it longer (while a response is sending).
-   * Building a 2 MB string by concatenation kept its whole rope alive through every young-generation GC
-   * of the render, and a fresh 2 MB copy per scrape kept RSS swinging until the GC freed the old ones
+   * The exposition of one scrape's samples, the static facts and the process metrics, as UTF-8 bytes sent
+   * to every sink chunk by chunk as it is formatted: a scrape at 200 containers is 2.3 MB of text, and a
+   * buffer holding all of it stayed resident between scrapes (and grew with the number of containers),
+   * where a few 64 KiB chunks that come back once the sinks are done with them do not. Building one 2 MB
+   * string instead kept its whole rope alive through every young-generation GC of the render
    * (docs/benchmarks.md).
    */
-  async render(input: SampleBuffer | readonly Sample[]): Promise<Buffer> {
+  async stream(input: SampleBuffer | readonly Sample[], sinks: readonly ExpositionSink[]): Promise<void> {
     const samples = input instanceof SampleBuffer ? input : SampleBuffer.of(input);
     const order = this.orderByFamily(samples);
     const prefixes = new Map<Target, string>();
-    // A held scratch still belongs to responses being sent: this render gets a new one.
-    if (this.scratch.holds > 0) this.scratch = new Scratch(this.scratch.buffer.length);
-    const out = new ScratchWriter(this.scratch);
+    const out = new ChunkWriter(this.chunks, sinks);
     for (let f = 0; f < this.families.length; f++) {
       const family = this.families[f];
       const fixed = this.statics.get(family);
@@ -62,10 +69,18 @@ export class Exposition {
       for (let k = first; k < end; k++) {
         const i = order[k];
         out.write(`${family.name}${seriesLabels(samples, i, prefixes)} ${formatValue(samples.values[i])}\n`);
+        if (out.sent) await out.settle();
       }
     }
     if (this.process) out.write(await this.process.metrics());
-    return out.finish();
+    out.end();
+  }
+
+  /** The whole exposition in one buffer of its own (tests, tools). */
+  async render(input: SampleBuffer | readonly Sample[]): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    await this.stream(input, [{ write: (chunk, done) => (parts.push(Buffer.from(chunk)), done()) }]);
+    return Buffer.concat(parts);
   }
 
   /**
@@ -90,80 +105,107 @@ export class Exposition {
     return this.order;
   }
 
-  /**
-   * Keep a rendered body intact until `release` is called: later renders write elsewhere meanwhile. Every
-   * response that sends a body holds it once, so one scrape can be shared by concurrent requests.
-   */
-  hold(body: Buffer): Exposed {
-    const scratch = this.scratch.buffer.buffer === body.buffer ? this.scratch : undefined;
-    if (scratch) scratch.holds++;
-    let released = false;
-    return {
-      body,
-      release: () => {
-        if (scratch && !released) scratch.holds--;
-        released = true;
-      },
-    };
-  }
-
   get contentType(): string {
     return Registry.PROMETHEUS_CONTENT_TYPE;
   }
 }
 
-/** A rendered body lent to a response; `release` once the response has finished (or failed). */
-export interface Exposed {
-  readonly body: Buffer;
-  release(): void;
+/** Where an exposition goes, chunk by chunk: an HTTP response, or a collector of bytes. */
+export interface ExpositionSink {
+  /** Send these bytes; call `done` once, when they are no longer needed (sent, copied, or the sink failed). */
+  write(chunk: Buffer, done: () => void): void;
 }
 
-/** The bytes renders write into; it only grows, to the size of the largest exposition. */
-class Scratch {
-  buffer: Buffer;
-  /** Bodies in this buffer that responses still send. */
-  holds = 0;
+const CHUNK_BYTES = 64 * 1024;
 
-  constructor(size: number) {
-    this.buffer = Buffer.allocUnsafe(size);
+/** Chunks every sink is done with, for the next ones; a few are kept, the rest are left to the GC. */
+class ChunkPool {
+  private readonly free: Buffer[] = [];
+
+  take(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+  }
+
+  give(chunk: Buffer): void {
+    if (this.free.length < 8) this.free.push(chunk);
   }
 }
 
 /**
- * Lines gather in a short string that goes into the scratch buffer every ~16 KiB: one Buffer.write per
- * line cost more than the formatting itself, and a short string dies young, unlike a 2 MB rope.
+ * Lines gather in a short string that goes into the current chunk every ~16 KiB: one Buffer.write per line
+ * cost more than the formatting itself, and a short string dies young, unlike a 2 MB rope.
  */
 const FLUSH_AT = 16 * 1024;
 
-class ScratchWriter {
+class ChunkWriter {
+  /** Chunks went out since the last `settle`. */
+  sent = false;
+  private chunk: Buffer;
   private length = 0;
   private pending = '';
 
-  constructor(private readonly scratch: Scratch) {}
+  constructor(private readonly pool: ChunkPool, private readonly sinks: readonly ExpositionSink[]) {
+    this.chunk = pool.take();
+  }
 
   write(text: string): void {
     this.pending += text;
     if (this.pending.length >= FLUSH_AT) this.flush();
   }
 
-  /** The bytes written: a view of the scratch buffer, no copy. */
-  finish(): Buffer {
+  /**
+   * Let the sinks' completions run: a socket that took a chunk at once reports it on the next tick, and the
+   * chunk goes back to the pool before the writer needs another. (A slow client keeps its chunks longer;
+   * the writer then takes fresh ones rather than wait, so one slow client never holds up a scrape.)
+   */
+  async settle(): Promise<void> {
+    this.sent = false;
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+  }
+
+  /** Send what is left. */
+  end(): void {
     this.flush();
-    return this.scratch.buffer.subarray(0, this.length);
+    this.send();
   }
 
   private flush(): void {
     const text = this.pending;
     this.pending = '';
     // UTF-8 needs at most 3 bytes per UTF-16 unit; label values (image names, pod names) may be non-ASCII.
-    const worst = this.length + text.length * 3;
-    const { scratch } = this;
-    if (worst > scratch.buffer.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(worst, scratch.buffer.length * 2));
-      scratch.buffer.copy(bigger, 0, 0, this.length);
-      scratch.buffer = bigger;
+    if (this.length + text.length * 3 > this.chunk.length) {
+      this.send();
+      if (text.length * 3 > this.chunk.length) {
+        // More than a chunk in one piece (the process metrics, or a giant label value): bytes of its own.
+        this.deliver(Buffer.from(text, 'utf8'), () => {});
+        return;
+      }
     }
-    this.length += scratch.buffer.write(text, this.length, 'utf8');
+    this.length += this.chunk.write(text, this.length, 'utf8');
+  }
+
+  /** The current chunk to every sink, and a fresh one to write on. */
+  private send(): void {
+    if (this.length === 0) return;
+    const chunk = this.chunk;
+    this.deliver(chunk.subarray(0, this.length), () => this.pool.give(chunk));
+    this.chunk = this.pool.take();
+    this.length = 0;
+  }
+
+  /** `bytes` to every sink; `free` once all of them are done with it. */
+  private deliver(bytes: Buffer, free: () => void): void {
+    let left = this.sinks.length;
+    if (left === 0) free();
+    for (const sink of this.sinks) {
+      let done = false;
+      sink.write(bytes, () => {
+        if (done) return;
+        done = true;
+        if (--left === 0) free();
+      });
+    }
+    this.sent = true;
   }
 }
 
@@ -171,7 +213,7 @@ class ScratchWriter {
  * prom-client's process metrics in a registry of their own. A few of its nodejs_* gauges end in _total,
  * which promtool rejects ("non-counter metrics should not have _total suffix"): they are dropped.
  */
-function processRegistry(): Registry {
+function processRegistry(): PromClient.Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   for (const metric of registry.getMetricsAsArray()) {

@@ -1,17 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Exposed } from '../exposition';
+import type { ScrapeRequest } from '../exporter';
 import type { Logger } from '../log';
 
 export interface ServerOptions {
   host?: string;
   port: number;
   telemetryPath: string;
-  /**
-   * The exposition (UTF-8 text), released once the response has finished or its connection closed, and its
-   * content type; rejected promises become a 500 for that scrape.
-   */
-  scrape: () => Promise<Exposed>;
+  /** Serve a scrape's exposition (UTF-8 text, in chunks) to a request; see Exporter.serve. */
+  serve: (request: ScrapeRequest) => Promise<void>;
   contentType: string;
   log: Logger;
   version: string;
@@ -30,16 +27,19 @@ export function startServer(opts: ServerOptions): Promise<http.Server> {
       return;
     }
     if (path === opts.telemetryPath) {
-      opts.scrape().then(
-        (exposed) => {
-          res.once('close', exposed.release);
-          res.writeHead(200, { 'Content-Type': opts.contentType }).end(exposed.body);
-        },
-        (err: Error) => {
+      // Chunked: the exposition is sent as it is rendered, so its length is not known up front.
+      void opts.serve({
+        begin: () => res.writeHead(200, { 'Content-Type': opts.contentType }),
+        // A chunk is the renderer's until the socket has taken it (or the response is gone).
+        write: (chunk, done) => (res.destroyed ? done() : res.write(chunk, () => done())),
+        end: () => res.end(),
+        fail: (err) => {
           opts.log.error('scrape failed', { err: err.message });
-          res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`scrape failed: ${err.message}\n`);
+          // Bytes went out already: cut the connection, so the client sees a broken scrape, not a short one.
+          if (res.headersSent) res.destroy();
+          else res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`scrape failed: ${err.message}\n`);
         },
-      );
+      });
     } else if (path === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
     } else if (path === '/') {
