@@ -3,7 +3,7 @@ import { METRICS, RUNTIMES, type CollectorName } from '@isoscope/shared';
 import { procsFile } from './cgroup/hierarchy';
 import { discoverContainers } from './cgroup/discovery';
 import { COLLECTOR_REGISTRY } from './collectors';
-import type { Exposition, ExpositionSink } from './exposition';
+import { ByteCollector, type Exposition, type ExpositionSink } from './exposition';
 import type { Collector, Environment, Sample } from './scrape/scrape';
 import type { ReadAhead } from './scrape/readAhead';
 import { SampleBuffer, Scrape } from './scrape/scrape';
@@ -69,16 +69,16 @@ export class Exporter {
 
   /** The exposition of a fresh scrape in one buffer (tests, tools); shares a scrape like `serve`. */
   async scrape(): Promise<Buffer> {
-    const parts: Buffer[] = [];
+    const bytes = new ByteCollector();
     let failure: Error | undefined;
     await this.serve({
       begin: () => {},
-      write: (chunk, done) => (parts.push(Buffer.from(chunk)), done()),
+      write: (chunk, done) => bytes.write(chunk, done),
       end: () => {},
       fail: (err) => (failure = err),
     });
     if (failure) throw failure;
-    return Buffer.concat(parts);
+    return bytes.all();
   }
 
   private next(): void {

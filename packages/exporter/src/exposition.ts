@@ -78,9 +78,9 @@ export class Exposition {
 
   /** The whole exposition in one buffer of its own (tests, tools). */
   async render(input: SampleBuffer | readonly Sample[]): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    await this.stream(input, [{ write: (chunk, done) => (parts.push(Buffer.from(chunk)), done()) }]);
-    return Buffer.concat(parts);
+    const bytes = new ByteCollector();
+    await this.stream(input, [bytes]);
+    return bytes.all();
   }
 
   /**
@@ -114,6 +114,20 @@ export class Exposition {
 export interface ExpositionSink {
   /** Send these bytes; call `done` once, when they are no longer needed (sent, copied, or the sink failed). */
   write(chunk: Buffer, done: () => void): void;
+}
+
+/** A sink that copies every chunk as it comes, for callers that want the whole exposition at once. */
+export class ByteCollector implements ExpositionSink {
+  private readonly parts: Buffer[] = [];
+
+  write(chunk: Buffer, done: () => void): void {
+    this.parts.push(Buffer.from(chunk));
+    done();
+  }
+
+  all(): Buffer {
+    return Buffer.concat(this.parts);
+  }
 }
 
 const CHUNK_BYTES = 64 * 1024;
