@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COLLECTORS, METRICS, NAMESPACE_TYPES, type CollectorName } from '@isoscope/shared';
 import { loadEnvironment } from './app';
+import { COLLECTOR_REGISTRY } from './collectors';
 import { isPrivilegedLike } from './collectors/security';
 import { Exporter, type MetadataSource } from './exporter';
 import { Exposition } from './exposition';
@@ -209,6 +210,30 @@ describe('bad input', () => {
     expect(one(samples, METRICS.readErrors.name, { collector: 'memory' })).toBe(1);
     expect(one(samples, METRICS.readErrors.name, { collector: 'limits' })).toBe(1);
     expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'memory' })).toBe(1);
+  });
+
+  it('fails only the collector that throws, only for that scrape', async () => {
+    const memory = COLLECTOR_REGISTRY.memory;
+    const collect = memory.collect!;
+    const spy = jest.spyOn(memory, 'collect').mockImplementation((scrape, t) => {
+      if (t.cgroup.path === web.path) throw new Error('a bug in a collector');
+      collect(scrape, t);
+    });
+    const exporter = exporterFor(root);
+    try {
+      const samples = await exporter.collect();
+      expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'memory' })).toBe(0);
+      expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'cpu' })).toBe(1);
+      expect(one(samples, METRICS.memoryUsage.name, { id: web.path })).toBeUndefined();
+      expect(one(samples, METRICS.memoryUsage.name, { id: sidecar.path })).toBe(sidecar.metrics[METRICS.memoryUsage.name]);
+      expect(one(samples, METRICS.specCpuPeriod.name, { id: web.path })).toBe(web.metrics[METRICS.specCpuPeriod.name]);
+      expect(one(samples, METRICS.scrapeCollectorDuration.name, { collector: 'memory' })).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const next = await exporter.collect();
+    expect(one(next, METRICS.scrapeCollectorSuccess.name, { collector: 'memory' })).toBe(1);
+    expect(one(next, METRICS.memoryUsage.name, { id: web.path })).toBe(web.metrics[METRICS.memoryUsage.name]);
   });
 
   it('counts a malformed line of a multi-line file and keeps the other keys', async () => {

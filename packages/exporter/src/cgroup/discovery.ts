@@ -45,36 +45,39 @@ function isVanished(err: unknown): boolean {
  * leaf — belong to it), and *.mount units are skipped unvisited.
  */
 export async function discoverContainers(h: CgroupHierarchy): Promise<ContainerCgroup[]> {
-  const root = walkRoot(h);
   const found: ContainerCgroup[] = [];
-
-  async function walk(rel: string, depth: number): Promise<void> {
-    let entries;
-    try {
-      entries = await fs.readdir(path.posix.join(root, rel), { withFileTypes: true });
-    } catch (err) {
-      // The root itself missing is a configuration error the caller must see; a sub-cgroup
-      // removed between listing its parent and reading it is normal churn.
-      if (rel !== '/' && isVanished(err)) return;
-      throw err;
-    }
-    const children: Promise<void>[] = [];
-    for (const e of entries) {
-      // cgroupfs directories are real directories; interface files and the symlinks systemd puts
-      // beside co-mounted controllers (cpu -> cpu,cpuacct) are not cgroups.
-      if (!e.isDirectory() || e.name.endsWith('.mount')) continue;
-      const childRel = rel === '/' ? `/${e.name}` : `${rel}/${e.name}`;
-      const identity = identifyContainerPath(childRel);
-      if (identity) {
-        found.push({ ...identity, path: childRel });
-      } else if (depth + 1 < MAX_DEPTH) {
-        children.push(walk(childRel, depth + 1));
-      }
-    }
-    await Promise.all(children);
-  }
-
-  await walk('/', 0);
-  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  await walk(walkRoot(h), '/', 0, found);
+  found.sort(byPath);
   return found;
+}
+
+/** One directory of the walk: containers found below `rel` go into `found`. */
+async function walk(root: string, rel: string, depth: number, found: ContainerCgroup[]): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(path.posix.join(root, rel), { withFileTypes: true });
+  } catch (err) {
+    // The root itself missing is a configuration error the caller must see; a sub-cgroup
+    // removed between listing its parent and reading it is normal churn.
+    if (rel !== '/' && isVanished(err)) return;
+    throw err;
+  }
+  const children: Promise<void>[] = [];
+  for (const e of entries) {
+    // cgroupfs directories are real directories; interface files and the symlinks systemd puts
+    // beside co-mounted controllers (cpu -> cpu,cpuacct) are not cgroups.
+    if (!e.isDirectory() || e.name.endsWith('.mount')) continue;
+    const childRel = rel === '/' ? `/${e.name}` : `${rel}/${e.name}`;
+    const identity = identifyContainerPath(childRel);
+    if (identity) {
+      found.push({ ...identity, path: childRel });
+    } else if (depth + 1 < MAX_DEPTH) {
+      children.push(walk(root, childRel, depth + 1, found));
+    }
+  }
+  await Promise.all(children);
+}
+
+function byPath(a: ContainerCgroup, b: ContainerCgroup): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }

@@ -2,7 +2,7 @@ import { METRICS } from '@isoscope/shared';
 import { parseCpuList } from '../readers/cpuList';
 import { parseCpuMax } from '../readers/cpuMax';
 import { cpuWeightToShares } from '../readers/cpuWeight';
-import { parseInteger, parseLimit, parseUint } from '../readers/values';
+import { parseInteger, parseLimitOrZero, parseUint } from '../readers/values';
 import type { Collector, Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';
 import { controllerFile, isV1 } from './cgroupFiles';
@@ -44,8 +44,8 @@ function collectCpu(scrape: Scrape, t: Target): void {
     if (max.quota !== null) scrape.emit(METRICS.specCpuQuota, t, max.quota);
     scrape.emit(METRICS.specCpuPeriod, t, max.period);
   }
-  // cAdvisor's conversion, truncating as Go does: the default weight 100 reads 2597 there and here.
-  const shares = reader.parse(file('cpu.weight'), (text) => cpuWeightToShares(parseUint(text)), { optional: true });
+  // The default weight 100 reads 2597 in cAdvisor and here.
+  const shares = reader.parse(file('cpu.weight'), parseWeightAsShares, { optional: true });
   if (shares !== undefined) scrape.emit(METRICS.specCpuShares, t, shares);
 }
 
@@ -64,24 +64,30 @@ function collectMemory(scrape: Scrape, t: Target): void {
   const reader = scrape.reader('limits', t);
   const file = (name: string) => controllerFile(scrape, t, 'memory', name);
   if (isV1(scrape, 'memory')) {
-    const v1Limit = (text: string) => {
-      const v = parseUint(text);
-      return v > V1_UNLIMITED ? 0 : v;
-    };
-    const limit = reader.parse(file('memory.limit_in_bytes'), v1Limit);
+    const limit = reader.parse(file('memory.limit_in_bytes'), parseV1Limit);
     // memsw files exist only with swap accounting enabled.
-    const swapLimit = reader.parse(file('memory.memsw.limit_in_bytes'), v1Limit, { optional: true });
-    const reservation = reader.parse(file('memory.soft_limit_in_bytes'), v1Limit);
+    const swapLimit = reader.parse(file('memory.memsw.limit_in_bytes'), parseV1Limit, { optional: true });
+    const reservation = reader.parse(file('memory.soft_limit_in_bytes'), parseV1Limit);
     if (limit !== undefined) scrape.emit(METRICS.specMemoryLimit, t, limit);
     if (swapLimit !== undefined) scrape.emit(METRICS.specMemorySwapLimit, t, swapLimit);
     if (reservation !== undefined) scrape.emit(METRICS.specMemoryReservationLimit, t, reservation);
     return;
   }
-  const v2Limit = (text: string) => parseLimit(text) ?? 0;
-  const limit = reader.parse(file('memory.max'), v2Limit);
-  const swapLimit = reader.parse(file('memory.swap.max'), v2Limit, { optional: true });
-  const reservation = reader.parse(file('memory.min'), v2Limit);
+  const limit = reader.parse(file('memory.max'), parseLimitOrZero);
+  const swapLimit = reader.parse(file('memory.swap.max'), parseLimitOrZero, { optional: true });
+  const reservation = reader.parse(file('memory.min'), parseLimitOrZero);
   if (limit !== undefined) scrape.emit(METRICS.specMemoryLimit, t, limit);
   if (swapLimit !== undefined) scrape.emit(METRICS.specMemorySwapLimit, t, swapLimit);
   if (reservation !== undefined) scrape.emit(METRICS.specMemoryReservationLimit, t, reservation);
+}
+
+/** A v1 memory limit file; "no limit" (see V1_UNLIMITED) is 0, as cAdvisor reports it. */
+function parseV1Limit(text: string): number {
+  const v = parseUint(text);
+  return v > V1_UNLIMITED ? 0 : v;
+}
+
+/** cpu.weight as the v1 shares it stands for: cAdvisor's conversion, truncating as Go does. */
+function parseWeightAsShares(text: string): number {
+  return cpuWeightToShares(parseUint(text));
 }

@@ -1,5 +1,5 @@
 import { METRICS } from '@isoscope/shared';
-import { parseLimit, parseUint } from '../readers/values';
+import { parseLimitOrZero, parseUint } from '../readers/values';
 import type { Collector } from '../scrape/scrape';
 import { controllerFile } from './cgroupFiles';
 
@@ -14,7 +14,7 @@ export const tasksCollector: Collector = {
     const reader = scrape.reader('tasks', t);
     // A v1 host may not mount the pids controller at all; then there is nothing to read.
     const current = reader.parse(controllerFile(scrape, t, 'pids', 'pids.current'), parseUint);
-    const max = reader.parse(controllerFile(scrape, t, 'pids', 'pids.max'), (text) => parseLimit(text) ?? 0);
+    const max = reader.parse(controllerFile(scrape, t, 'pids', 'pids.max'), parseLimitOrZero);
     if (current !== undefined) scrape.emit(METRICS.threads, t, current);
     if (max !== undefined) scrape.emit(METRICS.threadsMax, t, max);
   },

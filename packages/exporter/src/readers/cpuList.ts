@@ -22,5 +22,9 @@ export function parseCpuList(text: string): number[] {
     if (last < first || last >= MAX_CPUS) throw new ParseError('a CPU list like "0-3,8"', text);
     for (let cpu = first; cpu <= last; cpu++) cpus.add(cpu);
   }
-  return [...cpus].sort((a, b) => a - b);
+  return [...cpus].sort(ascending);
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
 }

@@ -36,6 +36,11 @@ export function parseLimit(text: string): number | null {
   }
 }
 
+/** A v2 limit file as cAdvisor reports it: "max" (no limit) is 0. */
+export function parseLimitOrZero(text: string): number {
+  return parseLimit(text) ?? 0;
+}
+
 /**
  * v1 has no "max": an unset memory limit reads PAGE_COUNTER_MAX pages in bytes (9223372036854771712 with
  * 4 KiB pages, a little less with 64 KiB pages). cAdvisor's users expect those to mean "none", and no real

@@ -26,9 +26,10 @@ import type { Target } from './target';
  * stay busy until they meet. Claims are compare-and-swap on a shared state array, so no group is read twice.
  * A group the thread has not reached when the main thread gets to it is claimed and read on demand.
  *
- * Memory: the thread's own V8 isolate and Node environment (~7.5 MiB resident whatever its limits, measured
- * in docs/benchmarks.md), its copy of the file list, and an arena that holds one scrape's file contents
- * (~3 KiB per container), grown when a scrape did not fit. That is why `--scrape.read-ahead=off` exists.
+ * Memory: the thread's own V8 isolate and Node environment (~7.5 MiB resident whatever its limits), its copy
+ * of the file list, and an arena that holds one scrape's file contents (~3 KiB per container), grown when a
+ * scrape did not fit: ~11 MiB in all at 200 containers (docs/benchmarks.md). That is why
+ * `--scrape.read-ahead=off` exists.
  */
 
 // The protocol shared with readAheadThread.ts (passed to it as workerData). State of a group:

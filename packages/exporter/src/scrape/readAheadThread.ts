@@ -16,45 +16,21 @@ export function readAheadThread(): void {
 
   let paths: string[] = [];
   let starts: Int32Array = new Int32Array(1);
+  // The current job's buffers, and where the next file goes in the arena: the thread's state rather than
+  // a closure per job, since V8 drops a function's optimised code once no closure of it is left.
+  let arena: Buffer<ArrayBufferLike> = Buffer.alloc(0);
+  let table: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  let offset = 0;
 
   parentPort!.on('message', (job: { paths?: string[]; starts?: Int32Array; arena: SharedArrayBuffer; table: SharedArrayBuffer; state: SharedArrayBuffer }) => {
     if (job.paths && job.starts) {
       paths = job.paths;
       starts = job.starts;
     }
-    const arena = Buffer.from(job.arena);
-    const table = new Int32Array(job.table);
+    arena = Buffer.from(job.arena);
+    table = new Int32Array(job.table);
+    offset = 0;
     const state = new Int32Array(job.state);
-    let offset = 0;
-
-    /** One file into the arena at `offset`; returns where the next one goes. */
-    const readFile = (i: number): void => {
-      let fd: number;
-      try {
-        fd = fs.openSync(paths[i], O_RDONLY);
-      } catch (err) {
-        table[2 * i + 1] = errno(err);
-        return;
-      }
-      try {
-        const room = arena.length - offset;
-        // Kernel seq_files fill a read as far as the buffer allows: a short read is the whole file. A read
-        // that fills the room may have been cut short, so the main thread reads that file itself.
-        const n = room > 0 ? fs.readSync(fd, arena, offset, room, null) : 0;
-        if (n >= room) {
-          table[2 * i + 1] = ARENA_FULL;
-        } else {
-          table[2 * i] = offset;
-          table[2 * i + 1] = n;
-          offset += n;
-        }
-      } catch (err) {
-        table[2 * i + 1] = errno(err);
-      } finally {
-        fs.closeSync(fd);
-      }
-    };
-
     for (let g = 0; g + 1 < starts.length; g++) {
       if (Atomics.load(state, CANCEL) !== 0) return;
       if (Atomics.compareExchange(state, g + 1, FREE, WORKER) !== FREE) continue;
@@ -63,6 +39,34 @@ export function readAheadThread(): void {
       Atomics.notify(state, g + 1);
     }
   });
+
+  /** File i of the plan into the arena at `offset`, its place (or its errno) into the table. */
+  function readFile(i: number): void {
+    let fd: number;
+    try {
+      fd = fs.openSync(paths[i], O_RDONLY);
+    } catch (err) {
+      table[2 * i + 1] = errno(err);
+      return;
+    }
+    try {
+      const room = arena.length - offset;
+      // Kernel seq_files fill a read as far as the buffer allows: a short read is the whole file. A read
+      // that fills the room may have been cut short, so the main thread reads that file itself.
+      const n = room > 0 ? fs.readSync(fd, arena, offset, room, null) : 0;
+      if (n >= room) {
+        table[2 * i + 1] = ARENA_FULL;
+      } else {
+        table[2 * i] = offset;
+        table[2 * i + 1] = n;
+        offset += n;
+      }
+    } catch (err) {
+      table[2 * i + 1] = errno(err);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
 
   /** Node's errno for a failed call: libuv's negative number (-2 for ENOENT); EIO if there is none. */
   function errno(err: unknown): number {

@@ -151,7 +151,9 @@ export class Scrape {
 
   /** Containers still present: those that vanished mid-scrape are left out of cross-container facts. */
   live(): Target[] {
-    return this.targets.filter((t) => !t.vanished);
+    const live: Target[] = [];
+    for (const t of this.targets) if (!t.vanished) live.push(t);
+    return live;
   }
 }
 
