@@ -2,16 +2,10 @@ import { METRICS } from '@isoscope/shared';
 import { parseCpuList } from '../readers/cpuList';
 import { parseCpuMax } from '../readers/cpuMax';
 import { cpuWeightToShares } from '../readers/cpuWeight';
-import { parseInteger, parseLimitOrZero, parseUint } from '../readers/values';
+import { parseInteger, parseLimitOrZero, parseUint, V1_UNLIMITED_THRESHOLD } from '../readers/values';
 import type { Collector, Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';
 import { controllerFile, isV1 } from './cgroupFiles';
-
-/**
- * cgroup v1 writes "no limit" as the largest page-aligned signed 64-bit number (9223372036854771712).
- * Anything above 2^62 is that marker, as cAdvisor treats it.
- */
-const V1_UNLIMITED = 2 ** 62;
 
 /**
  * The container's spec, reported as cAdvisor does: no memory limit → 0; no CPU quota → no quota series
@@ -81,10 +75,13 @@ function collectMemory(scrape: Scrape, t: Target): void {
   if (reservation !== undefined) scrape.emit(METRICS.specMemoryReservationLimit, t, reservation);
 }
 
-/** A v1 memory limit file; "no limit" (see V1_UNLIMITED) is 0, as cAdvisor reports it. */
+/**
+ * A v1 memory limit file. v1 writes "no limit" as the largest page-aligned signed 64-bit number
+ * (9223372036854771712 with 4 KiB pages); anything above 2^62 is that marker, reported as 0 as cAdvisor does.
+ */
 function parseV1Limit(text: string): number {
   const v = parseUint(text);
-  return v > V1_UNLIMITED ? 0 : v;
+  return v > V1_UNLIMITED_THRESHOLD ? 0 : v;
 }
 
 /** cpu.weight as the v1 shares it stands for: cAdvisor's conversion, truncating as Go does. */
