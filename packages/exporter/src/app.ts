@@ -11,6 +11,7 @@ import { parseListenAddress } from './flags';
 import { readHostFacts } from './host';
 import { startServer } from './http/server';
 import type { Logger } from './log';
+import { ownCpuLimit } from './procfs/cpuLimit';
 import { resolveHostReference } from './procfs/reference';
 import { parseMountinfo } from './readers/mountinfo';
 import { parseBootTime } from './readers/procStat';
@@ -70,8 +71,10 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
     socketPath: options.dockerSocket,
     log: (level, msg, fields) => log[level](msg, fields),
   });
-  const readAhead = wantReadAhead(options.readAhead) ? new ReadAhead(log) : undefined;
-  log.info('read-ahead', { thread: readAhead ? 'on' : 'off', cpus: availableParallelism() });
+  const cpus = availableParallelism();
+  const cpuLimit = ownCpuLimit();
+  const readAhead = wantReadAhead(options.readAhead, cpus, cpuLimit) ? new ReadAhead(log) : undefined;
+  log.info('read-ahead', { thread: readAhead ? 'on' : 'off', cpus, cpu_limit: cpuLimit ?? 'none' });
   const exporter = new Exporter({ env, collectors: options.collectors, exposition, metadata, readAhead });
   const server = await startServer({
     ...parseListenAddress(options.listenAddress),
@@ -91,7 +94,10 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
   };
 }
 
-/** auto: a second thread helps only where a second CPU can run it. */
-export function wantReadAhead(choice: Options['readAhead'], cpus = availableParallelism()): boolean {
-  return choice === 'on' || (choice === 'auto' && cpus > 1);
+/**
+ * auto: a second thread helps only where a second CPU can run it — more than one CPU, and a CPU limit on
+ * the exporter's cgroup (if any) of more than one CPU's time.
+ */
+export function wantReadAhead(choice: Options['readAhead'], cpus: number, cpuLimit: number | undefined): boolean {
+  return choice === 'on' || (choice === 'auto' && Math.min(cpus, cpuLimit ?? Infinity) > 1);
 }

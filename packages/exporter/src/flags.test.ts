@@ -19,10 +19,18 @@ describe('flags', () => {
   });
 
   it('reads ahead on a helper thread where a second CPU can run it, unless told otherwise', () => {
-    expect(wantReadAhead(run().readAhead, 2)).toBe(true);
-    expect(wantReadAhead(run().readAhead, 1)).toBe(false);
-    expect(wantReadAhead(run('--scrape.read-ahead=off').readAhead, 8)).toBe(false);
-    expect(wantReadAhead(run('--scrape.read-ahead=on').readAhead, 1)).toBe(true);
+    expect(wantReadAhead(run().readAhead, 2, undefined)).toBe(true);
+    expect(wantReadAhead(run().readAhead, 1, undefined)).toBe(false);
+    expect(wantReadAhead(run('--scrape.read-ahead=off').readAhead, 8, undefined)).toBe(false);
+    expect(wantReadAhead(run('--scrape.read-ahead=on').readAhead, 1, undefined)).toBe(true);
+  });
+
+  it('does not read ahead when a CPU limit leaves no second CPU\'s time', () => {
+    expect(wantReadAhead(run().readAhead, 64, 0.5)).toBe(false);
+    expect(wantReadAhead(run().readAhead, 64, 1)).toBe(false);
+    expect(wantReadAhead(run().readAhead, 64, 1.5)).toBe(true);
+    expect(wantReadAhead(run().readAhead, 1, 4)).toBe(false);
+    expect(wantReadAhead(run('--scrape.read-ahead=on').readAhead, 64, 0.5)).toBe(true);
   });
 
   it('takes --flag=value and --flag value', () => {

@@ -48,7 +48,7 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
   },
   'scrape.read-ahead': {
     key: 'readAhead', default: 'auto', choices: READ_AHEAD_CHOICES,
-    help: 'Read each scrape\'s files on a helper thread while the main thread parses them (~10 MiB more memory, about half the scrape time): on, off, or auto (on when more than one CPU is available).',
+    help: 'Read each scrape\'s files on a helper thread while the main thread parses them (~11 MiB more memory, a third less scrape time): on, off, or auto (on when more than one CPU is available and the exporter\'s cgroup CPU limit, if any, is above one CPU).',
   },
   'log.level': { key: 'logLevel', default: 'info', choices: LOG_LEVELS, help: 'Only log messages with the given severity or above.' },
   'log.format': { key: 'logFormat', default: 'logfmt', choices: LOG_FORMATS, help: 'Output format of log messages.' },
