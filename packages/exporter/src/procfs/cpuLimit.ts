@@ -28,12 +28,21 @@ export function ownCpuLimit(procfs = '/proc'): number | undefined {
   }
   // A v1 cpu controller takes precedence: on a hybrid host the v2 hierarchy has no cpu controller.
   const v1 = cgroupOf(cgroups, (controllers) => controllers.split(',').includes('cpu'));
-  const v1Mount = mounts.find((m) => m.fsType === 'cgroup' && m.superOptions.includes('cpu'));
-  if (v1 !== undefined && v1Mount) return tightest(v1Mount, v1, v1Quota);
+  if (v1 !== undefined) {
+    const mount = mountShowing(mounts, v1, (m) => m.fsType === 'cgroup' && m.superOptions.includes('cpu'));
+    return mount && tightest(mount, v1, v1Quota);
+  }
   const v2 = cgroupOf(cgroups, (controllers) => controllers === '');
-  const v2Mount = mounts.find((m) => m.fsType === 'cgroup2');
-  if (v2 !== undefined && v2Mount) return tightest(v2Mount, v2, v2Quota);
+  if (v2 !== undefined) {
+    const mount = mountShowing(mounts, v2, (m) => m.fsType === 'cgroup2');
+    return mount && tightest(mount, v2, v2Quota);
+  }
   return undefined;
+}
+
+/** The mount of the hierarchy that shows `cgroup`: its root is the cgroup or above it. */
+function mountShowing(mounts: MountInfoEntry[], cgroup: string, ofHierarchy: (m: MountInfoEntry) => boolean): MountInfoEntry | undefined {
+  return mounts.find((m) => ofHierarchy(m) && (m.root === '/' || cgroup === m.root || cgroup.startsWith(`${m.root}/`)));
 }
 
 /** The cgroup path of the /proc/self/cgroup line ("id:controllers:path") whose controllers match. */
@@ -53,9 +62,7 @@ function cgroupOf(text: string, matches: (controllers: string) => boolean): stri
  * its path with that root taken off; levels above the mount are out of sight and not counted.
  */
 function tightest(mount: MountInfoEntry, cgroup: string, quotaOf: (dir: string) => number | undefined): number | undefined {
-  const root = mount.root === '/' ? '' : mount.root;
-  if (cgroup !== root && !cgroup.startsWith(`${root}/`)) return undefined;
-  let rel = cgroup.slice(root.length);
+  let rel = mount.root === '/' ? cgroup : cgroup.slice(mount.root.length);
   let limit: number | undefined;
   for (;;) {
     const cpus = quotaOf(mount.mountPoint + (rel === '/' ? '' : rel));
