@@ -90,19 +90,26 @@ export class Exposition {
    */
   private orderByFamily(samples: SampleBuffer): Int32Array {
     const start = this.familyStart.fill(0);
-    const slot = (i: number) => (samples.targets[i]?.vanished ? undefined : this.familyIndex.get(samples.families[i]));
     for (let i = 0; i < samples.length; i++) {
-      const f = slot(i);
+      const f = this.slot(samples, i);
       if (f !== undefined) start[f + 1]++;
     }
     for (let f = 0; f < this.families.length; f++) start[f + 1] += start[f];
     if (this.order.length < start[this.families.length]) this.order = new Int32Array(start[this.families.length] * 2);
     const next = Int32Array.from(start.subarray(0, this.families.length));
     for (let i = 0; i < samples.length; i++) {
-      const f = slot(i);
+      const f = this.slot(samples, i);
       if (f !== undefined) this.order[next[f]++] = i;
     }
     return this.order;
+  }
+
+  /**
+   * Sample i's family position, or undefined when it is not rendered. (A method, not a closure made per
+   * scrape: V8 re-optimises such closures after every GC; see CollectorSteps in exporter.ts.)
+   */
+  private slot(samples: SampleBuffer, i: number): number | undefined {
+    return samples.targets[i]?.vanished ? undefined : this.familyIndex.get(samples.families[i]);
   }
 
   get contentType(): string {
