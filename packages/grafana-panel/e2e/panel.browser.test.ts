@@ -22,7 +22,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { ROLES, RAW_METRICS_QUERY, type RoleKey } from '../src/data/roles';
 import { startEngine, type Engine } from '../../exporter/test/live/engine';
 import { CLI, startExporter, type ExporterProcess } from '../../exporter/test/support/exporterProcess';
-import { waitUntil } from '../../exporter/test/support/wait';
+import { terminate, waitUntil } from '../../exporter/test/support/wait';
 import { buildHost } from './host/buildHost';
 import type { MountInput, MountResult } from './host/host';
 import { queryResponse, type PromData, type PromTarget } from './promToFrames';
@@ -241,18 +241,7 @@ afterAll(async () => {
       if (child.exitCode !== null || child.signalCode !== null) {
         return;
       }
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      let timer: NodeJS.Timeout | undefined;
-      const inTime = await Promise.race([
-        exited.then(() => true),
-        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 10_000))),
-      ]);
-      clearTimeout(timer);
-      if (!inTime) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await terminate(child, new Promise<void>((r) => child.once('exit', () => r())), 10_000);
     });
   }
   if (engine) {

@@ -8,7 +8,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { freeLoopbackPort } from './wait';
+import { freeLoopbackPort, terminate } from './wait';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -97,19 +97,7 @@ export async function startPrometheus(targetPort: number, onlyContainers?: strin
       return body.data;
     },
     async stop(): Promise<void> {
-      if (!gone && child.pid !== undefined) {
-        child.kill('SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        const inTime = await Promise.race([
-          exited.then(() => true),
-          new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 15_000))),
-        ]);
-        clearTimeout(timer);
-        if (!inTime) {
-          child.kill('SIGKILL');
-          await exited;
-        }
-      }
+      if (!gone && child.pid !== undefined) await terminate(child, exited, 15_000);
       await fsp.rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,8 @@
 /**
- * Small generic helpers for tests that drive real processes: a free loopback port and a bounded poll.
+ * Small generic helpers for tests that drive real processes: a free loopback port, a bounded poll and a
+ * bounded stop.
  */
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
 /**
@@ -46,5 +48,23 @@ export async function waitUntil<T>(
     }
     if (Date.now() + intervalMs > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last})`);
     await sleep(intervalMs);
+  }
+}
+
+/**
+ * Stops a process of the test's own: SIGTERM, then SIGKILL if it has not exited within `graceMs`.
+ * `exited` resolves when it has exited (listened for by the caller before, so an early exit is not missed).
+ */
+export async function terminate(child: ChildProcess, exited: Promise<void>, graceMs: number): Promise<void> {
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const inTime = await Promise.race([
+    exited.then(() => true),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs))),
+  ]);
+  clearTimeout(timer);
+  if (!inTime) {
+    child.kill('SIGKILL');
+    await exited;
   }
 }
