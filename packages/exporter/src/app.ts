@@ -16,6 +16,8 @@ import { resolveHostReference } from './procfs/reference';
 import { parseMountinfo } from './readers/mountinfo';
 import { parseBootTime } from './readers/procStat';
 import { DockerMetadataSource } from './runtime/docker';
+import { CRI_SOCKETS, CriMetadataSource, detectCriSocket } from './runtime/cri/source';
+import { RuntimeMetadata, type RuntimeMetadataSource } from './runtime/source';
 import { ProcessCache } from './scrape/processCache';
 import { ReadAhead } from './scrape/readAhead';
 import type { Environment } from './scrape/scrape';
@@ -67,10 +69,7 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
   exposition.setStatic(METRICS.buildInfo, 1, { version: VERSION, nodeversion: process.version });
   exposition.setStatic(METRICS.namespaceReferenceInfo, 1, { source: env.reference.source });
 
-  const metadata = new DockerMetadataSource({
-    socketPath: options.dockerSocket,
-    log: (level, msg, fields) => log[level](msg, fields),
-  });
+  const metadata = metadataSources(options, log);
   const cpus = availableParallelism();
   const cpuLimit = ownCpuLimit();
   const readAhead = wantReadAhead(options.readAhead, cpus, cpuLimit) ? new ReadAhead(log) : undefined;
@@ -89,9 +88,28 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
     server,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      metadata.close();
       await readAhead?.close();
     },
   };
+}
+
+/**
+ * The runtime APIs names come from: Docker's (unless --docker.socket is empty) and the CRI's (the socket
+ * given, or the one found under --path.rootfs). gRPC is loaded only when there is a CRI socket: it costs
+ * memory a Docker host has no use for.
+ */
+export function metadataSources(options: Pick<Options, 'dockerSocket' | 'criSocket' | 'rootfs'>, log: Logger): RuntimeMetadata {
+  const runtimeLog = (level: 'debug' | 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => log[level](msg, fields);
+  const sources: RuntimeMetadataSource[] = [];
+  if (options.dockerSocket !== '') sources.push(new DockerMetadataSource({ socketPath: options.dockerSocket, log: runtimeLog }));
+  const criSocket = options.criSocket === 'auto' ? detectCriSocket(options.rootfs) : options.criSocket || undefined;
+  if (criSocket !== undefined) sources.push(new CriMetadataSource({ socketPath: criSocket, log: runtimeLog }));
+  log.info('metadata sources', {
+    docker: options.dockerSocket || 'off',
+    cri: criSocket ?? (options.criSocket === 'auto' ? `none found (${CRI_SOCKETS.join(', ')} under ${options.rootfs})` : 'off'),
+  });
+  return new RuntimeMetadata(sources);
 }
 
 /**

@@ -8,17 +8,14 @@ import type { Collector, Environment, Sample } from './scrape/scrape';
 import type { ReadAhead } from './scrape/readAhead';
 import { SampleBuffer, Scrape } from './scrape/scrape';
 import { makeTarget, parseProcs, type Target } from './scrape/target';
+import type { MetadataSource } from './runtime/source';
 import type { ContainerMetadata } from './types';
-
-/** Where names, images and Kubernetes labels come from (the Docker/Podman API, or nothing). */
-export interface MetadataSource {
-  lookup(containerIds: string[]): Promise<Map<string, ContainerMetadata>>;
-}
 
 export interface ExporterConfig {
   env: Environment;
   collectors: ReadonlySet<CollectorName>;
   exposition: Exposition;
+  /** Where names, images and Kubernetes labels come from (runtime APIs); without it, ids only. */
   metadata?: MetadataSource;
   /** A thread that reads each scrape's files ahead of the collectors; without it they read on demand. */
   readAhead?: ReadAhead;
@@ -163,10 +160,8 @@ export class Exporter {
   private async discover(): Promise<Target[]> {
     const { hierarchy } = this.config.env;
     const cgroups = await discoverContainers(hierarchy);
-    const ids: string[] = [];
-    for (const c of cgroups) ids.push(c.containerId);
     const metadata = this.config.metadata
-      ? await this.config.metadata.lookup(ids)
+      ? await this.config.metadata.lookup(cgroups)
       : new Map<string, ContainerMetadata>();
     // Discovery walks a hierarchy that has cgroup.procs, so every container it found has one.
     const targets: Target[] = [];
@@ -187,6 +182,9 @@ export class Exporter {
     for (const t of live) perRuntime.set(t.cgroup.runtime, (perRuntime.get(t.cgroup.runtime) ?? 0) + 1);
     for (const runtime of RUNTIMES) {
       samples.push(METRICS.containers, perRuntime.get(runtime) ?? 0, undefined, undefined, { runtime });
+    }
+    for (const { source, up } of this.config.metadata?.health() ?? []) {
+      samples.push(METRICS.metadataSourceUp, up ? 1 : 0, undefined, undefined, { source });
     }
   }
 }

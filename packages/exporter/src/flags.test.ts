@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { COLLECTORS } from '@isoscope/shared';
 import { wantReadAhead } from './app';
 import { helpText, parseArgs, parseListenAddress, UsageError } from './flags';
@@ -15,7 +17,15 @@ describe('flags', () => {
     expect(o).toMatchObject({
       listenAddress: ':9820', telemetryPath: '/metrics', procfs: '/proc', sysfs: '/sys',
       dockerSocket: '/var/run/docker.sock', namespaceReference: 'auto', readAhead: 'auto', logLevel: 'info', logFormat: 'logfmt',
+      criSocket: 'auto', rootfs: '/',
     });
+  });
+
+  it('turns a runtime source off with an empty socket, and takes a CRI socket path', () => {
+    expect(run('--docker.socket=').dockerSocket).toBe('');
+    expect(run('--cri.socket=').criSocket).toBe('');
+    expect(run('--cri.socket', '/run/k3s/containerd/containerd.sock', '--path.rootfs=/host'))
+      .toMatchObject({ criSocket: '/run/k3s/containerd/containerd.sock', rootfs: '/host' });
   });
 
   it('reads ahead on a helper thread where a second CPU can run it, unless told otherwise', () => {
@@ -70,7 +80,7 @@ describe('flags', () => {
 
   it('lists every flag and collector in --help', () => {
     const text = helpText('isoscope-exporter');
-    for (const flag of ['--web.listen-address', '--web.telemetry-path', '--path.procfs', '--path.sysfs', '--docker.socket',
+    for (const flag of ['--web.listen-address', '--web.telemetry-path', '--path.procfs', '--path.sysfs', '--path.rootfs', '--docker.socket', '--cri.socket',
       '--namespace.reference', '--scrape.read-ahead', '--log.level', '--log.format', '--collector.disable-defaults']) {
       expect(text).toContain(flag);
     }
@@ -81,5 +91,19 @@ describe('flags', () => {
     expect(parseListenAddress(':9820')).toEqual({ port: 9820 });
     expect(parseListenAddress('127.0.0.1:80')).toEqual({ host: '127.0.0.1', port: 80 });
     expect(parseListenAddress('[::1]:9820')).toEqual({ host: '::1', port: 9820 });
+  });
+});
+
+describe('the README', () => {
+  it('lists every flag --help lists in its flags table', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Flags'), readme.indexOf('## Metrics'));
+    const flags = [...helpText('isoscope-exporter').matchAll(/--([a-z][a-z.-]+)[= ]/g)].map((m) => m[1]);
+    expect(flags.length).toBeGreaterThan(10);
+    for (const flag of new Set(flags)) {
+      // --help and --version are every program's; the table has one row for all --collector.<name>.
+      if (flag === 'help' || flag === 'version' || (flag.startsWith('collector.') && flag !== 'collector.disable-defaults')) continue;
+      expect({ flag, listed: table.includes(`\`--${flag}\``) }).toEqual({ flag, listed: true });
+    }
   });
 });

@@ -16,7 +16,9 @@ export interface Options {
   telemetryPath: string;
   procfs: string;
   sysfs: string;
+  rootfs: string;
   dockerSocket: string;
+  criSocket: string;
   namespaceReference: NamespaceReferenceChoice;
   readAhead: ReadAheadChoice;
   collectors: Set<CollectorName>;
@@ -41,7 +43,12 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
   'web.telemetry-path': { key: 'telemetryPath', default: '/metrics', help: 'Path under which to expose metrics.' },
   'path.procfs': { key: 'procfs', default: '/proc', help: 'procfs mountpoint (the host\'s /proc when run in a container).' },
   'path.sysfs': { key: 'sysfs', default: '/sys', help: 'sysfs mountpoint (the host\'s /sys when run in a container).' },
-  'docker.socket': { key: 'dockerSocket', default: '/var/run/docker.sock', help: 'Docker (or Podman) API socket for container names and images; absent means ids only.' },
+  'path.rootfs': { key: 'rootfs', default: '/', help: 'The host\'s root filesystem, where the CRI socket is looked for (e.g. /host when the sockets are mounted under /host).' },
+  'docker.socket': { key: 'dockerSocket', default: '/var/run/docker.sock', help: 'Docker (or Podman) API socket for container names and images; absent means ids only, empty turns the Docker source off.' },
+  'cri.socket': {
+    key: 'criSocket', default: 'auto',
+    help: 'CRI runtime socket (containerd, CRI-O) for Kubernetes names and pod specs: a path, auto (the first of run/containerd/containerd.sock, run/crio/crio.sock and their var/run forms under --path.rootfs), or empty for none.',
+  },
   'namespace.reference': {
     key: 'namespaceReference', default: 'auto', choices: NAMESPACE_REFERENCES,
     help: 'Host namespaces to compare with: pid1 (<procfs>/1/ns, needs the host PID namespace), self (the exporter\'s own), or auto (pid1, else self).',

@@ -1,4 +1,4 @@
-import type { CgroupMode, QosClass, Runtime } from '@isoscope/shared';
+import type { CgroupMode, PodNamespaceMode, PodNamespaceType, QosClass, Runtime } from '@isoscope/shared';
 
 /**
  * Where the host's cgroup hierarchies are, as seen from the exporter (paths already rebased under
@@ -39,6 +39,21 @@ export interface ContainerMetadata {
   container?: string;
   /** Start time in seconds since the epoch, when the runtime reports it. */
   startedAt?: number;
+  /** Kubernetes pod UID, when the runtime reports it (the cgroup path may also carry it). */
+  podUid?: string;
+  /** True for a pod's sandbox ("pause") container: it holds the pod's namespaces and runs no workload. */
+  sandbox?: boolean;
+  /** What the container's pod asked for, shared by every container of the pod (the CRI source only). */
+  podSpec?: PodSpec;
+}
+
+/** A Kubernetes pod as its sandbox config describes it to the runtime. */
+export interface PodSpec {
+  namespace?: string;
+  pod?: string;
+  uid?: string;
+  /** The namespace mode asked for, per type; a type the runtime did not report is absent. */
+  namespaceModes: Partial<Record<PodNamespaceType, PodNamespaceMode>>;
 }
 
 /** Label values of every series of one container. */

@@ -83,6 +83,7 @@ const lifecycle = { collector: 'lifecycle', cadvisor: true } as const;
 const ns = { collector: 'namespaces', labels: ['ns_type'] } as const;
 const security = { collector: 'security' } as const;
 const host = { perContainer: false } as const;
+const podNs = { collector: 'namespaces', perContainer: false } as const;
 
 export const METRICS = {
   // --- CPU (cpu.stat on v2; cpuacct.* and cpu.stat on v1) ---
@@ -207,6 +208,15 @@ export const METRICS = {
     'Running containers in the same namespace of this type, itself included (1 = private).', ns),
   namespaceInode: family('container_namespace_inode', 'gauge', 'count',
     'Inode of the container\'s namespace of this type; equal inodes are the same namespace.', ns),
+  namespaceScope: family('container_namespace_scope', 'gauge', 'info',
+    'Who shares the container\'s namespace of this type: private, pod (only its own pod\'s containers), shared (a container outside its pod) or host. Always 1.',
+    { ...ns, labels: ['ns_type', 'scope'] }),
+  podNamespaceMode: family('isoscope_pod_namespace_mode', 'gauge', 'info',
+    'Namespace mode a Kubernetes pod asked for in its CRI sandbox config (pod, container, node, target), by type (net, pid, ipc, user). Always 1.',
+    { ...podNs, labels: ['namespace', 'pod', 'ns_type', 'mode'] }),
+  podNamespaceMismatch: family('isoscope_pod_namespace_mismatch', 'gauge', 'boolean',
+    '1 when the kernel disagrees with the namespace mode the pod asked for (e.g. the node\'s network namespace without hostNetwork).',
+    { ...podNs, labels: ['namespace', 'pod', 'ns_type'] }),
 
   // --- Security context (isoscope's own) ---
   securitySeccompMode: family('container_security_seccomp_mode', 'gauge', 'enum',
@@ -246,6 +256,9 @@ export const METRICS = {
     { ...host, labels: ['collector'] }),
   containers: family('isoscope_containers', 'gauge', 'count',
     'Containers found in the last scrape, by runtime.', { ...host, labels: ['runtime'] }),
+  metadataSourceUp: family('isoscope_metadata_source_up', 'gauge', 'boolean',
+    '1 when the last call to this metadata source (docker: the Docker/Podman API; cri: the node\'s CRI runtime) succeeded.',
+    { ...host, labels: ['source'] }),
 } as const satisfies Record<string, MetricFamily>;
 
 export type MetricKey = keyof typeof METRICS;

@@ -35,6 +35,7 @@ describe('parseContainerList on a Docker 20.10 /containers/json body', () => {
       namespace: 'kube-system',
       pod: 'coredns-5d78c9869d-x7k2p',
       container: 'coredns',
+      podUid: '2f0c1c7e-8a44-4d0e-9f0e-3f9a6c0b1d2e',
     });
     expect(map.get('651eaceeb221c6d903695fbc7f02776346b1b933f9597d6e7ab44bcf487930d8')).toEqual({
       name: 'web-1',

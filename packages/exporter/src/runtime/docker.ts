@@ -1,20 +1,17 @@
 import http from 'node:http';
-import { performance } from 'node:perf_hooks';
-
 import type { ContainerMetadata } from '../types';
+import { errorMessage, MetadataCache, type RuntimeLogFn } from './cache';
+import { kubernetesFromLabels } from './kubernetes';
+import type { RuntimeMetadataSource } from './source';
 
 /**
- * Container metadata from the Docker Engine API (Podman's compat API serves the same endpoints).
- *
- * Cost model: the exporter asks for metadata of every container on every scrape, so this class must make
- * (almost) no API calls in steady state. One `GET /containers/json` lists every running container with its
- * name, image and labels; that fills a cache keyed by full container id. A scrape only calls the API when it
- * asks for an id the cache does not know, and then at most once per `minRefreshIntervalMs`, so a container of
- * another runtime (containerd, CRI-O: never in Docker's list) cannot turn into a call per scrape. No stats API
- * (the cgroup readers already have the numbers, and it costs ~1 s per container) and no per-container inspect.
+ * Container metadata from the Docker Engine API (Podman's compat API serves the same endpoints). One
+ * `GET /containers/json` lists every running container with its name, image and labels; MetadataCache
+ * decides when to ask. No stats API (the cgroup readers already have the numbers, and it costs ~1 s per
+ * container) and no per-container inspect.
  */
 
-export type DockerLogFn = (level: 'debug' | 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
+export type DockerLogFn = RuntimeLogFn;
 
 export interface DockerMetadataSourceOptions {
   /** Path of the engine's unix socket, e.g. /var/run/docker.sock or /run/podman/podman.sock. */
@@ -22,6 +19,8 @@ export interface DockerMetadataSourceOptions {
   log?: DockerLogFn;
   /** Minimum time between two list calls, in ms (default 5000). */
   minRefreshIntervalMs?: number;
+  /** Age after which the list is fetched again even if it knows every container, in ms (default 60000). */
+  maxAgeMs?: number;
   /** Deadline of one HTTP request, connect to last byte, in ms (default 2000). */
   timeoutMs?: number;
 }
@@ -44,13 +43,10 @@ export interface DockerContainerSummary {
 export const PREFERRED_API_VERSION = '1.41';
 
 const DEFAULT_MIN_REFRESH_INTERVAL_MS = 5000;
+const DEFAULT_MAX_AGE_MS = 60_000;
 const DEFAULT_TIMEOUT_MS = 2000;
 /** ~2.5 KB per container in the list: 64 MiB is far beyond any real host and still bounds our memory. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-
-const LABEL_NAMESPACE = 'io.kubernetes.pod.namespace';
-const LABEL_POD = 'io.kubernetes.pod.name';
-const LABEL_CONTAINER = 'io.kubernetes.container.name';
 
 function parseVersion(v: unknown): [number, number] | null {
   if (typeof v !== 'string') return null;
@@ -86,12 +82,6 @@ function canonicalName(names: unknown): string | undefined {
   return name === '' ? undefined : name;
 }
 
-function labelValue(labels: Record<string, unknown>, key: string): string | undefined {
-  const v = labels[key];
-  // An empty label value is the same as no label for Prometheus, so do not carry it.
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
 /**
  * Maps one `/containers/json` entry to our metadata. `startedAt` stays unset: the list only has `Created`
  * (creation, not start: wrong after a restart) and a human "Up 5 minutes" status; the real start time needs a
@@ -103,14 +93,7 @@ export function containerSummaryToMetadata(c: DockerContainerSummary): Container
   const name = canonicalName(c.Names);
   if (name !== undefined) md.name = name;
   if (typeof c.Image === 'string' && c.Image !== '') md.image = c.Image;
-  const labels = c.Labels && typeof c.Labels === 'object' ? (c.Labels as Record<string, unknown>) : {};
-  const namespace = labelValue(labels, LABEL_NAMESPACE);
-  const pod = labelValue(labels, LABEL_POD);
-  const container = labelValue(labels, LABEL_CONTAINER);
-  if (namespace !== undefined) md.namespace = namespace;
-  if (pod !== undefined) md.pod = pod;
-  if (container !== undefined) md.container = container;
-  return md;
+  return { ...md, ...kubernetesFromLabels(c.Labels) };
 }
 
 /** Maps a parsed `/containers/json` body to metadata by full id; throws if the body is not a list. */
@@ -131,57 +114,36 @@ const defaultLog: DockerLogFn = (level, msg, fields) => {
   if (level === 'warn') console.warn(`[isoscope docker] ${msg}`, fields ?? '');
 };
 
-function errorMessage(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
-}
-
-export class DockerMetadataSource {
+export class DockerMetadataSource implements RuntimeMetadataSource {
+  readonly source = 'docker' as const;
   private readonly socketPath: string;
   private readonly log: DockerLogFn;
-  private readonly minRefreshIntervalMs: number;
   private readonly timeoutMs: number;
-
-  private cache = new Map<string, ContainerMetadata>();
-  /** performance.now() of the last list attempt (monotonic: a wall-clock jump must not stall or spam refreshes). */
-  private lastAttemptAt = Number.NEGATIVE_INFINITY;
-  /** Shared by concurrent lookups so that two scrapes at once still make one call. */
-  private inFlight: Promise<void> | null = null;
+  private readonly cache: MetadataCache;
   /** Negotiated once per connection to an engine; reset on failure because the engine may have been replaced. */
   private apiVersion: string | null = null;
-  /** Only state changes are logged, so a missing socket gives one warning, not one per scrape. */
-  private state: 'unknown' | 'up' | 'down' = 'unknown';
 
   constructor(opts: DockerMetadataSourceOptions) {
     this.socketPath = opts.socketPath;
     this.log = opts.log ?? defaultLog;
-    this.minRefreshIntervalMs = opts.minRefreshIntervalMs ?? DEFAULT_MIN_REFRESH_INTERVAL_MS;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.cache = new MetadataCache({
+      fetch: () => this.fetch(),
+      what: 'docker: engine API',
+      fields: () => (this.apiVersion ? { socketPath: this.socketPath, apiVersion: this.apiVersion } : { socketPath: this.socketPath }),
+      log: this.log,
+      minRefreshIntervalMs: opts.minRefreshIntervalMs ?? DEFAULT_MIN_REFRESH_INTERVAL_MS,
+      maxAgeMs: opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS,
+    });
   }
 
-  /**
-   * Metadata of the given full container ids; ids the engine does not know are absent from the map.
-   * Never throws. While the engine is unreachable, ids already in the cache keep their last known metadata:
-   * dropping them would rename every series of every container (label churn in Prometheus) during a daemon
-   * restart, and with live-restore the containers are still the same ones.
-   */
-  async lookup(containerIds: string[]): Promise<Map<string, ContainerMetadata>> {
-    if (containerIds.some((id) => !this.cache.has(id))) {
-      try {
-        await this.maybeRefresh();
-      } catch {
-        // refresh() catches every API failure itself; this only guards against a throwing log callback.
-      }
-    }
-    const out = new Map<string, ContainerMetadata>();
-    for (const id of containerIds) {
-      const md = this.cache.get(id);
-      if (md) out.set(id, md);
-    }
-    return out;
+  /** Metadata of the given full container ids (see MetadataCache for when the engine is asked). */
+  lookup(containerIds: readonly string[]): Promise<Map<string, ContainerMetadata>> {
+    return this.cache.lookup(containerIds);
+  }
+
+  up(): boolean | undefined {
+    return this.cache.up();
   }
 
   /**
@@ -198,42 +160,12 @@ export class DockerMetadataSource {
     return body as DockerContainerSummary[];
   }
 
-  private maybeRefresh(): Promise<void> {
-    if (this.inFlight) return this.inFlight;
-    const now = performance.now();
-    if (now - this.lastAttemptAt < this.minRefreshIntervalMs) return Promise.resolve();
-    // Rate-limit attempts, not successes: a dead socket must not be retried on every scrape either.
-    this.lastAttemptAt = now;
-    this.inFlight = this.refresh().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
-  }
-
-  private async refresh(): Promise<void> {
+  private async fetch(): Promise<Map<string, ContainerMetadata>> {
     try {
-      const next = parseContainerList(await this.listContainers());
-      // Replacing the map drops containers that are no longer running.
-      this.cache = next;
-      if (this.state !== 'up') {
-        this.log(this.state === 'down' ? 'info' : 'debug', 'docker: engine API reachable', {
-          socketPath: this.socketPath,
-          apiVersion: this.apiVersion,
-          containers: next.size,
-        });
-      }
-      this.state = 'up';
+      return parseContainerList(await this.listContainers());
     } catch (err) {
       this.apiVersion = null;
-      if (this.state !== 'down') {
-        this.log('warn', 'docker: engine API unreachable; container names and images will be missing', {
-          socketPath: this.socketPath,
-          error: errorMessage(err),
-        });
-      } else {
-        this.log('debug', 'docker: engine API still unreachable', { socketPath: this.socketPath, error: errorMessage(err) });
-      }
-      this.state = 'down';
+      throw err;
     }
   }
 

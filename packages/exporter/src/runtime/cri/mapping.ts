@@ -1,0 +1,123 @@
+import { POD_SANDBOX_CONTAINER, type PodNamespaceMode, type PodNamespaceType } from '@isoscope/shared';
+import type { ContainerMetadata, PodSpec } from '../../types';
+import { kubernetesFromLabels } from '../kubernetes';
+import type { CriContainer, CriImage, CriNamespaceMode, CriNamespaceOption, CriPodSandbox, CriPodSandboxStatus } from './messages';
+
+/**
+ * CRI answers → per-container metadata, as kubelet's cAdvisor labels them on containerd: `namespace`, `pod`
+ * and `container` from the io.kubernetes.* labels kubelet sets (falling back to the CRI metadata), `image`
+ * as an image name, and `name` the container id (cAdvisor's containerd handler names a container by its id).
+ * A pod sandbox is labelled container="POD", as dockershim's pause containers were: it carries the pod's
+ * network series, and kubernetes-mixin's `container!="POD"` filters keep it out of workload sums.
+ */
+export interface CriSnapshot {
+  sandboxes: readonly CriPodSandbox[];
+  containers: readonly CriContainer[];
+  /** Image id → image, for containers whose image the runtime gives only as an id. */
+  images: ReadonlyMap<string, CriImage>;
+  /** Sandbox id → what its pod asked for (from PodSandboxStatus). */
+  specs: ReadonlyMap<string, PodSpec>;
+}
+
+/** sha256:<64 hex> or a bare 64-hex id: an image id rather than a name a person would read. */
+const IMAGE_ID = /^(?:sha256:)?[0-9a-f]{64}$/;
+
+export function criMetadata(snapshot: CriSnapshot): Map<string, ContainerMetadata> {
+  const out = new Map<string, ContainerMetadata>();
+  const sandboxes = new Map<string, ContainerMetadata>();
+  for (const s of snapshot.sandboxes) {
+    const md = sandboxMetadata(s, snapshot.specs.get(s.id));
+    sandboxes.set(s.id, md);
+    out.set(s.id, md);
+  }
+  for (const c of snapshot.containers) {
+    const pod = sandboxes.get(c.pod_sandbox_id);
+    const md: ContainerMetadata = { name: c.id };
+    const image = imageName(c, snapshot.images);
+    if (image !== undefined) md.image = image;
+    const fromLabels = kubernetesFromLabels(c.labels);
+    const namespace = fromLabels.namespace ?? pod?.namespace;
+    const podName = fromLabels.pod ?? pod?.pod;
+    const container = fromLabels.container ?? nonEmpty(c.metadata?.name);
+    const podUid = fromLabels.podUid ?? pod?.podUid;
+    if (namespace !== undefined) md.namespace = namespace;
+    if (podName !== undefined) md.pod = podName;
+    if (container !== undefined) md.container = container;
+    if (podUid !== undefined) md.podUid = podUid;
+    if (pod?.podSpec) md.podSpec = pod.podSpec;
+    out.set(c.id, md);
+  }
+  return out;
+}
+
+function sandboxMetadata(s: CriPodSandbox, spec: PodSpec | undefined): ContainerMetadata {
+  const fromLabels = kubernetesFromLabels(s.labels);
+  const md: ContainerMetadata = { name: s.id, container: POD_SANDBOX_CONTAINER, sandbox: true };
+  const namespace = fromLabels.namespace ?? nonEmpty(s.metadata?.namespace);
+  const pod = fromLabels.pod ?? nonEmpty(s.metadata?.name);
+  const podUid = fromLabels.podUid ?? nonEmpty(s.metadata?.uid);
+  if (namespace !== undefined) md.namespace = namespace;
+  if (pod !== undefined) md.pod = pod;
+  if (podUid !== undefined) md.podUid = podUid;
+  if (spec) md.podSpec = spec;
+  return md;
+}
+
+/**
+ * The name of a container's image. kubelet sends the image it resolved (an id, `sha256:…`) and, since
+ * CRI 1.29, the name the user wrote (`user_specified_image`); CRI-O answers with a name. An id is looked up
+ * in the runtime's image list for its first tag, else its first digest; an image the list does not know
+ * keeps its id rather than no label.
+ */
+export function imageName(c: CriContainer, images: ReadonlyMap<string, CriImage>): string | undefined {
+  const userSpecified = nonEmpty(c.image?.user_specified_image);
+  if (userSpecified !== undefined) return userSpecified;
+  const image = nonEmpty(c.image?.image);
+  if (image !== undefined && !IMAGE_ID.test(image)) return image;
+  for (const id of [image, nonEmpty(c.image_ref)]) {
+    const known = id === undefined ? undefined : images.get(id);
+    const name = known?.repo_tags[0] ?? known?.repo_digests[0];
+    if (name) return name;
+  }
+  return image ?? nonEmpty(c.image_ref);
+}
+
+/** Whether some container's image is only an id, so the image list is worth asking for. */
+export function needsImageList(containers: readonly CriContainer[]): boolean {
+  return containers.some((c) => !nonEmpty(c.image?.user_specified_image) && (!c.image?.image || IMAGE_ID.test(c.image.image)));
+}
+
+const MODES: Record<CriNamespaceMode, PodNamespaceMode> = { POD: 'pod', CONTAINER: 'container', NODE: 'node', TARGET: 'target' };
+
+/** What a pod asked for, from PodSandboxStatus; namespace modes only where the runtime reported them. */
+export function podSpecOf(status: CriPodSandboxStatus): PodSpec {
+  const fromLabels = kubernetesFromLabels(status.labels);
+  const spec: PodSpec = { namespaceModes: namespaceModes(status.linux?.namespaces?.options ?? null) };
+  const namespace = fromLabels.namespace ?? nonEmpty(status.metadata?.namespace);
+  const pod = fromLabels.pod ?? nonEmpty(status.metadata?.name);
+  const uid = fromLabels.podUid ?? nonEmpty(status.metadata?.uid);
+  if (namespace !== undefined) spec.namespace = namespace;
+  if (pod !== undefined) spec.pod = pod;
+  if (uid !== undefined) spec.uid = uid;
+  return spec;
+}
+
+function namespaceModes(options: CriNamespaceOption | null): PodSpec['namespaceModes'] {
+  const modes: Partial<Record<PodNamespaceType, PodNamespaceMode>> = {};
+  // No options at all: the runtime did not say (an absent message), which is not the same as "all POD".
+  if (options === null) return modes;
+  const set = (type: PodNamespaceType, mode: CriNamespaceMode | undefined) => {
+    const ours = mode === undefined ? undefined : MODES[mode];
+    if (ours !== undefined) modes[type] = ours;
+  };
+  set('net', options.network);
+  set('pid', options.pid);
+  set('ipc', options.ipc);
+  // Runtimes before user-namespace support (containerd < 2.0, CRI-O < 1.25) leave userns_options out.
+  if (options.userns_options) set('user', options.userns_options.mode);
+  return modes;
+}
+
+function nonEmpty(s: string | undefined | null): string | undefined {
+  return typeof s === 'string' && s !== '' ? s : undefined;
+}
