@@ -10,12 +10,13 @@ import { COLLECTORS, METRICS, NAMESPACE_TYPES, type CollectorName } from '@isosc
 import { loadEnvironment } from './app';
 import { COLLECTOR_REGISTRY } from './collectors';
 import { isPrivilegedLike } from './collectors/security';
-import { Exporter, type MetadataSource } from './exporter';
+import { Exporter } from './exporter';
+import type { MetadataSource } from './runtime/source';
 import { Exposition } from './exposition';
 import { silentLogger } from './log';
 import { ReadAhead, type ScrapeReads } from './scrape/readAhead';
 import { sampleLabels, type Sample } from './scrape/scrape';
-import type { ContainerMetadata } from './types';
+import type { ContainerMetadata, PodSpec } from './types';
 
 const HOSTS = join(__dirname, '..', 'test', 'fixtures', 'hosts');
 const TREES = readdirSync(HOSTS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -25,12 +26,20 @@ interface ExpectedNamespace { inode: number; sharedWithHost: boolean; sharedWith
 interface ExpectedContainer {
   path: string;
   runtime: string;
+  containerId: string;
+  podUid?: string;
+  role: string;
   processStartTimeSeconds: number;
   namespaces: Record<string, ExpectedNamespace>;
   security: { seccompMode: number; noNewPrivs: number; capEff: string; rootIsHostRoot: boolean };
   metrics: Record<string, number>;
 }
 interface Expected { mode: string; containers: ExpectedContainer[] }
+
+/** A metadata source that answers with `lookup` and reports no runtime health. */
+function metadataFrom(lookup: MetadataSource['lookup']): MetadataSource {
+  return { lookup, health: () => [] };
+}
 
 function exporterFor(root: string, metadata?: MetadataSource, collectors = ALL, readAhead?: ReadAhead): Exporter {
   const env = loadEnvironment({ procfs: join(root, 'proc'), sysfs: join(root, 'sys'), namespaceReference: 'pid1' }, silentLogger);
@@ -66,6 +75,14 @@ function ownsNetwork(c: ExpectedContainer, all: ExpectedContainer[]): boolean {
   const sharers = [c, ...all.filter((o) => c.namespaces.net.sharedWith.includes(o.path))];
   sharers.sort((a, b) => a.processStartTimeSeconds - b.processStartTimeSeconds || a.path.localeCompare(b.path));
   return sharers[0] === c;
+}
+
+/** The scope the namespace collector should give: see collectors/namespaceJudgement.ts. */
+function expectedScope(c: ExpectedContainer, ns: ExpectedNamespace, all: ExpectedContainer[]): string {
+  if (ns.sharedWithHost) return 'host';
+  if (ns.sharedWith.length === 0) return 'private';
+  const samePOD = ns.sharedWith.every((path) => c.podUid !== undefined && all.find((o) => o.path === path)?.podUid === c.podUid);
+  return samePOD ? 'pod' : 'shared';
 }
 
 describe.each(TREES)('fixture host %s', (tree) => {
@@ -125,7 +142,11 @@ describe.each(TREES)('fixture host %s', (tree) => {
           inode: one(samples, METRICS.namespaceInode.name, labels),
           host: one(samples, METRICS.namespaceSharedWithHost.name, labels),
           sharers: one(samples, METRICS.namespaceSharers.name, labels),
-        }).toEqual({ id: c.path, type, inode: ns.inode, host: ns.sharedWithHost ? 1 : 0, sharers: 1 + ns.sharedWith.length });
+          scope: find(samples, METRICS.namespaceScope.name, labels).map((s) => `${s.labels.scope}=${s.value}`),
+        }).toEqual({
+          id: c.path, type, inode: ns.inode, host: ns.sharedWithHost ? 1 : 0, sharers: 1 + ns.sharedWith.length,
+          scope: [`${expectedScope(c, ns, expected.containers)}=1`],
+        });
       }
     }
   });
@@ -176,7 +197,7 @@ describe.each(TREES)('fixture host %s, files read ahead by the helper thread', (
     const begin = readAhead.begin.bind(readAhead);
     readAhead.begin = () => (reads = begin());
     // A runtime that takes a moment to answer, as a real one does: the thread reads meanwhile.
-    const runtime: MetadataSource = { lookup: () => new Promise((resolve) => setTimeout(() => resolve(new Map()), 50)) };
+    const runtime = metadataFrom(() => new Promise((resolve) => setTimeout(() => resolve(new Map()), 50)));
     const exporter = exporterFor(root, runtime, ALL, readAhead);
     await exporter.collect(); // the first scrape reads on demand and learns which files each container needs
     const ahead = await exporter.collect();
@@ -248,12 +269,10 @@ describe('bad input', () => {
 
   it('drops a container that vanishes mid-scrape, without partial series or errors', async () => {
     // The runtime is asked after discovery and before any file is read: remove the cgroup right then.
-    const vanishing: MetadataSource = {
-      lookup: async () => {
-        rmSync(cgroupDir(sidecar), { recursive: true });
-        return new Map();
-      },
-    };
+    const vanishing = metadataFrom(async () => {
+      rmSync(cgroupDir(sidecar), { recursive: true });
+      return new Map();
+    });
     const samples = await exporterFor(root, vanishing).collect();
     expect(samples.filter((s) => sampleLabels(s).id === sidecar.path)).toEqual([]);
     expect(one(samples, METRICS.memoryUsage.name, { id: web.path })).toBe(web.metrics[METRICS.memoryUsage.name]);
@@ -264,7 +283,7 @@ describe('bad input', () => {
 
   it('labels series with what the runtime says, and only that', async () => {
     const meta: ContainerMetadata = { name: 'web', image: 'nginx:1.27', namespace: 'shop', pod: 'web-0', container: 'nginx' };
-    const source: MetadataSource = { lookup: async (ids) => new Map(ids.slice(0, 1).map((id) => [id, meta])) };
+    const source = metadataFrom(async (containers) => new Map(containers.slice(0, 1).map((c) => [c.containerId, meta])));
     const samples = await exporterFor(root, source).collect();
     const labels = find(samples, METRICS.memoryUsage.name, {}).map((s) => s.labels);
     expect(labels).toContainEqual({ id: web.path, name: 'web', image: 'nginx:1.27', namespace: 'shop', pod: 'web-0', container: 'nginx' });
@@ -273,7 +292,7 @@ describe('bad input', () => {
 
   it('shares one collection between concurrent scrapes', async () => {
     let collections = 0;
-    const counting: MetadataSource = { lookup: async () => (collections++, new Map()) };
+    const counting = metadataFrom(async () => (collections++, new Map()));
     const exporter = exporterFor(root, counting);
     const bodies = await Promise.all([exporter.scrape(), exporter.scrape(), exporter.scrape()]);
     expect(collections).toBe(1);
@@ -289,5 +308,46 @@ describe('bad input', () => {
     expect(text).not.toContain(METRICS.memoryUsage.name);
     expect(text).toContain(`${METRICS.scrapeCollectorSuccess.name}{collector="namespaces"} 1`);
     expect(text).not.toContain(`${METRICS.scrapeCollectorSuccess.name}{collector="memory"}`);
+  });
+});
+
+describe('pods on a Kubernetes node (k8s-cgroupfs-v1, with CRI metadata)', () => {
+  const root = join(HOSTS, 'k8s-cgroupfs-v1');
+  const expected: Expected = JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8'));
+  const [burstableSandbox, burstableApp, guaranteedSandbox, guaranteedApp] = expected.containers;
+  const burstable: PodSpec = { namespace: 'shop', pod: 'web-0', uid: burstableApp.podUid, namespaceModes: { net: 'pod', pid: 'container', ipc: 'pod' } };
+  // This pod claims hostNetwork and a shared PID namespace, which the kernel does not show.
+  const guaranteed: PodSpec = { namespace: 'shop', pod: 'db-0', uid: guaranteedApp.podUid, namespaceModes: { net: 'node', pid: 'pod', ipc: 'pod', user: 'node' } };
+  const meta = new Map<string, ContainerMetadata>([
+    [burstableSandbox.containerId, { name: burstableSandbox.containerId, namespace: 'shop', pod: 'web-0', container: 'POD', sandbox: true, podSpec: burstable }],
+    [burstableApp.containerId, { name: burstableApp.containerId, namespace: 'shop', pod: 'web-0', container: 'app', podSpec: burstable }],
+    [guaranteedSandbox.containerId, { name: guaranteedSandbox.containerId, namespace: 'shop', pod: 'db-0', container: 'POD', sandbox: true, podSpec: guaranteed }],
+    [guaranteedApp.containerId, { name: guaranteedApp.containerId, namespace: 'shop', pod: 'db-0', container: 'db', podSpec: guaranteed }],
+  ]);
+  let samples: Sample[];
+  beforeAll(async () => {
+    samples = await exporterFor(root, metadataFrom(async () => meta)).collect();
+  });
+
+  it('labels the sandbox container="POD" and puts the pod\'s network on it alone', () => {
+    const rx = find(samples, METRICS.networkReceiveBytes.name, { pod: 'web-0' });
+    expect(rx.length).toBeGreaterThan(0);
+    expect(new Set(rx.map((s) => s.labels.container))).toEqual(new Set(['POD']));
+    expect(find(samples, METRICS.memoryUsage.name, { pod: 'web-0', container: 'app' })).toHaveLength(1);
+  });
+
+  it('says which namespaces the pod\'s containers share only within the pod', () => {
+    expect(one(samples, METRICS.namespaceScope.name, { pod: 'web-0', container: 'app', ns_type: 'net', scope: 'pod' })).toBe(1);
+    expect(one(samples, METRICS.namespaceScope.name, { pod: 'web-0', container: 'app', ns_type: 'pid', scope: 'private' })).toBe(1);
+    expect(one(samples, METRICS.namespaceScope.name, { pod: 'web-0', container: 'app', ns_type: 'user', scope: 'host' })).toBe(1);
+  });
+
+  it('exposes what each pod asked for, and where the kernel disagrees', () => {
+    const modes = find(samples, METRICS.podNamespaceMode.name, {}).map((s) => `${s.labels.pod} ${s.labels.ns_type}=${s.labels.mode}`);
+    expect(modes.sort()).toEqual(['db-0 ipc=pod', 'db-0 net=node', 'db-0 pid=pod', 'db-0 user=node', 'web-0 ipc=pod', 'web-0 net=pod', 'web-0 pid=container']);
+    const mismatch = (pod: string, ns_type: string) => one(samples, METRICS.podNamespaceMismatch.name, { namespace: 'shop', pod, ns_type });
+    expect([mismatch('web-0', 'net'), mismatch('web-0', 'pid'), mismatch('web-0', 'ipc')]).toEqual([0, 0, 0]);
+    // db-0: hostNetwork asked for but a pod network seen; a shared PID namespace asked for but one each.
+    expect([mismatch('db-0', 'net'), mismatch('db-0', 'pid'), mismatch('db-0', 'ipc'), mismatch('db-0', 'user')]).toEqual([1, 1, 0, 0]);
   });
 });

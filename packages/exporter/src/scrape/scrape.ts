@@ -126,6 +126,12 @@ export class Scrape {
     this.samples.push(family, value, target, extra);
   }
 
+  /** A series of no one container (a pod's, say): `labels` are all its labels. */
+  emitSeries(family: MetricFamily, value: number, labels: Record<string, string>): void {
+    if (!Number.isFinite(value)) return;
+    this.samples.push(family, value, undefined, undefined, labels);
+  }
+
   /**
    * The container's namespace inodes, read once for its process whichever collector asks first. A
    * partial reading (a link that could not be read) is not kept, so the next scrape tries again.
