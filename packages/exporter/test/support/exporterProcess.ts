@@ -16,11 +16,14 @@ export interface ExporterProcess {
 
 /**
  * Starts `isoscope-exporter` on a free loopback port (it logs the address it bound) and waits until it
- * serves. Rejects with the exporter's log if it exits or does not listen within the timeout.
+ * serves. Rejects with the exporter's log if it exits or does not listen within the timeout. `launcher`
+ * runs it through another command (e.g. `nsenter … --` into a test node's network namespace, where
+ * `scrape()` cannot reach it: the test then fetches from inside that namespace).
  */
-export function startExporter(args: string[], timeoutMs = 20000): Promise<ExporterProcess> {
+export function startExporter(args: string[], timeoutMs = 20000, launcher: string[] = []): Promise<ExporterProcess> {
   // Run as users run it, through its shebang (which carries the exporter's V8 flags).
-  const child = spawn(CLI, ['--web.listen-address=127.0.0.1:0', ...args], {
+  const [command, ...launcherArgs] = [...launcher, CLI];
+  const child = spawn(command, [...launcherArgs, '--web.listen-address=127.0.0.1:0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
