@@ -23,6 +23,7 @@ describe('discoverContainers on the fixture hosts', () => {
     expect(TREES).toEqual([
       'hybrid-docker',
       'k8s-cgroupfs-v1',
+      'k8s-crio-v2',
       'k8s-systemd-v2',
       'nerdctl-v2',
       'podman-v2',
@@ -73,6 +74,34 @@ describe('discoverContainers on the fixture hosts', () => {
     for (const c of systemd) expect(c.podUid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const cgroupfs = await discoverContainers(fixtureHierarchy('k8s-cgroupfs-v1'));
     expect(cgroupfs.map((c) => c.qos)).toEqual(['burstable', 'burstable', 'guaranteed', 'guaranteed']);
+    const crio = await discoverContainers(fixtureHierarchy('k8s-crio-v2'));
+    expect(crio.map((c) => [c.runtime, c.qos])).toEqual([
+      ['cri-o', 'besteffort'],
+      ['cri-o', 'besteffort'],
+      ['cri-o', 'burstable'],
+      ['cri-o', 'burstable'],
+      ['cri-o', 'guaranteed'],
+    ]);
+    expect(new Set(crio.map((c) => c.podUid)).size).toBe(3);
+  });
+
+  it('k8s-crio-v2: the crio-conmon scopes beside each container hold a process but are skipped', async () => {
+    const h = fixtureHierarchy('k8s-crio-v2');
+    const found = await discoverContainers(h);
+    const conmon: string[] = [];
+    for (const c of found) {
+      const podSlice = c.path.slice(0, c.path.lastIndexOf('/'));
+      const monitor = `${podSlice}/crio-conmon-${c.containerId}.scope`;
+      // Each container's conmon is on disk, beside it, with the conmon PID in its cgroup.procs.
+      expect(readFileSync(join(h.unified!, monitor, 'cgroup.procs'), 'utf8')).toMatch(/^\d+\n$/);
+      conmon.push(monitor);
+    }
+    expect(conmon).toHaveLength(5);
+    expect(found.every((c) => /\/crio-[0-9a-f]{64}\.scope$/.test(c.path))).toBe(true);
+    expect(found.some((c) => c.path.includes('conmon'))).toBe(false);
+    // The CRI-O mount units (a rootfs overlay, a sandbox's shm) carry ids but are skipped too.
+    const units = readdirSync(join(h.unified!, 'system.slice')).filter((n) => n.endsWith('.mount'));
+    expect(units).toHaveLength(2);
   });
 
   it('walks the primary v1 controller (pids) on v1 and hybrid hosts, the unified root on v2', () => {
