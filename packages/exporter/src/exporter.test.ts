@@ -3,7 +3,7 @@
  * nerdctl): the values a scrape reports must be those each tree's expected.json records for the files it
  * holds. The trees and their expectations come from test/fixtures/hosts/generate.js.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COLLECTORS, METRICS, NAMESPACE_TYPES, type CollectorName } from '@isoscope/shared';
@@ -349,5 +349,33 @@ describe('pods on a Kubernetes node (k8s-cgroupfs-v1, with CRI metadata)', () =>
     expect([mismatch('web-0', 'net'), mismatch('web-0', 'pid'), mismatch('web-0', 'ipc')]).toEqual([0, 0, 0]);
     // db-0: hostNetwork asked for but a pod network seen; a shared PID namespace asked for but one each.
     expect([mismatch('db-0', 'net'), mismatch('db-0', 'pid'), mismatch('db-0', 'ipc'), mismatch('db-0', 'user')]).toEqual([1, 1, 0, 0]);
+  });
+});
+
+describe('crun\'s layout (k8s-crio-v2 with the processes in each scope\'s "container" child)', () => {
+  const tree = 'k8s-crio-v2';
+  const expected: Expected = JSON.parse(readFileSync(join(HOSTS, tree, 'expected.json'), 'utf8'));
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'isoscope-crun-'));
+    cpSync(join(HOSTS, tree), root, { recursive: true, verbatimSymlinks: true });
+    for (const c of expected.containers) {
+      const scope = join(root, 'sys', 'fs', 'cgroup', c.path);
+      mkdirSync(join(scope, 'container'));
+      writeFileSync(join(scope, 'container', 'cgroup.procs'), readFileSync(join(scope, 'cgroup.procs')));
+      writeFileSync(join(scope, 'cgroup.procs'), '');
+    }
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('finds each container\'s processes in the leaf: namespaces, security and start time as before', async () => {
+    const samples = await exporterFor(root).collect();
+    for (const c of expected.containers) {
+      expect({ id: c.path, net: one(samples, METRICS.namespaceInode.name, { id: c.path, ns_type: 'net' }) })
+        .toEqual({ id: c.path, net: c.namespaces.net.inode });
+      expect(one(samples, METRICS.startTime.name, { id: c.path })).toBeCloseTo(c.processStartTimeSeconds, 2);
+      expect(one(samples, METRICS.securitySeccompMode.name, { id: c.path })).toBe(c.security.seccompMode);
+    }
+    expect(find(samples, METRICS.readErrors.name, {}).filter((s) => s.value !== 0)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { METRICS, RUNTIMES, type CollectorName } from '@isoscope/shared';
 import { procsFile } from './cgroup/hierarchy';
@@ -196,15 +197,27 @@ type Step = Pick<Collector, 'collect' | 'finish'> & { readonly name: string };
  * cgroup.procs of a container, just before its collectors run: its processes, and the one whose /proc
  * stands for it. Collectors use only their own container's pids; those that look across containers do so
  * in `finish`, when every container's are known. Timed and reported as part of discovery.
+ *
+ * crun, under a systemd cgroup manager on cgroup v2 (CRI-O's and Podman's default runtime), moves the
+ * container's processes into a `container` child of the scope and leaves the scope's own list empty: an
+ * empty list is looked up there before the container counts as having no process.
  */
 const READ_PIDS: Step = {
   name: DISCOVERY,
   collect(scrape: Scrape, t: Target): void {
-    const text = scrape.reader(DISCOVERY, t).read(t.procsFile);
+    const reader = scrape.reader(DISCOVERY, t);
+    const text = reader.read(t.procsFile);
     t.pids = text === undefined ? [] : parseProcs(text);
+    if (t.pids.length === 0 && text !== undefined) {
+      const leaf = reader.read(join(t.cgroupDir, CRUN_LEAF, 'cgroup.procs'), { optional: true });
+      if (leaf !== undefined) t.pids = parseProcs(leaf);
+    }
     t.pid = t.pids[0];
   },
 };
+
+/** The child cgroup crun puts a container's processes in (see READ_PIDS). */
+const CRUN_LEAF = 'container';
 
 /**
  * One scrape's record of its collectors' steps: how long each collector took, and which failed. A step

@@ -7,8 +7,9 @@ import type { CriContainer, CriImage, CriNamespaceMode, CriNamespaceOption, CriP
  * CRI answers → per-container metadata, as kubelet's cAdvisor labels them on containerd: `namespace`, `pod`
  * and `container` from the io.kubernetes.* labels kubelet sets (falling back to the CRI metadata), `image`
  * as an image name, and `name` the container id (cAdvisor's containerd handler names a container by its id).
- * A pod sandbox is labelled container="POD", as dockershim's pause containers were: it carries the pod's
- * network series, and kubernetes-mixin's `container!="POD"` filters keep it out of workload sums.
+ * A pod sandbox is labelled container="POD", as dockershim's pause containers were: being its pod's first
+ * process, it carries the pod's network series (a CRI-O pod without an infra container has them on its
+ * first-started container), and kubernetes-mixin's `container!="POD"` filters keep it out of workload sums.
  */
 export interface CriSnapshot {
   sandboxes: readonly CriPodSandbox[];
