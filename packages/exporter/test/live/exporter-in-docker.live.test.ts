@@ -5,35 +5,17 @@
  * repository bind-mounted in; what is under test is the exporter's view from inside a container.
  */
 import { readlinkSync } from 'node:fs';
-import net from 'node:net';
-import { dirname, join } from 'node:path';
 import { METRICS } from '@isoscope/shared';
 import { startEngine, type Engine } from './engine';
+import { exporterCommand, exporterMounts } from '../support/exporterInContainer';
 import { parseExposition, select, valueOf } from '../support/exposition';
+import { freeLoopbackPort } from '../support/wait';
 
 jest.setTimeout(120_000);
 
-const REPO = join(__dirname, '..', '..', '..', '..');
 let engine: Engine;
 let url: string;
 let workloadId: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
-/** Read-only mounts that let the busybox image run this host's node binary. */
-function nodeMounts(): string[] {
-  const node = process.execPath;
-  const dirs = new Set(['/lib', '/lib64', '/usr/lib', dirname(node)]);
-  return [...dirs].flatMap((d) => ['-v', `${d}:${d}:ro`]);
-}
 
 async function scrape(): Promise<string> {
   const res = await fetch(`${url}/metrics`);
@@ -44,16 +26,14 @@ async function scrape(): Promise<string> {
 beforeAll(async () => {
   engine = await startEngine();
   workloadId = await engine.run('workload', ['--memory', '32m'], ['sleep', '600']);
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   url = `http://127.0.0.1:${port}`;
   await engine.run('isoscope-exporter', [
     '--pid', 'host', '--network', 'host', '--cap-add', 'SYS_PTRACE',
     '-v', '/proc:/host/proc:ro', '-v', '/sys:/host/sys:ro',
     '-v', `${engine.socketPath}:/var/run/docker.sock:ro`,
-    '-v', `${REPO}:/app:ro`, ...nodeMounts(),
-  // Logs go to stderr; the shell folds them into stdout so `docker logs` hands them to engine.docker().
-  ], ['sh', '-c', `exec ${process.execPath} /app/packages/exporter/dist/cli.js --path.procfs=/host/proc `
-    + `--path.sysfs=/host/sys --web.listen-address=127.0.0.1:${port} 2>&1`]);
+    ...exporterMounts(),
+  ], exporterCommand(['--path.procfs=/host/proc', '--path.sysfs=/host/sys', `--web.listen-address=127.0.0.1:${port}`]));
   const deadline = Date.now() + 30_000;
   for (;;) {
     const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
