@@ -12,7 +12,6 @@ describe('metadataSources', () => {
   it('asks Docker by default and the CRI only where a runtime socket is found under --path.rootfs', async () => {
     const none = metadataSources({ dockerSocket: '/var/run/docker.sock', criSocket: 'auto', rootfs: root }, silentLogger);
     expect(none.health().map((h) => h.source)).toEqual(['docker']);
-    none.close();
 
     mkdirSync(join(root, 'run', 'containerd'), { recursive: true });
     const server = net.createServer().listen(join(root, 'run', 'containerd', 'containerd.sock'));
@@ -21,7 +20,6 @@ describe('metadataSources', () => {
       const both = metadataSources({ dockerSocket: '', criSocket: 'auto', rootfs: root }, silentLogger);
       // Docker is off (empty socket), the CRI found; neither has answered yet, so neither is up.
       expect(both.health()).toEqual([{ source: 'cri', up: false }]);
-      both.close();
     } finally {
       await new Promise((r) => server.close(r));
     }

@@ -88,7 +88,6 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
     server,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      metadata.close();
       await readAhead?.close();
     },
   };
@@ -96,8 +95,7 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
 
 /**
  * The runtime APIs names come from: Docker's (unless --docker.socket is empty) and the CRI's (the socket
- * given, or the one found under --path.rootfs). gRPC is loaded only when there is a CRI socket: it costs
- * memory a Docker host has no use for.
+ * given, or the one found under --path.rootfs).
  */
 export function metadataSources(options: Pick<Options, 'dockerSocket' | 'criSocket' | 'rootfs'>, log: Logger): RuntimeMetadata {
   const runtimeLog = (level: 'debug' | 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => log[level](msg, fields);

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import os from 'node:os';
+import { runChildProgram } from './childProgram';
 import type { Logger } from './log';
 
 export interface HostFacts {
@@ -41,20 +41,10 @@ export async function readHostFacts(log: Logger): Promise<HostFacts> {
 
 function readInChild(): Promise<ReadFacts> {
   // The module path is resolved here: the child's own `require` would look from the working directory.
-  const args = ['-e', `(${hostFactsProgram.toString()})()`, require.resolve('systeminformation')];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: READ_LIMIT_MS, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      if (err) {
-        const detail = stderr.trim().split('\n').pop();
-        reject(new Error(`host facts process failed: ${err.message.split('\n')[0]}${detail ? ` (${detail})` : ''}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout) as ReadFacts);
-      } catch {
-        reject(new Error(`host facts process wrote no JSON: ${JSON.stringify(stdout.slice(0, 80))}`));
-      }
-    });
+  return runChildProgram<ReadFacts>('host facts', hostFactsProgram, {
+    args: [require.resolve('systeminformation')],
+    timeoutMs: READ_LIMIT_MS,
+    maxBytes: 1 << 20,
   });
 }
 

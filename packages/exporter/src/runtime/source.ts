@@ -11,7 +11,6 @@ export interface RuntimeMetadataSource {
   lookup(containerIds: readonly string[]): Promise<Map<string, ContainerMetadata>>;
   /** Whether the last call to the runtime succeeded; undefined before the first. */
   up(): boolean | undefined;
-  close?(): void;
 }
 
 /** Where a scrape gets metadata from: every configured source, each asked about the containers it runs. */
@@ -58,9 +57,5 @@ export class RuntimeMetadata implements MetadataSource {
 
   health(): Array<{ source: MetadataSourceName; up: boolean }> {
     return [...this.bySource.values()].map((s) => ({ source: s.source, up: s.up() === true }));
-  }
-
-  close(): void {
-    for (const s of this.bySource.values()) s.close?.();
   }
 }

@@ -83,11 +83,6 @@ export function imageName(c: CriContainer, images: ReadonlyMap<string, CriImage>
   return image ?? nonEmpty(c.image_ref);
 }
 
-/** Whether some container's image is only an id, so the image list is worth asking for. */
-export function needsImageList(containers: readonly CriContainer[]): boolean {
-  return containers.some((c) => !nonEmpty(c.image?.user_specified_image) && (!c.image?.image || IMAGE_ID.test(c.image.image)));
-}
-
 const MODES: Record<CriNamespaceMode, PodNamespaceMode> = { POD: 'pod', CONTAINER: 'container', NODE: 'node', TARGET: 'target' };
 
 /** What a pod asked for, from PodSandboxStatus; namespace modes only where the runtime reported them. */

@@ -1,18 +1,18 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerMetadata, PodSpec } from '../../types';
-import { errorMessage, MetadataCache, type RuntimeLogFn } from '../cache';
+import { MetadataCache, type RuntimeLogFn } from '../cache';
 import type { RuntimeMetadataSource } from '../source';
-import { CriClient } from './client';
-import { criMetadata, needsImageList, podSpecOf } from './mapping';
+import { fetchCri } from './fetchProgram';
+import { criMetadata, podSpecOf } from './mapping';
 import type { CriImage, CriVersion } from './messages';
 
 /**
  * Container metadata from the node's CRI runtime (containerd, CRI-O): what kubelet told it about every pod
- * and container. One refresh is ListPodSandbox + ListContainers at once, then PodSandboxStatus for each
- * sandbox not seen before (a pod's namespace options never change) and ListImages only when some image is
- * known by id alone. Every call of a refresh shares one deadline, so a hung runtime costs a scrape at most
- * `timeoutMs`. Never the stats calls: the cgroups are read directly.
+ * and container. One refresh is ListPodSandbox, ListContainers and ListImages at once, and PodSandboxStatus
+ * for each sandbox not seen before (a pod's namespace options never change), made by a short-lived child
+ * process (fetchProgram.ts). Every call of a refresh shares one deadline, so a hung runtime costs a scrape
+ * at most `timeoutMs`. Never the stats calls: the cgroups are read directly.
  */
 
 export interface CriMetadataSourceOptions {
@@ -22,7 +22,7 @@ export interface CriMetadataSourceOptions {
   minRefreshIntervalMs?: number;
   /** Age after which the lists are fetched again even if they know every container, in ms (default 60000). */
   maxAgeMs?: number;
-  /** Deadline of one whole refresh, in ms (default 2000). */
+  /** Deadline of one whole refresh, child process included, in ms (default 3000). */
   timeoutMs?: number;
 }
 
@@ -49,7 +49,6 @@ export function detectCriSocket(rootfs: string): string | undefined {
 
 export class CriMetadataSource implements RuntimeMetadataSource {
   readonly source = 'cri' as const;
-  private readonly client: CriClient;
   private readonly cache: MetadataCache;
   private readonly timeoutMs: number;
   private specs = new Map<string, PodSpec>();
@@ -57,8 +56,7 @@ export class CriMetadataSource implements RuntimeMetadataSource {
   private runtime: CriVersion | undefined;
 
   constructor(private readonly opts: CriMetadataSourceOptions) {
-    this.client = new CriClient(opts.socketPath);
-    this.timeoutMs = opts.timeoutMs ?? 2000;
+    this.timeoutMs = opts.timeoutMs ?? 3000;
     this.cache = new MetadataCache({
       fetch: () => this.fetch(),
       what: 'cri: runtime service',
@@ -80,46 +78,21 @@ export class CriMetadataSource implements RuntimeMetadataSource {
     return this.cache.up();
   }
 
-  close(): void {
-    this.client.close();
-  }
-
   private async fetch(): Promise<Map<string, ContainerMetadata>> {
-    const deadline = Date.now() + this.timeoutMs;
-    const [runtime, sandboxes, containers] = await Promise.all([
-      this.runtime ?? this.client.version(deadline),
-      this.client.listPodSandbox(deadline),
-      this.client.listContainers(deadline),
-    ]);
-    this.runtime = runtime;
-
+    const answers = await fetchCri(this.opts.socketPath, Date.now() + this.timeoutMs, this.specs.keys());
+    this.runtime = answers.version;
     const specs = new Map<string, PodSpec>();
-    const unknown: string[] = [];
-    for (const s of sandboxes) {
+    for (const s of answers.sandboxes) {
       const known = this.specs.get(s.id);
+      const status = answers.statuses[s.id];
       if (known) specs.set(s.id, known);
-      else unknown.push(s.id);
+      else if (status) specs.set(s.id, podSpecOf(status));
+      // A sandbox whose status failed keeps its names; what it asked for waits for the next refresh.
+      else if (status === null) this.opts.log('debug', 'cri: PodSandboxStatus failed', { sandbox: s.id });
     }
-    // A sandbox whose status fails keeps its names; only what it asked for is missing until the next refresh.
-    await Promise.all(
-      unknown.map((id) =>
-        this.client.podSandboxStatus(id, deadline).then(
-          (status) => {
-            if (status) specs.set(id, podSpecOf(status));
-          },
-          (err) => this.opts.log('debug', 'cri: PodSandboxStatus failed', { sandbox: id, error: errorMessage(err) }),
-        ),
-      ),
-    );
     this.specs = specs;
-
-    if (needsImageList(containers)) {
-      try {
-        this.images = new Map((await this.client.listImages(deadline)).map((i) => [i.id, i]));
-      } catch (err) {
-        this.opts.log('debug', 'cri: ListImages failed; images by id', { error: errorMessage(err) });
-      }
-    }
-    return criMetadata({ sandboxes, containers, images: this.images, specs });
+    if (answers.images) this.images = new Map(answers.images.map((i) => [i.id, i]));
+    else this.opts.log('debug', 'cri: ListImages failed; images by id');
+    return criMetadata({ sandboxes: answers.sandboxes, containers: answers.containers, images: this.images, specs });
   }
 }

@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { runChildProgram } from '../../childProgram';
+import { LOADER_OPTIONS, type CriContainer, type CriImage, type CriPodSandbox, type CriPodSandboxStatus, type CriVersion } from './messages';
+
+/**
+ * One CRI refresh, in a short-lived child process. gRPC and the .proto loaded into the exporter itself would
+ * stay resident for its whole life: ~13 MiB of RSS (grpc-js with Node's http2 and tls, protobufjs, the
+ * parsed descriptors; docs/benchmarks.md), for calls made about once a minute. The child makes the calls,
+ * all with one deadline, and writes the decoded answers as JSON; a hung runtime costs the deadline, after
+ * which the child is killed.
+ */
+
+/** What one refresh brings back. */
+export interface CriAnswers {
+  version: CriVersion;
+  sandboxes: CriPodSandbox[];
+  containers: CriContainer[];
+  /** PodSandboxStatus of each sandbox not in `knownSandboxes`; null where that call failed. */
+  statuses: Record<string, CriPodSandboxStatus | null>;
+  /** null when ListImages failed (images known by id keep their id). */
+  images: CriImage[] | null;
+}
+
+/** The largest answer accepted: ~1 KiB per container in ListContainers, so 16 MiB is ~16,000 containers. */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+interface Request {
+  grpc: string;
+  protoLoader: string;
+  proto: string;
+  includeDir: string;
+  loaderOptions: Record<string, unknown>;
+  socketPath: string;
+  /** Absolute deadline of every call, ms since the epoch. */
+  deadline: number;
+  knownSandboxes: string[];
+  maxMessageBytes: number;
+}
+
+/** Asks the runtime at `socketPath`; rejects on any failure of the lists, or when `deadline` passes. */
+export function fetchCri(socketPath: string, deadline: number, knownSandboxes: Iterable<string>): Promise<CriAnswers> {
+  const request: Request = {
+    grpc: require.resolve('@grpc/grpc-js'),
+    protoLoader: require.resolve('@grpc/proto-loader'),
+    proto: join(__dirname, 'services.proto'),
+    includeDir: __dirname,
+    // `longs: String` and `enums: String` are a constructor, which JSON cannot carry: the child maps the
+    // name back.
+    loaderOptions: { ...LOADER_OPTIONS, longs: 'String', enums: 'String' },
+    socketPath,
+    deadline,
+    knownSandboxes: [...knownSandboxes],
+    maxMessageBytes: MAX_ANSWER_BYTES,
+  };
+  return runChildProgram<CriAnswers>('cri', criFetchProgram, {
+    input: request,
+    // The child's own deadline ends its calls; this kills a child that cannot even start in time.
+    timeoutMs: Math.max(deadline - Date.now(), 0) + 250,
+    maxBytes: MAX_ANSWER_BYTES * 2,
+  });
+}
+
+/** The child's whole program: self-contained, since it runs from its source text (`node -e`). */
+export function criFetchProgram(): void {
+  let input = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (d: string) => (input += d));
+  process.stdin.on('end', () => {
+    const req = JSON.parse(input) as Request;
+    const grpc = require(req.grpc) as typeof import('@grpc/grpc-js');
+    const protoLoader = require(req.protoLoader) as typeof import('@grpc/proto-loader');
+    const options: Record<string, unknown> = { includeDirs: [req.includeDir] };
+    for (const [k, v] of Object.entries(req.loaderOptions)) options[k] = v === 'String' ? String : v;
+    const definition = protoLoader.loadSync(req.proto, options);
+    const pkg = grpc.loadPackageDefinition(definition) as any;
+    const address = `unix://${req.socketPath}`;
+    const channel = { 'grpc.max_receive_message_length': req.maxMessageBytes, 'grpc.default_authority': 'localhost' };
+    const runtime = new pkg.runtime.v1.RuntimeService(address, grpc.credentials.createInsecure(), channel);
+    const image = new pkg.runtime.v1.ImageService(address, grpc.credentials.createInsecure(), channel);
+    const call = (client: any, method: string, request: object): Promise<any> =>
+      new Promise((resolve, reject) => {
+        client[method](request, { deadline: req.deadline }, (err: any, res: any) =>
+          err ? reject(new Error(`${method}: ${err.details || err.message}`)) : resolve(res),
+        );
+      });
+    const known = new Set(req.knownSandboxes);
+    void (async () => {
+      const [version, sandboxes, containers] = await Promise.all([
+        call(runtime, 'Version', { version: 'v1' }),
+        call(runtime, 'ListPodSandbox', {}).then((r) => r.items),
+        call(runtime, 'ListContainers', {}).then((r) => r.containers),
+      ]);
+      const statuses: Record<string, unknown> = {};
+      const statusCalls = (sandboxes as Array<{ id: string }>)
+        .filter((s) => !known.has(s.id))
+        .map((s) =>
+          call(runtime, 'PodSandboxStatus', { pod_sandbox_id: s.id }).then(
+            (r) => (statuses[s.id] = r.status),
+            () => (statuses[s.id] = null),
+          ),
+        );
+      const images = call(image, 'ListImages', {}).then((r) => r.images, () => null);
+      await Promise.all(statusCalls);
+      return { version, sandboxes, containers, statuses, images: await images };
+    })().then(
+      (answers) => {
+        process.stdout.write(JSON.stringify(answers), () => process.exit(0));
+      },
+      (err: Error) => {
+        process.stderr.write(`${err.message}\n`);
+        process.exit(1);
+      },
+    );
+  });
+}
