@@ -11,20 +11,21 @@
  * Missing tools make startEngine() throw instead of skipping: a live test that silently skips on CI would
  * hide exactly the regressions it exists to catch.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  cmdlineOf, defaultSearchPath, findExecutable, isStaticElf, MAX_SOCKET_PATH, mountsUnder, processesUnder, run, signal, tailOf,
+  terminatePid,
+} from '../support/processes';
+import { sleep } from '../support/wait';
 
 export const TEST_IMAGE = 'isoscope-test/busybox:latest';
 
 const INSTALL_HINT = 'apt-get install docker.io runc busybox-static';
-/** Where Debian installs dockerd and runc; a non-login root shell may lack these in PATH. */
-const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
-/** sockaddr_un.sun_path is 108 bytes including the NUL; keep a margin. */
-const MAX_SOCKET_PATH = 100;
 
 export interface Engine {
   /** The engine's API socket (what DockerMetadataSource wants). */
@@ -52,47 +53,6 @@ export interface StartEngineOptions {
   startTimeoutMs?: number;
   /** Dirs to search for dockerd, docker, containerd, runc, tar (default: $PATH plus the sbin dirs). For tests of this harness. */
   searchPath?: string[];
-}
-
-function defaultSearchPath(): string[] {
-  return [...(process.env.PATH ?? '').split(':').filter(Boolean), ...SBIN_DIRS];
-}
-
-function findExecutable(name: string, dirs: string[]): string | null {
-  for (const dir of dirs) {
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // Not here; keep looking.
-    }
-  }
-  return null;
-}
-
-/**
- * True when the ELF file has no PT_INTERP program header, i.e. runs without a dynamic loader. Debian's
- * `busybox` package installs a dynamic /bin/busybox that cannot run in an image without libc; only
- * `busybox-static` works, and the failure inside the container ("no such file or directory") is baffling.
- */
-function isStaticElf(file: string): boolean {
-  const buf = fs.readFileSync(file);
-  if (buf.length < 64 || buf.readUInt32BE(0) !== 0x7f454c46) return false;
-  const is64 = buf[4] === 2;
-  const le = buf[5] === 1;
-  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
-  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-  const phoff = is64 ? Number(le ? buf.readBigUInt64LE(0x20) : buf.readBigUInt64BE(0x20)) : u32(0x1c);
-  const phentsize = u16(is64 ? 0x36 : 0x2a);
-  const phnum = u16(is64 ? 0x38 : 0x2c);
-  const PT_INTERP = 3;
-  for (let i = 0; i < phnum; i++) {
-    const off = phoff + i * phentsize;
-    if (off + 4 > buf.length) return false;
-    if (u32(off) === PT_INTERP) return false;
-  }
-  return true;
 }
 
 interface Tools {
@@ -127,23 +87,6 @@ function checkPrerequisites(dirs: string[]): Tools {
   return { dockerd: dockerd!, docker: docker!, tar: tar!, umount: findExecutable('umount', dirs), busybox };
 }
 
-function run(file: string, args: string[], env?: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
-      if (err) {
-        const how = err.killed ? `killed after ${timeoutMs} ms` : `exit code ${String(err.code)}`;
-        reject(new Error(`${path.basename(file)} ${args.join(' ')} failed (${how}): ${String(stderr).trim() || err.message}`));
-      } else {
-        resolve(String(stdout));
-      }
-    });
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function ping(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     const req = http.request({ socketPath, path: '/_ping', method: 'GET', agent: false, timeout: 1000 }, (res) => {
@@ -155,87 +98,6 @@ function ping(socketPath: string): Promise<boolean> {
     req.on('error', () => resolve(false));
     req.end();
   });
-}
-
-function tailOf(file: string, lines = 30): string {
-  try {
-    const text = fs.readFileSync(file, 'utf8').trimEnd();
-    return text.split('\n').slice(-lines).join('\n') || '(empty)';
-  } catch (err) {
-    return `(cannot read ${file}: ${(err as Error).message})`;
-  }
-}
-
-/** Alive and not a zombie (a reparented child may linger as a zombie where PID 1 does not reap). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
-function cmdlineOf(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await sleep(50);
-  }
-  return !isAlive(pid);
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // Already gone.
-  }
-}
-
-/** TERM, then KILL if it does not exit in time. */
-async function terminate(pid: number, graceMs: number): Promise<void> {
-  if (!isAlive(pid)) return;
-  signal(pid, 'SIGTERM');
-  if (await waitForExit(pid, graceMs)) return;
-  signal(pid, 'SIGKILL');
-  await waitForExit(pid, 5000);
-}
-
-/**
- * Pids whose command line names our temp dir: the containerd-shim-runc-v2 processes of our containerd (they are
- * reparented to init when containerd exits, so they are not our children) and anything else this engine
- * spawned. The dir is unique to this engine, so this can never match another engine's processes.
- */
-function processesUnder(baseDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    if (pid === process.pid) continue;
-    if (cmdlineOf(pid).includes(baseDir + '/') && isAlive(pid)) pids.push(pid);
-  }
-  return pids;
-}
-
-/** Mount points at or under dir, deepest first (mountinfo escapes space, tab, newline, backslash as octal). */
-function mountsUnder(dir: string): string[] {
-  const text = fs.readFileSync('/proc/self/mountinfo', 'utf8');
-  const points = text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => line.split(' ')[4].replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8))))
-    .filter((p) => p === dir || p.startsWith(dir + '/'));
-  return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
 export async function startEngine(options: StartEngineOptions = {}): Promise<Engine> {
@@ -358,8 +220,8 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
         }
       }
       // dockerd normally stops the containerd it started; make sure, by pid.
-      if (containerdPid) await terminate(containerdPid, 10_000);
-      for (const pid of processesUnder(baseDir)) await terminate(pid, 5000);
+      if (containerdPid) await terminatePid(containerdPid, 10_000);
+      for (const pid of processesUnder(baseDir)) await terminatePid(pid, 5000);
       // dockerd bind-mounts data-root onto itself and containers may leave shm/netns mounts; a mount point
       // cannot be removed, so unmount deepest first.
       for (const mountPoint of mountsUnder(baseDir)) {

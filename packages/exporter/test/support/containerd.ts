@@ -27,7 +27,7 @@
  * Missing tools make startCriNode() throw instead of skipping: a live test that silently skips on CI would
  * hide exactly the regressions it exists to catch.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -35,6 +35,11 @@ import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import {
+  cmdlineOf, defaultSearchPath, findExecutable, isAlive, isStaticElf, MAX_SOCKET_PATH, mountsUnder, processesUnder, run, signal,
+  tailOf, terminatePid, unescapeMountPath, waitForExit,
+} from './processes';
+import { sleep } from './wait';
 
 /**
  * The imported test image. A `localhost/` name: the CRI plugin normalises references (a bare
@@ -44,10 +49,7 @@ import * as protoLoader from '@grpc/proto-loader';
 export const CRI_TEST_IMAGE = 'localhost/isoscope-test/busybox:latest';
 
 const INSTALL_HINT = 'apt-get install containerd runc containernetworking-plugins busybox-static';
-const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 const CNI_BIN_DIR = '/usr/lib/cni';
-/** sockaddr_un.sun_path is 108 bytes including the NUL; keep a margin. */
-const MAX_SOCKET_PATH = 100;
 /** The CRI plugin's namespace in containerd. */
 const K8S_NAMESPACE = 'k8s.io';
 /** Paths containerd 1.6 uses whatever its config says; covered inside the node's mount namespace. */
@@ -227,43 +229,7 @@ export interface StartCriNodeOptions {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Small process and file helpers (the same conventions as live/engine.ts)
-
-function defaultSearchPath(): string[] {
-  return [...new Set([...(process.env.PATH ?? '').split(':').filter(Boolean), ...SBIN_DIRS, '/usr/bin', '/bin'])];
-}
-
-function findExecutable(name: string, dirs: string[]): string | null {
-  for (const dir of dirs) {
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // Not here; keep looking.
-    }
-  }
-  return null;
-}
-
-/** True when the ELF file has no PT_INTERP program header (runs in an image without libc). */
-function isStaticElf(file: string): boolean {
-  const buf = fs.readFileSync(file);
-  if (buf.length < 64 || buf.readUInt32BE(0) !== 0x7f454c46) return false;
-  const is64 = buf[4] === 2;
-  const le = buf[5] === 1;
-  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
-  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-  const phoff = is64 ? Number(le ? buf.readBigUInt64LE(0x20) : buf.readBigUInt64BE(0x20)) : u32(0x1c);
-  const phentsize = u16(is64 ? 0x36 : 0x2a);
-  const phnum = u16(is64 ? 0x38 : 0x2c);
-  for (let i = 0; i < phnum; i++) {
-    const off = phoff + i * phentsize;
-    if (off + 4 > buf.length) return false;
-    if (u32(off) === 3 /* PT_INTERP */) return false;
-  }
-  return true;
-}
+// Tools (process and file helpers shared with live/engine.ts are in ./processes)
 
 interface Tools {
   containerd: string;
@@ -317,107 +283,6 @@ function checkPrerequisites(dirs: string[]): Tools {
     throw new Error('live CRI tests start their own containerd in private namespaces and must run as root');
   }
   return tools;
-}
-
-function run(file: string, args: string[], env?: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
-      if (err) {
-        const how = err.killed ? `killed after ${timeoutMs} ms` : `exit code ${String(err.code)}`;
-        reject(new Error(`${path.basename(file)} ${args.join(' ')} failed (${how}): ${String(stderr).trim() || err.message}`));
-      } else {
-        resolve(String(stdout));
-      }
-    });
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function tailOf(file: string, lines = 30): string {
-  try {
-    const text = fs.readFileSync(file, 'utf8').trimEnd();
-    return text.split('\n').slice(-lines).join('\n') || '(empty)';
-  } catch (err) {
-    return `(cannot read ${file}: ${(err as Error).message})`;
-  }
-}
-
-/** Alive and not a zombie (PID 1 here need not reap the shims it inherits). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
-function cmdlineOf(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // Already gone.
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await sleep(50);
-  }
-  return !isAlive(pid);
-}
-
-async function terminate(pid: number, graceMs: number): Promise<void> {
-  if (!isAlive(pid)) return;
-  signal(pid, 'SIGTERM');
-  if (await waitForExit(pid, graceMs)) return;
-  signal(pid, 'SIGKILL');
-  await waitForExit(pid, 5000);
-}
-
-/**
- * Pids whose command line names our temp dir: containerd (its --config), the unshare wrapper, and the
- * containerd-shim-runc-v2 processes (their -address; reparented to init, so not our children). The dir is
- * unique to this node, so this never matches another node's or engine's processes.
- */
-export function processesUnder(baseDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    if (pid === process.pid) continue;
-    if (cmdlineOf(pid).includes(baseDir + '/') && isAlive(pid)) pids.push(pid);
-  }
-  return pids;
-}
-
-/** Mount points at or under dir as this process sees them, deepest first. */
-export function mountsUnder(dir: string): string[] {
-  const text = fs.readFileSync('/proc/self/mountinfo', 'utf8');
-  const points = text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => unescapeMountPath(line.split(' ')[4]))
-    .filter((p) => p === dir || p.startsWith(dir + '/'));
-  return [...new Set(points)].sort((a, b) => b.length - a.length);
-}
-
-function unescapeMountPath(p: string): string {
-  return p.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 }
 
 /** Mount points of the cgroup hierarchies under /sys/fs/cgroup (every v1 controller, named ones, and v2). */
@@ -1175,7 +1040,7 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
       clients = null;
       // 2. containerd, then its shims (their -address names baseDir), then whatever our pod cgroups still hold.
       await killContainerd('SIGTERM', 10_000);
-      for (const pid of processesUnder(baseDir)) if (pid !== nodeChild?.pid) await terminate(pid, 5000);
+      for (const pid of processesUnder(baseDir)) if (pid !== nodeChild?.pid) await terminatePid(pid, 5000);
       for (const pid of podPidsNow()) signal(pid, 'SIGKILL');
       // 3. The node: killing the holder ends unshare; the namespaces and every mount inside them go with
       //    the last process in them.
