@@ -6,7 +6,8 @@ import { metadataSources } from './app';
 import { silentLogger } from './log';
 
 describe('metadataSources', () => {
-  const root = mkdtempSync(join(tmpdir(), 'isoscope-rootfs-'));
+  let root: string;
+  beforeAll(() => (root = mkdtempSync(join(tmpdir(), 'isoscope-rootfs-'))));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('asks Docker by default and the CRI only where a runtime socket is found under --path.rootfs', async () => {

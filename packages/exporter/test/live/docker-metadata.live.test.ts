@@ -67,6 +67,7 @@ test('returns the exact name, image and Kubernetes fields of running containers'
     namespace: 'shop',
     pod: 'web-7d9f8b6c5-x2x9q',
     container: 'web',
+    podUid: '0f6e2a4c-1b1d-4f4e-9c55-2b8d1c3e4f5a',
   });
   // Cross-check with what the engine itself says about the container.
   const inspected = await engine.inspect(podId);

@@ -143,7 +143,8 @@ describe('CriMetadataSource on CRI-O answers', () => {
 });
 
 describe('detectCriSocket', () => {
-  const root = mkdtempSync(join(tmpdir(), 'isoscope-rootfs-'));
+  let root: string;
+  beforeAll(() => (root = mkdtempSync(join(tmpdir(), 'isoscope-rootfs-'))));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('finds a runtime socket under the root, and only a socket', async () => {
