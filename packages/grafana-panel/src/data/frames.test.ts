@@ -456,6 +456,19 @@ describe('buildPanelModel: hosts and names', () => {
     expect(shortName('/system.slice/nginx.service')).toBe('nginx.service');
     expect(shortName('/')).toBe('/');
   });
+
+  it('names a containerd or CRI-O container, whose name label is its id, by its Kubernetes container name', () => {
+    const id = 'd'.repeat(64);
+    const crio = { instance: 'node-a:9100', id: `/kubepods/burstable/pod1/${id}`, name: id, namespace: 'shop', pod: 'web-1' };
+    const model = build(
+      instantFrames('memory', [
+        { labels: containerLabels({ ...crio, container: 'nginx' }), value: 1 },
+        { labels: containerLabels({ ...crio, id: crio.id.replace(id, 'e'.repeat(64)), name: 'e'.repeat(64), container: 'POD' }), value: 1 },
+        { labels: containerLabels({ ...crio, id: crio.id.replace(id, 'f'.repeat(64)), name: 'f'.repeat(64), namespace: undefined, pod: undefined }), value: 1 },
+      ])
+    );
+    expect(model.containers.map((c) => c.name).sort()).toEqual(['POD', 'ffffffffffff', 'nginx']);
+  });
 });
 
 describe('buildPanelModel at 2,000 containers', () => {

@@ -74,6 +74,16 @@ export function shortName(id: string): string {
   return hex ? hex[1].slice(0, 12).toLowerCase() : last;
 }
 
+/**
+ * The row's name: the `name` label, unless it is only a 64-hex container id — what kubelet's cAdvisor and
+ * the exporter's CRI source set on containerd and CRI-O — where the Kubernetes container name says more
+ * (a pod's sandbox is "POD"). Without either, the short form of the cgroup path.
+ */
+export function displayName(name: string | undefined, container: string | undefined, id: string): string {
+  if (name && !/^[0-9a-f]{64}$/.test(name)) return name;
+  return container || (name ? name.slice(0, 12) : shortName(id));
+}
+
 function finite(s: Sample | undefined): number | undefined {
   return s !== undefined && Number.isFinite(s.v) ? s.v : undefined;
 }
@@ -410,7 +420,7 @@ function toView(acc: Acc): ContainerView {
     key: acc.key,
     instance: acc.instance,
     id: acc.id,
-    name: acc.name ?? shortName(acc.id),
+    name: displayName(acc.name, acc.container, acc.id),
     image: acc.image,
     namespace: acc.namespace,
     pod: acc.pod,
