@@ -5,7 +5,7 @@
  */
 export const LOADER_OPTIONS = {
   keepCase: true,
-  // int64 timestamps in ns exceed 2^53; none is read, and strings keep them exact if one ever is.
+  // int64 fields (image sizes) as strings: exact beyond 2^53, and none is read as a number.
   longs: String,
   enums: String,
   defaults: true,
@@ -26,8 +26,6 @@ export interface CriPodSandbox {
   metadata: CriPodSandboxMetadata | null;
   state: 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
   labels: Record<string, string>;
-  annotations: Record<string, string>;
-  runtime_handler: string;
 }
 
 export interface CriNamespaceOption {
@@ -58,7 +56,6 @@ export interface CriContainer {
   image_ref: string;
   state: 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
   labels: Record<string, string>;
-  annotations: Record<string, string>;
 }
 
 export interface CriImage {
