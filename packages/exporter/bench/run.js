@@ -28,6 +28,10 @@
  *        --no-build  --no-docs  --no-strace  --node-flags=--a,--b (node flags for the exporter, for experiments)
  *        --exporter-flags=--a=1,--b (exporter flags for every measured run)
  *        --no-compare (skip the second run at the largest N with the read-ahead thread off)
+ *        --no-cri (skip the Kubernetes phase)  --cri-pods=100 (pods of one container each in it)
+ * The Kubernetes phase (bench/cri.ts) runs last, with the Docker containers gone: a containerd node with its
+ * CRI plugin and --cri-pods pods (twice as many container cgroups with the sandboxes), the cost of one CRI
+ * refresh, and the exporter's RSS and scrape time with the CRI source against the same exporter without it.
  * Flags can also be given as BENCH_FLAGS='--profile …' (npm swallows `npm run bench -- --profile`).
  * Needs root, dockerd/containerd/runc, busybox-static and gcc (the engine's prerequisites plus a compiler).
  */
@@ -55,6 +59,7 @@ function parseFlags(argv) {
   const opts = {
     sizes: [50, 200], scrapes: 300, rssScrapes: 1000, warmup: 20, concurrency: 8,
     profile: false, build: true, docs: true, strace: true, nodeFlags: [], exporterFlags: [], compare: true,
+    cri: true, criPods: 100,
   };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, '').split('=');
@@ -71,6 +76,8 @@ function parseFlags(argv) {
       case 'node-flags': opts.nodeFlags = arg.slice(arg.indexOf('=') + 1).split(',').filter(Boolean); break;
       case 'exporter-flags': opts.exporterFlags = arg.slice(arg.indexOf('=') + 1).split(',').filter(Boolean); break;
       case 'no-compare': opts.compare = false; break;
+      case 'no-cri': opts.cri = false; break;
+      case 'cri-pods': opts.criPods = Number(v); break;
       default: throw new Error(`unknown flag ${arg}`);
     }
   }
@@ -184,7 +191,12 @@ function machineInfo() {
   try {
     dockerVersion = execFileSync('dockerd', ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } }).trim();
   } catch { /* reported as unknown */ }
+  let containerdVersion = 'unknown';
+  try {
+    containerdVersion = execFileSync('containerd', ['--version'], { encoding: 'utf8' }).trim().split(/\s+/)[2] ?? 'unknown';
+  } catch { /* reported as unknown */ }
   return {
+    containerd: containerdVersion,
     nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
     model,
     memory: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,
@@ -703,7 +715,7 @@ function summarizeProfile(file) {
 const ms = (x) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 const mib = (b) => (b / MiB).toFixed(1);
 
-function judge(results, opts) {
+function judge(results, opts, cri) {
   const largest = results[results.length - 1];
   const at200 = results.find((r) => r.n === 200) ?? largest;
   const lines = [];
@@ -724,6 +736,12 @@ function judge(results, opts) {
     const tolerance = Math.max(2 * MiB, 0.05 * first);
     lines.push({ target: `no RSS growth over ${opts.rssScrapes} scrapes (N=${largest.n})`, met: last - first <= tolerance,
       detail: `first ${mib(first)}, last ${mib(last)}, max ${mib(max)} MiB: ${last - first >= 0 ? '+' : ''}${mib(last - first)} MiB (tolerance ${mib(tolerance)} MiB)` });
+  }
+  if (cri) {
+    const e = cri.withCri;
+    const max = maxRss(e);
+    lines.push({ target: `RSS ≤ 80 MB with the CRI source (${cri.containers} CRI containers, ${cri.pods} pods)`, met: e.rssAfterWarmup <= 80 * 1e6 && max <= 80 * 1e6,
+      detail: `${mib(e.rssAfterWarmup)} MiB after warm-up, max ${mib(max)} MiB over ${e.latency.n} scrapes; without a metadata source ${mib(cri.without.rssAfterWarmup)} MiB (the CRI source adds ${mib(e.rssAfterWarmup - cri.without.rssAfterWarmup)} MiB)` });
   }
   return lines;
 }
@@ -773,7 +791,7 @@ function straceLine(what, s) {
     `; other paths (the exporter's own process metrics): ${s.other.join(', ') || 'none'}.`;
 }
 
-function resultsMarkdown(machine, opts, results, verdicts, profile, stages) {
+function resultsMarkdown(machine, opts, results, verdicts, profile, stages, cri) {
   const out = [];
   const flags = [...(process.env.BENCH_FLAGS ?? '').split(/\s+/).filter(Boolean), ...process.argv.slice(2)];
   out.push(`Run of ${machine.date} (\`${flags.length ? `BENCH_FLAGS='${flags.join(' ')}' ` : ''}npm run bench\`).`);
@@ -842,6 +860,22 @@ function resultsMarkdown(machine, opts, results, verdicts, profile, stages) {
     if (atN) {
       out.push(`| steady list via C (floor.c, steady-state floor) | ${ms(atN.floor.latency.p50)} | ${ms(atN.floor.latency.p95)} |`);
       out.push(`| cold list via C (floor.c, cold floor) | ${ms(atN.cold.latency.p50)} | ${ms(atN.cold.latency.p95)} |`);
+    }
+    out.push('');
+  }
+  if (cri) {
+    const r = cri.refresh;
+    out.push(`Kubernetes phase: a containerd ${machine.containerd} node with its CRI plugin, ${cri.pods} pods of one container each made as kubelet makes them ` +
+      `(${cri.containers} container cgroups with the sandboxes), the Docker containers gone. One CRI refresh, timed in the bench process: the first ` +
+      `(Version, ListPodSandbox, ListContainers, ${cri.pods} PodSandboxStatus, ListImages) ${ms(r.firstMs)} ms; steady ones (both lists and ListImages; ` +
+      `sandbox specs kept) p50 ${ms(percentile(r.steadyMs, 50))} ms, p95 ${ms(percentile(r.steadyMs, 95))} ms over ${r.steadyMs.length}, ` +
+      `${ms(r.childCpuPerRefresh * 1000)} ms of CPU each in the child process that makes the calls (Node's start, gRPC and the .proto loaded, the calls). ` +
+      'The exporter refreshes when a container it does not know appears (at most every 5 s) and otherwise once a minute; scrapes in between make no call and wait for none.');
+    out.push('');
+    out.push('| exporter on the CRI node | scrapes | p50 ms | p95 ms | CPU ms/scrape | RSS MiB (warm) | RSS MiB (max) |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|');
+    for (const [label, e] of [['with the CRI source', cri.withCri], ['no metadata source (ids only)', cri.without]]) {
+      out.push(`| ${label} | ${e.latency.n} | ${ms(e.latency.p50)} | ${ms(e.latency.p95)} | ${ms(e.cpuPerScrape * 1000)} | ${mib(e.rssAfterWarmup)} | ${mib(maxRss(e))} |`);
     }
     out.push('');
   }
@@ -1034,7 +1068,31 @@ async function main() {
     }
   }
 
-  const verdicts = judge(results, opts);
+  let cri;
+  if (opts.cri) {
+    console.error(`bench: Kubernetes phase: stopping the Docker engine, starting a containerd node with ${opts.criPods} pods…`);
+    await engine.stop();
+    const { startCriFleet, measureRefresh } = require(path.join(__dirname, 'cri.ts'));
+    const t0 = Date.now();
+    const fleet = await startCriFleet(opts.criPods);
+    onCleanup('containerd node', () => fleet.node.stop());
+    console.error(`bench: ${fleet.containers} CRI containers running (+${((Date.now() - t0) / 1000).toFixed(0)} s); timing 50 CRI refreshes…`);
+    const refresh = await measureRefresh(fleet, 50);
+    const longScrapes = Math.max(opts.scrapes, opts.rssScrapes);
+    const criArgs = [...opts.exporterFlags, '--docker.socket=', `--cri.socket=${fleet.node.socketPath}`];
+    console.error(`bench: CRI: ${opts.warmup} warm-up + ${longScrapes} scrapes with the CRI source…`);
+    const withCri = await measureExporter({ startExporter, engine, scrapes: longScrapes, warmup: opts.warmup, rssEvery: Math.round(opts.rssScrapes / 10), extraArgs: criArgs });
+    const named = metricValues((await withCri.scraper.once()).body.toString('latin1'), 'isoscope_metadata_source_up').find((s) => s.labels.includes('source="cri"'))?.value;
+    await withCri.stop();
+    if (named !== 1) throw new Error('the exporter did not reach the bench node\'s CRI socket');
+    console.error(`bench: CRI: ${opts.warmup} warm-up + ${opts.scrapes} scrapes without a metadata source (ids only)…`);
+    const without = await measureExporter({ startExporter, engine, scrapes: opts.scrapes, warmup: opts.warmup, rssEvery: 0,
+      extraArgs: [...opts.exporterFlags, '--docker.socket=', '--cri.socket='] });
+    await without.stop();
+    cri = { pods: fleet.pods.length, containers: fleet.containers, refresh, withCri: withCri.result, without: without.result };
+  }
+
+  const verdicts = judge(results, opts, cri);
   console.log('');
   printTable(table(results));
   const offRun = results[results.length - 1].readAheadOff;
@@ -1071,8 +1129,13 @@ async function main() {
     console.log(`profile (N=${profile.n}, ms/scrape): ${profile.areas.map(([a, v]) => `${a}=${(v / profile.scrapes).toFixed(2)}`).join(', ')}`);
     for (const [k, v] of profile.top.slice(0, 15)) console.log(`  ${(v / profile.scrapes).toFixed(2).padStart(7)}  ${k}`);
   }
+  if (cri) {
+    const r = cri.refresh;
+    console.log(`CRI (${cri.pods} pods, ${cri.containers} containers): first refresh ${ms(r.firstMs)} ms, steady refresh p50 ${ms(percentile(r.steadyMs, 50))} ms, p95 ${ms(percentile(r.steadyMs, 95))} ms, child CPU ${ms(r.childCpuPerRefresh * 1000)} ms; ` +
+      `exporter p50 ${ms(cri.withCri.latency.p50)} ms with the CRI source, ${ms(cri.without.latency.p50)} ms without; RSS ${mib(cri.withCri.rssAfterWarmup)} vs ${mib(cri.without.rssAfterWarmup)} MiB`);
+  }
   if (opts.docs) {
-    await writeDocs(resultsMarkdown(machine, opts, results, verdicts, profile, stages));
+    await writeDocs(resultsMarkdown(machine, opts, results, verdicts, profile, stages, cri));
     console.log(`\nwrote ${path.relative(ROOT, DOCS)}`);
   }
 }
