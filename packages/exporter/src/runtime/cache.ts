@@ -29,7 +29,9 @@ export function errorMessage(err: unknown): string {
  * A runtime's container list, cached. Cost model: a scrape asks for every container's metadata, so in
  * steady state this makes no call at all. A fetch happens when an id is asked for that the cache does not
  * know, at most once per `minRefreshIntervalMs` (a container of another runtime can never turn into a
- * call per scrape), and when the cache is older than `maxAgeMs`. Concurrent lookups share one fetch.
+ * call per scrape), and the scrape waits for it; when the cache is only older than `maxAgeMs`, the fetch
+ * runs without holding the scrape up. Concurrent lookups share one fetch. (refresh() catches every runtime
+ * failure itself; the catches here only guard against a throwing log callback.)
  *
  * While the runtime is unreachable, ids already in the cache keep their last known metadata: dropping them
  * would rename every series of every container (label churn in Prometheus) during a daemon restart, and
@@ -47,13 +49,12 @@ export class MetadataCache {
   constructor(private readonly opts: MetadataCacheOptions) {}
 
   async lookup(containerIds: readonly string[]): Promise<Map<string, ContainerMetadata>> {
-    const stale = performance.now() - this.lastSuccessAt > this.opts.maxAgeMs;
-    if (stale || containerIds.some((id) => !this.cache.has(id))) {
-      try {
-        await this.maybeRefresh();
-      } catch {
-        // refresh() catches every runtime failure itself; this only guards against a throwing log callback.
-      }
+    if (containerIds.some((id) => !this.cache.has(id))) {
+      // A container never seen: worth waiting for, so that its first series already carry its names.
+      await this.maybeRefresh().catch(() => undefined);
+    } else if (performance.now() - this.lastSuccessAt > this.opts.maxAgeMs) {
+      // Only old: this scrape is served from the cache and the refresh runs beside it.
+      void this.maybeRefresh().catch(() => undefined);
     }
     const out = new Map<string, ContainerMetadata>();
     for (const id of containerIds) {

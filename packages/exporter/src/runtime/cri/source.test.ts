@@ -3,6 +3,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recording, startFakeRuntime, type FakeRuntime } from '../../../test/support/cri/fakeRuntime';
+import { waitUntil } from '../../../test/support/wait';
 import type { RuntimeLogFn } from '../cache';
 import { CriMetadataSource, detectCriSocket } from './source';
 
@@ -27,7 +28,7 @@ afterEach(async () => {
   runtime = undefined;
 });
 
-async function against(answers = CONTAINERD, opts: { minRefreshIntervalMs?: number; timeoutMs?: number } = {}) {
+async function against(answers = CONTAINERD, opts: { minRefreshIntervalMs?: number; timeoutMs?: number; maxAgeMs?: number } = {}) {
   runtime = await startFakeRuntime(structuredClone(answers));
   const rec = recorder();
   source = new CriMetadataSource({ socketPath: runtime.socketPath, log: rec.log, minRefreshIntervalMs: 0, ...opts });
@@ -117,6 +118,20 @@ describe('CriMetadataSource on containerd answers', () => {
     expect(took).toBeGreaterThanOrEqual(250);
     expect(took).toBeLessThan(2000);
     expect(source.up()).toBe(false);
+  });
+
+  it('refreshes an old cache beside the scrape, never in its way', async () => {
+    const { runtime, source } = await against(CONTAINERD, { maxAgeMs: 0, timeoutMs: 1000 });
+    expect((await source.lookup([NGINX])).get(NGINX)?.container).toBe('nginx');
+    const calls = runtime.calls.get('ListContainers');
+    runtime.mode = 'hang';
+    const start = performance.now();
+    // Every id is known and the cache is old: answered from the cache at once, while a refresh starts.
+    expect((await source.lookup([NGINX])).get(NGINX)?.container).toBe('nginx');
+    expect(performance.now() - start).toBeLessThan(200);
+    await waitUntil('the refresh to reach the runtime', () => (runtime.calls.get('ListContainers')! > calls! ? true : undefined), {
+      timeoutMs: 5000, intervalMs: 20,
+    });
   });
 
   it('serves ids only when the socket does not exist', async () => {
