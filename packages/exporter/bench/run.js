@@ -174,9 +174,28 @@ function rssBytes(pid) {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-/** The largest VmRSS sampled during a measured run, in bytes. */
+/**
+ * The largest VmRSS of a measured run, in bytes: the kernel's high-water mark over the measured scrapes
+ * (VmHWM, reset after the warm-up), which sees the peak inside a scrape that samples between scrapes miss.
+ */
 function maxRss(measurement) {
-  return Math.max(...measurement.rss.map((s) => s.rss));
+  return Math.max(...measurement.rss.map((s) => s.rss), measurement.peakRss ?? 0);
+}
+
+/** VmHWM of a process, in bytes; reset it first with resetPeakRss. */
+function peakRssBytes(pid) {
+  const m = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** Resets a process's VmHWM to its current RSS (proc(5), clear_refs "5"); false where that is refused. */
+function resetPeakRss(pid) {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function machineInfo() {
@@ -545,6 +564,7 @@ async function measureExporter({ startExporter, engine, scrapes, warmup, rssEver
     let sampled = 0;
     const latencies = [];
     let bytes = 0;
+    const peakReset = resetPeakRss(pid);
     const cpu0 = cpuSeconds(pid);
     const t0 = process.hrtime.bigint();
     for (let i = 1; i <= scrapes; i++) {
@@ -568,6 +588,7 @@ async function measureExporter({ startExporter, engine, scrapes, warmup, rssEver
     }
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = cpuSeconds(pid) - cpu0;
+    const peakRss = peakReset ? peakRssBytes(pid) : undefined;
     const readErrors = metricValues(body, 'isoscope_read_errors_total').reduce((a, s) => a + s.value, 0);
     const containersSeenEnd = metricValues(body, 'isoscope_containers').reduce((a, s) => a + s.value, 0);
     return {
@@ -575,7 +596,7 @@ async function measureExporter({ startExporter, engine, scrapes, warmup, rssEver
       first,
       result: {
         containersSeen, containersSeenEnd, latency: stats(latencies), cpuPerScrape: cpu / scrapes, cpuTotal: cpu, wallS,
-        rssAfterWarmup, rss, bytes, readErrors,
+        rssAfterWarmup, rss, peakRss, bytes, readErrors,
         stageMs: Object.fromEntries([...durations].map(([c, s]) => [c, (s / sampled) * 1000])),
       },
     };
