@@ -19,9 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   cmdlineOf, defaultSearchPath, findExecutable, isStaticElf, MAX_SOCKET_PATH, mountsUnder, processesUnder, run, signal, tailOf,
-  terminatePid,
+  terminatePid, watchExit,
 } from '../support/processes';
-import { sleep } from '../support/wait';
+import { exitsWithin, sleep } from '../support/wait';
 
 export const TEST_IMAGE = 'isoscope-test/busybox:latest';
 
@@ -153,17 +153,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
     fs.closeSync(logFd);
   }
   const daemonPid = child.pid;
-  let daemonExit: string | null = null;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, sig) => {
-      daemonExit = sig ? `signal ${sig}` : `code ${String(code)}`;
-      resolve();
-    });
-    child.once('error', (err) => {
-      daemonExit = `spawn error: ${err.message}`;
-      resolve();
-    });
-  });
+  const { exited, status: daemonExit } = watchExit(child);
 
   const created = new Set<string>();
   let containerdPid: number | null = null;
@@ -189,7 +179,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       const problems: string[] = [];
-      if (daemonExit === null) {
+      if (daemonExit() === null) {
         // Force-remove first: on SIGTERM dockerd would stop each container with a 10 s grace period, and
         // `sleep` as PID 1 ignores SIGTERM, so a clean daemon shutdown could take minutes.
         const ids = new Set(created);
@@ -203,18 +193,9 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
         }
       }
       readContainerdPid();
-      if (daemonPid && daemonExit === null) {
+      if (daemonPid && daemonExit() === null) {
         signal(daemonPid, 'SIGTERM');
-        // A cleared timer, not a bare sleep(): a pending 20 s timer would keep jest from exiting.
-        let timer: NodeJS.Timeout | undefined;
-        const done = await Promise.race([
-          exited.then(() => true),
-          new Promise<boolean>((resolve) => {
-            timer = setTimeout(() => resolve(false), 20_000);
-          }),
-        ]);
-        clearTimeout(timer);
-        if (!done) {
+        if (!(await exitsWithin(exited, 20_000))) {
           signal(daemonPid, 'SIGKILL');
           await exited;
         }
@@ -244,8 +225,8 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
   try {
     const deadline = t0 + startTimeoutMs;
     for (;;) {
-      if (daemonExit !== null) {
-        throw new Error(`dockerd exited (${daemonExit}) before answering /_ping; last lines of ${logFile}:\n${tailOf(logFile)}`);
+      if (daemonExit() !== null) {
+        throw new Error(`dockerd exited (${daemonExit()}) before answering /_ping; last lines of ${logFile}:\n${tailOf(logFile)}`);
       }
       if (await ping(socketPath)) break;
       if (Date.now() > deadline) {

@@ -37,9 +37,9 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import {
   cmdlineOf, defaultSearchPath, findExecutable, isAlive, isStaticElf, MAX_SOCKET_PATH, mountsUnder, processesUnder, run, signal,
-  tailOf, terminatePid, unescapeMountPath, waitForExit,
+  tailOf, terminatePid, unescapeMountPath, waitForExit, watchExit, type ExitWatch,
 } from './processes';
-import { sleep } from './wait';
+import { exitsWithin, sleep } from './wait';
 
 /**
  * The imported test image. A `localhost/` name: the CRI plugin normalises references (a bare
@@ -907,12 +907,10 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
 
   // --- the node: unshare → node.sh → sleep, holding the mount and network namespaces
   let nodeChild: ChildProcess | null = null;
-  let nodeExit: string | null = null;
-  let nodeExited: Promise<void> = Promise.resolve();
+  let nodeRun: ExitWatch = { exited: Promise.resolve(), status: () => null };
   let nodePid = 0;
   let containerd: ChildProcess | null = null;
-  let containerdExit: string | null = null;
-  let containerdExited: Promise<void> = Promise.resolve();
+  let containerdRun: ExitWatch = { exited: Promise.resolve(), status: () => null };
   let containerdPid = 0;
   let clients: CriClients | null = null;
   const getClients = () => (clients ??= criClients(socketPath));
@@ -954,28 +952,18 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
   };
 
   const startContainerdProcess = () => {
-    containerdExit = null;
     const child = spawnLogged(tools.nsenter, ['-t', String(nodePid), '-m', '-n', '--', tools.containerd, '--config', configFile], logFile);
     containerd = child;
     containerdPid = child.pid ?? 0;
-    containerdExited = new Promise<void>((resolve) => {
-      child.once('exit', (code, sig) => {
-        containerdExit = sig ? `signal ${sig}` : `code ${String(code)}`;
-        resolve();
-      });
-      child.once('error', (err) => {
-        containerdExit = `spawn error: ${err.message}`;
-        resolve();
-      });
-    });
+    containerdRun = watchExit(child);
   };
 
   const waitForCri = async (): Promise<void> => {
     const deadline = Date.now() + startTimeoutMs;
     let last = 'no answer yet';
     for (;;) {
-      if (containerdExit !== null) {
-        throw new Error(`containerd exited (${containerdExit}) before answering CRI Version; last lines of ${logFile}:\n${tailOf(logFile)}`);
+      if (containerdRun.status() !== null) {
+        throw new Error(`containerd exited (${containerdRun.status()}) before answering CRI Version; last lines of ${logFile}:\n${tailOf(logFile)}`);
       }
       try {
         await unary(getClients().runtime, 'Version', { version: 'v1' }, 1000);
@@ -991,19 +979,11 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
   };
 
   const killContainerd = async (sig: NodeJS.Signals, graceMs: number): Promise<void> => {
-    if (!containerd || containerdExit !== null) return;
+    if (!containerd || containerdRun.status() !== null) return;
     signal(containerdPid, sig);
-    let timer: NodeJS.Timeout | undefined;
-    const done = await Promise.race([
-      containerdExited.then(() => true),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), graceMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (!done) {
+    if (!(await exitsWithin(containerdRun.exited, graceMs))) {
       signal(containerdPid, 'SIGKILL');
-      await containerdExited;
+      await containerdRun.exited;
     }
   };
 
@@ -1033,7 +1013,7 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
       const problems: string[] = [];
       // 1. Pods, the way kubelet removes them, while containerd is up (it unmounts rootfs and removes the
       //    container cgroups); whatever is left after that is killed below.
-      if (containerd && containerdExit === null) {
+      if (containerd && containerdRun.status() === null) {
         await kubelet.removeAllPods().catch((err: Error) => problems.push(`removing pods: ${err.message}`));
       }
       clients?.close();
@@ -1047,19 +1027,9 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
       //    unshare exits by itself once it has reaped the holder (killing it first would leave the holder a
       //    zombie of PID 1, which here reaps nothing).
       if (nodePid) signal(nodePid, 'SIGKILL');
-      if (nodeChild && nodeExit === null) {
-        let timer: NodeJS.Timeout | undefined;
-        const exited = await Promise.race([
-          nodeExited.then(() => true),
-          new Promise<boolean>((resolve) => {
-            timer = setTimeout(() => resolve(false), 5000);
-          }),
-        ]);
-        clearTimeout(timer);
-        if (!exited) {
-          signal(nodeChild.pid!, 'SIGKILL');
-          await nodeExited;
-        }
+      if (nodeChild && nodeRun.status() === null && !(await exitsWithin(nodeRun.exited, 5000))) {
+        signal(nodeChild.pid!, 'SIGKILL');
+        await nodeRun.exited;
       }
       if (nodePid) await waitForExit(nodePid, 5000);
       for (const pid of processesUnder(baseDir)) {
@@ -1088,19 +1058,10 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
       nodeLog,
     );
     nodeChild = child;
-    nodeExited = new Promise<void>((resolve) => {
-      child.once('exit', (code, sig) => {
-        nodeExit = sig ? `signal ${sig}` : `code ${String(code)}`;
-        resolve();
-      });
-      child.once('error', (err) => {
-        nodeExit = `spawn error: ${err.message}`;
-        resolve();
-      });
-    });
+    nodeRun = watchExit(child);
     const nodeDeadline = Date.now() + startTimeoutMs;
     while (!nodePid) {
-      if (nodeExit !== null) throw new Error(`the node (unshare + node.sh) exited (${nodeExit}); ${nodeLog}:\n${tailOf(nodeLog)}`);
+      if (nodeRun.status() !== null) throw new Error(`the node (unshare + node.sh) exited (${nodeRun.status()}); ${nodeLog}:\n${tailOf(nodeLog)}`);
       try {
         const pid = Number(fs.readFileSync(nodePidFile, 'utf8').trim());
         if (pid > 0 && isAlive(pid)) nodePid = pid;
@@ -1148,7 +1109,7 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
       },
       async restartContainerd() {
         if (stopping) throw new Error('the CRI node is stopped');
-        if (containerdExit === null) return;
+        if (containerdRun.status() === null) return;
         startContainerdProcess();
         await waitForCri();
       },

@@ -3,7 +3,7 @@
  * finding tools, running them with a deadline, and stopping and finding what a daemon left, by pid and by
  * its temp dir only, so nothing of anyone else's is ever touched.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sleep } from './wait';
@@ -153,4 +153,25 @@ export function mountsUnder(dir: string): string[] {
 /** A mountinfo path field as the path it names. */
 export function unescapeMountPath(p: string): string {
   return p.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+}
+
+/** A spawned daemon's end: `exited` resolves when it exits or fails to spawn; `status()` says how, null before. */
+export interface ExitWatch {
+  exited: Promise<void>;
+  status(): string | null;
+}
+
+export function watchExit(child: ChildProcess): ExitWatch {
+  let status: string | null = null;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', (code, sig) => {
+      status = sig ? `signal ${sig}` : `code ${String(code)}`;
+      resolve();
+    });
+    child.once('error', (err) => {
+      status = `spawn error: ${err.message}`;
+      resolve();
+    });
+  });
+  return { exited, status: () => status };
 }

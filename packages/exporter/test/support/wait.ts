@@ -57,14 +57,22 @@ export async function waitUntil<T>(
  */
 export async function terminate(child: ChildProcess, exited: Promise<void>, graceMs: number): Promise<void> {
   child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const inTime = await Promise.race([
-    exited.then(() => true),
-    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs))),
-  ]);
-  clearTimeout(timer);
-  if (!inTime) {
+  if (!(await exitsWithin(exited, graceMs))) {
     child.kill('SIGKILL');
     await exited;
   }
+}
+
+/**
+ * Whether `exited` resolves within `ms`. The timer is cleared either way: a pending one would keep jest
+ * from exiting.
+ */
+export async function exitsWithin(exited: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const inTime = await Promise.race([
+    exited.then(() => true),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return inTime;
 }
