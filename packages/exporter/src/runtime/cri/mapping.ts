@@ -1,7 +1,7 @@
 import { POD_SANDBOX_CONTAINER, type PodNamespaceMode, type PodNamespaceType } from '@isoscope/shared';
 import type { ContainerMetadata, PodSpec } from '../../types';
 import { kubernetesFromLabels } from '../kubernetes';
-import type { CriContainer, CriImage, CriNamespaceMode, CriNamespaceOption, CriPodSandbox, CriPodSandboxStatus } from './messages';
+import type { CriContainer, CriImage, CriNamespaceMode, CriNamespaceOption, CriPodSandbox, CriPodSandboxMetadata, CriPodSandboxStatus } from './messages';
 
 /**
  * CRI answers → per-container metadata, as kubelet's cAdvisor labels them on containerd: `namespace`, `pod`
@@ -33,35 +33,39 @@ export function criMetadata(snapshot: CriSnapshot): Map<string, ContainerMetadat
   }
   for (const c of snapshot.containers) {
     const pod = sandboxes.get(c.pod_sandbox_id);
-    const md: ContainerMetadata = { name: c.id };
-    const image = imageName(c, snapshot.images);
-    if (image !== undefined) md.image = image;
-    const fromLabels = kubernetesFromLabels(c.labels);
-    const namespace = fromLabels.namespace ?? pod?.namespace;
-    const podName = fromLabels.pod ?? pod?.pod;
-    const container = fromLabels.container ?? nonEmpty(c.metadata?.name);
-    const podUid = fromLabels.podUid ?? pod?.podUid;
-    if (namespace !== undefined) md.namespace = namespace;
-    if (podName !== undefined) md.pod = podName;
-    if (container !== undefined) md.container = container;
-    if (podUid !== undefined) md.podUid = podUid;
-    if (pod?.podSpec) md.podSpec = pod.podSpec;
+    const k = kubernetesFromLabels(c.labels);
+    const md: ContainerMetadata = defined({
+      name: c.id,
+      image: imageName(c, snapshot.images),
+      namespace: k.namespace ?? pod?.namespace,
+      pod: k.pod ?? pod?.pod,
+      container: k.container ?? nonEmpty(c.metadata?.name),
+      podUid: k.podUid ?? pod?.podUid,
+      podSpec: pod?.podSpec,
+    });
     out.set(c.id, md);
   }
   return out;
 }
 
 function sandboxMetadata(s: CriPodSandbox, spec: PodSpec | undefined): ContainerMetadata {
-  const fromLabels = kubernetesFromLabels(s.labels);
-  const md: ContainerMetadata = { name: s.id, container: POD_SANDBOX_CONTAINER, sandbox: true };
-  const namespace = fromLabels.namespace ?? nonEmpty(s.metadata?.namespace);
-  const pod = fromLabels.pod ?? nonEmpty(s.metadata?.name);
-  const podUid = fromLabels.podUid ?? nonEmpty(s.metadata?.uid);
-  if (namespace !== undefined) md.namespace = namespace;
-  if (pod !== undefined) md.pod = pod;
-  if (podUid !== undefined) md.podUid = podUid;
-  if (spec) md.podSpec = spec;
-  return md;
+  return defined({ name: s.id, container: POD_SANDBOX_CONTAINER, sandbox: true, ...podIdentity(s.labels, s.metadata), podSpec: spec });
+}
+
+/** The pod a sandbox (or its status) names: kubelet's labels, else the CRI metadata. */
+function podIdentity(labels: unknown, metadata: CriPodSandboxMetadata | null): Pick<ContainerMetadata, 'namespace' | 'pod' | 'podUid'> {
+  const k = kubernetesFromLabels(labels);
+  return {
+    namespace: k.namespace ?? nonEmpty(metadata?.namespace),
+    pod: k.pod ?? nonEmpty(metadata?.name),
+    podUid: k.podUid ?? nonEmpty(metadata?.uid),
+  };
+}
+
+/** The object without its undefined fields: an unknown label is absent, never "". */
+function defined<T extends object>(o: T): T {
+  for (const key of Object.keys(o) as Array<keyof T>) if (o[key] === undefined) delete o[key];
+  return o;
 }
 
 /**
@@ -87,15 +91,8 @@ const MODES: Record<CriNamespaceMode, PodNamespaceMode> = { POD: 'pod', CONTAINE
 
 /** What a pod asked for, from PodSandboxStatus; namespace modes only where the runtime reported them. */
 export function podSpecOf(status: CriPodSandboxStatus): PodSpec {
-  const fromLabels = kubernetesFromLabels(status.labels);
-  const spec: PodSpec = { namespaceModes: namespaceModes(status.linux?.namespaces?.options ?? null) };
-  const namespace = fromLabels.namespace ?? nonEmpty(status.metadata?.namespace);
-  const pod = fromLabels.pod ?? nonEmpty(status.metadata?.name);
-  const uid = fromLabels.podUid ?? nonEmpty(status.metadata?.uid);
-  if (namespace !== undefined) spec.namespace = namespace;
-  if (pod !== undefined) spec.pod = pod;
-  if (uid !== undefined) spec.uid = uid;
-  return spec;
+  const { namespace, pod, podUid } = podIdentity(status.labels, status.metadata);
+  return defined({ namespace, pod, uid: podUid, namespaceModes: namespaceModes(status.linux?.namespaces?.options ?? null) });
 }
 
 function namespaceModes(options: CriNamespaceOption | null): PodSpec['namespaceModes'] {
