@@ -28,18 +28,20 @@ export async function startCriFleet(pods: number, concurrency = 4): Promise<CriN
   const running: RunningPod[] = [];
   let next = 0;
   try {
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < pods) {
-        const i = next++;
-        const pod = await node.kubelet.runPod({ name: `bench-${i}`, namespace: 'bench', labels: { app: 'bench' } });
-        await node.kubelet.runContainer(pod, {
-          name: 'app',
-          command: ['sleep', '3600'],
-          resources: { cpuPeriod: 100_000, cpuQuota: 20_000, cpuShares: 204, memoryLimitBytes: 32 * 1024 * 1024 },
-        });
-        running.push(pod);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < pods) {
+          const i = next++;
+          const pod = await node.kubelet.runPod({ name: `bench-${i}`, namespace: 'bench', labels: { app: 'bench' } });
+          await node.kubelet.runContainer(pod, {
+            name: 'app',
+            command: ['sleep', '3600'],
+            resources: { cpuPeriod: 100_000, cpuQuota: 20_000, cpuShares: 204, memoryLimitBytes: 32 * 1024 * 1024 },
+          });
+          running.push(pod);
+        }
+      })
+    );
   } catch (err) {
     await node.stop().catch(() => undefined);
     throw err;
@@ -68,7 +70,12 @@ function childrenCpuSeconds(): number {
 
 /** `refreshes` steady refreshes after the first, each forced by an id the runtime does not know. */
 export async function measureRefresh(fleet: CriNodeUnderTest, refreshes: number): Promise<RefreshCost> {
-  const source = new CriMetadataSource({ socketPath: fleet.node.socketPath, log: () => {}, minRefreshIntervalMs: 0, timeoutMs: 10_000 });
+  const source = new CriMetadataSource({
+    socketPath: fleet.node.socketPath,
+    log: () => {},
+    minRefreshIntervalMs: 0,
+    timeoutMs: 10_000,
+  });
   const ids = fleet.pods.flatMap((p) => [p.sandboxId, ...p.containers.map((c) => c.id)]);
   const unknown = 'f'.repeat(64);
   const t0 = performance.now();

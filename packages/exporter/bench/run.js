@@ -57,32 +57,83 @@ const MiB = 1024 * 1024;
 
 function parseFlags(argv) {
   const opts = {
-    sizes: [50, 200], scrapes: 300, rssScrapes: 1000, warmup: 20, concurrency: 8,
-    profile: false, build: true, docs: true, strace: true, nodeFlags: [], exporterFlags: [], compare: true,
-    cri: true, criPods: 100,
+    sizes: [50, 200],
+    scrapes: 300,
+    rssScrapes: 1000,
+    warmup: 20,
+    concurrency: 8,
+    profile: false,
+    build: true,
+    docs: true,
+    strace: true,
+    nodeFlags: [],
+    exporterFlags: [],
+    compare: true,
+    cri: true,
+    criPods: 100,
   };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, '').split('=');
     switch (k) {
-      case 'sizes': opts.sizes = v.split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b); break;
-      case 'scrapes': opts.scrapes = Number(v); break;
-      case 'rss-scrapes': opts.rssScrapes = Number(v); break;
-      case 'warmup': opts.warmup = Number(v); break;
-      case 'concurrency': opts.concurrency = Number(v); break;
-      case 'profile': opts.profile = true; break;
-      case 'no-build': opts.build = false; break;
-      case 'no-docs': opts.docs = false; break;
-      case 'no-strace': opts.strace = false; break;
-      case 'node-flags': opts.nodeFlags = arg.slice(arg.indexOf('=') + 1).split(',').filter(Boolean); break;
-      case 'exporter-flags': opts.exporterFlags = arg.slice(arg.indexOf('=') + 1).split(',').filter(Boolean); break;
-      case 'no-compare': opts.compare = false; break;
-      case 'no-cri': opts.cri = false; break;
-      case 'cri-pods': opts.criPods = Number(v); break;
-      default: throw new Error(`unknown flag ${arg}`);
+      case 'sizes':
+        opts.sizes = v
+          .split(',')
+          .map(Number)
+          .filter((n) => n > 0)
+          .sort((a, b) => a - b);
+        break;
+      case 'scrapes':
+        opts.scrapes = Number(v);
+        break;
+      case 'rss-scrapes':
+        opts.rssScrapes = Number(v);
+        break;
+      case 'warmup':
+        opts.warmup = Number(v);
+        break;
+      case 'concurrency':
+        opts.concurrency = Number(v);
+        break;
+      case 'profile':
+        opts.profile = true;
+        break;
+      case 'no-build':
+        opts.build = false;
+        break;
+      case 'no-docs':
+        opts.docs = false;
+        break;
+      case 'no-strace':
+        opts.strace = false;
+        break;
+      case 'node-flags':
+        opts.nodeFlags = arg
+          .slice(arg.indexOf('=') + 1)
+          .split(',')
+          .filter(Boolean);
+        break;
+      case 'exporter-flags':
+        opts.exporterFlags = arg
+          .slice(arg.indexOf('=') + 1)
+          .split(',')
+          .filter(Boolean);
+        break;
+      case 'no-compare':
+        opts.compare = false;
+        break;
+      case 'no-cri':
+        opts.cri = false;
+        break;
+      case 'cri-pods':
+        opts.criPods = Number(v);
+        break;
+      default:
+        throw new Error(`unknown flag ${arg}`);
     }
   }
   // Fewer than 100 scrapes is for checking the bench itself (e.g. --sizes=20 --scrapes=30), not for numbers.
-  if (opts.sizes.length === 0 || !(opts.scrapes >= 10) || !(opts.rssScrapes >= 10)) throw new Error('need --sizes, --scrapes >= 10 and --rss-scrapes >= 10');
+  if (opts.sizes.length === 0 || !(opts.scrapes >= 10) || !(opts.rssScrapes >= 10))
+    throw new Error('need --sizes, --scrapes >= 10 and --rss-scrapes >= 10');
   return opts;
 }
 
@@ -148,8 +199,14 @@ function percentile(sorted, p) {
 }
 function stats(values) {
   const s = [...values].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), min: s[0], max: s[s.length - 1],
-    mean: s.reduce((a, b) => a + b, 0) / s.length };
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    min: s[0],
+    max: s[s.length - 1],
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+  };
 }
 
 const CLK_TCK = (() => {
@@ -205,15 +262,25 @@ function machineInfo() {
   let gccVersion = 'unknown';
   try {
     gccVersion = execFileSync('gcc', ['-dumpfullversion'], { encoding: 'utf8' }).trim();
-  } catch { /* reported as unknown */ }
+  } catch {
+    /* reported as unknown */
+  }
   let dockerVersion = 'unknown';
   try {
-    dockerVersion = execFileSync('dockerd', ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } }).trim();
-  } catch { /* reported as unknown */ }
+    dockerVersion = execFileSync('dockerd', ['--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` },
+    }).trim();
+  } catch {
+    /* reported as unknown */
+  }
   let containerdVersion = 'unknown';
   try {
-    containerdVersion = execFileSync('containerd', ['--version'], { encoding: 'utf8' }).trim().split(/\s+/)[2] ?? 'unknown';
-  } catch { /* reported as unknown */ }
+    containerdVersion =
+      execFileSync('containerd', ['--version'], { encoding: 'utf8' }).trim().split(/\s+/)[2] ?? 'unknown';
+  } catch {
+    /* reported as unknown */
+  }
   return {
     containerd: containerdVersion,
     nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
@@ -233,21 +300,22 @@ function machineInfo() {
 function makeScraper(url) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const target = new URL('/metrics', url);
-  const once = () => new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const req = http.get(target, { agent }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        if (res.statusCode !== 200) reject(new Error(`scrape answered ${res.statusCode}`));
-        else resolve({ ms, body: Buffer.concat(chunks) });
+  const once = () =>
+    new Promise((resolve, reject) => {
+      const t0 = process.hrtime.bigint();
+      const req = http.get(target, { agent }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          if (res.statusCode !== 200) reject(new Error(`scrape answered ${res.statusCode}`));
+          else resolve({ ms, body: Buffer.concat(chunks) });
+        });
+        res.on('error', reject);
       });
-      res.on('error', reject);
+      req.setTimeout(60_000, () => req.destroy(new Error('scrape timed out')));
+      req.on('error', reject);
     });
-    req.setTimeout(60_000, () => req.destroy(new Error('scrape timed out')));
-    req.on('error', reject);
-  });
   return { once, close: () => agent.destroy() };
 }
 
@@ -355,7 +423,10 @@ function floorOps(mod) {
     const file = (controller, name) => cgroupFile(h, cg, controller, name);
     const procs = procsFile(h, cg);
     r(procs);
-    const pid = (tryRead(procs) ?? '').split('\n').map(Number).find((n) => Number.isInteger(n) && n > 0);
+    const pid = (tryRead(procs) ?? '')
+      .split('\n')
+      .map(Number)
+      .find((n) => Number.isInteger(n) && n > 0);
     pids.push(pid);
     const proc = pid === undefined ? null : (name) => `/proc/${pid}/${name}`;
     for (const collector of COLLECTORS) {
@@ -381,7 +452,10 @@ function floorOps(mod) {
           break;
         case 'limits':
           if (v1('cpu')) for (const f of ['cpu.cfs_quota_us', 'cpu.cfs_period_us', 'cpu.shares']) r(file('cpu', f));
-          else { o(file('cpu', 'cpu.max')); o(file('cpu', 'cpu.weight')); }
+          else {
+            o(file('cpu', 'cpu.max'));
+            o(file('cpu', 'cpu.weight'));
+          }
           if (v1('cpuset')) {
             const eff = file('cpuset', 'cpuset.effective_cpus');
             o(eff);
@@ -438,7 +512,10 @@ function floorOps(mod) {
           break;
         case 'security':
           // status every scrape (capabilities, seccomp can change); uid_map once per process.
-          if (proc) { r(proc('status')); once('r', proc('uid_map')); }
+          if (proc) {
+            r(proc('status'));
+            once('r', proc('uid_map'));
+          }
           break;
         case 'network':
           break; // all in finish, below
@@ -463,10 +540,16 @@ function floorOps(mod) {
 
 async function straceOneScrape(pid, scraper, tmp, ops, cached = []) {
   const out = path.join(tmp, `strace-${pid}-${Date.now()}.txt`);
-  const child = spawn('strace', ['-f', '-qq', '-e', 'trace=openat,open,readlink,readlinkat', '-o', out, '-p', String(pid)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const child = spawn(
+    'strace',
+    ['-f', '-qq', '-e', 'trace=openat,open,readlink,readlinkat', '-o', out, '-p', String(pid)],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }
+  );
+  const forget = onCleanup('strace', () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
   });
-  const forget = onCleanup('strace', () => { if (child.exitCode === null) child.kill('SIGKILL'); });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   await sleep(1500); // attach to every thread
@@ -507,15 +590,26 @@ async function straceOneScrape(pid, scraper, tmp, ops, cached = []) {
  * startExporter cannot pass it): same command line and readiness check, same shape of result.
  */
 function startExporterWithNodeFlags(nodeFlags, args, timeoutMs) {
-  const child = spawn(process.execPath, [...nodeFlags, path.join(DIST, 'cli.js'), '--web.listen-address=127.0.0.1:0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, path.join(DIST, 'cli.js'), '--web.listen-address=127.0.0.1:0', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }
+  );
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`exporter did not listen in time\n${output}`)); }, timeoutMs);
-    const onExit = (code) => { clearTimeout(timer); clearInterval(poll); reject(new Error(`exporter exited with ${code}\n${output}`)); };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`exporter did not listen in time\n${output}`));
+    }, timeoutMs);
+    const onExit = (code) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      reject(new Error(`exporter exited with ${code}\n${output}`));
+    };
     child.once('exit', onExit);
     const poll = setInterval(() => {
       const m = /msg=listening address=127\.0\.0\.1:(\d+)/.exec(output);
@@ -524,21 +618,34 @@ function startExporterWithNodeFlags(nodeFlags, args, timeoutMs) {
       clearTimeout(timer);
       child.off('exit', onExit);
       resolve({
-        child, url: `http://127.0.0.1:${m[1]}`,
-        stop: () => new Promise((done) => {
-          if (child.exitCode !== null || child.signalCode !== null) return done();
-          child.once('exit', () => done());
-          child.kill('SIGTERM');
-        }),
+        child,
+        url: `http://127.0.0.1:${m[1]}`,
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
       });
     }, 20);
   });
 }
 
 /** `firstScrape(pid, scraper)`, if given, runs before the warm-up: it does the exporter's first (cold) scrape. */
-async function measureExporter({ startExporter, engine, scrapes, warmup, rssEvery, extraArgs = [], nodeFlags, firstScrape }) {
+async function measureExporter({
+  startExporter,
+  engine,
+  scrapes,
+  warmup,
+  rssEvery,
+  extraArgs = [],
+  nodeFlags,
+  firstScrape,
+}) {
   const args = [`--docker.socket=${engine.socketPath}`, ...extraArgs];
-  const exporter = nodeFlags ? await startExporterWithNodeFlags(nodeFlags, args, 30_000) : await startExporter(args, 30_000);
+  const exporter = nodeFlags
+    ? await startExporterWithNodeFlags(nodeFlags, args, 30_000)
+    : await startExporter(args, 30_000);
   const stopExporter = async () => {
     const exited = new Promise((r) => (exporter.child.exitCode !== null ? r() : exporter.child.once('exit', r)));
     await exporter.stop();
@@ -592,11 +699,26 @@ async function measureExporter({ startExporter, engine, scrapes, warmup, rssEver
     const readErrors = metricValues(body, 'isoscope_read_errors_total').reduce((a, s) => a + s.value, 0);
     const containersSeenEnd = metricValues(body, 'isoscope_containers').reduce((a, s) => a + s.value, 0);
     return {
-      pid, scraper, stop: async () => { scraper.close(); forget(); await stopExporter(); },
+      pid,
+      scraper,
+      stop: async () => {
+        scraper.close();
+        forget();
+        await stopExporter();
+      },
       first,
       result: {
-        containersSeen, containersSeenEnd, latency: stats(latencies), cpuPerScrape: cpu / scrapes, cpuTotal: cpu, wallS,
-        rssAfterWarmup, rss, peakRss, bytes, readErrors,
+        containersSeen,
+        containersSeenEnd,
+        latency: stats(latencies),
+        cpuPerScrape: cpu / scrapes,
+        cpuTotal: cpu,
+        wallS,
+        rssAfterWarmup,
+        rss,
+        peakRss,
+        bytes,
+        readErrors,
         stageMs: Object.fromEntries([...durations].map(([c, s]) => [c, (s / sampled) * 1000])),
       },
     };
@@ -659,19 +781,23 @@ async function stageBreakdown(mod, engine, lists, iterations, warmup) {
   }
   // The floor lists through Node: readFileSync/readlinkSync/readdirSync (how the exporter read before), and
   // readPseudoFile (how it reads now: open, one read into a reused buffer, close).
-  const variant = (readFile) => ([k, p]) => {
-    try {
-      if (k === 'r' || k === 'o') readFile(p);
-      else if (k === 'l' || k === 'L') fs.readlinkSync(p);
-      else fs.readdirSync(p, { withFileTypes: true });
-    } catch { /* optional */ }
-  };
+  const variant =
+    (readFile) =>
+    ([k, p]) => {
+      try {
+        if (k === 'r' || k === 'o') readFile(p);
+        else if (k === 'l' || k === 'L') fs.readlinkSync(p);
+        else fs.readdirSync(p, { withFileTypes: true });
+      } catch {
+        /* optional */
+      }
+    };
   const viaReadFileSync = variant((p) => fs.readFileSync(p, 'latin1'));
   const viaPseudo = variant(readPseudoFile);
   const runs = {
     'steady list via node readFileSync (the reads of the exporter before the change)': [lists.steady, viaReadFileSync],
-    'steady list via the exporter\'s readPseudoFile': [lists.steady, viaPseudo],
-    'cold list via the exporter\'s readPseudoFile': [lists.cold, viaPseudo],
+    "steady list via the exporter's readPseudoFile": [lists.steady, viaPseudo],
+    "cold list via the exporter's readPseudoFile": [lists.cold, viaPseudo],
   };
   for (const op of lists.once) viaPseudo(op); // as the C steady floor: the once-list read once, untimed
   const fsFloors = {};
@@ -685,7 +811,10 @@ async function stageBreakdown(mod, engine, lists, iterations, warmup) {
     fsFloors[name] = stats(times);
   }
   return {
-    iterations, samples, series, bytes,
+    iterations,
+    samples,
+    series,
+    bytes,
     phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, stats(v)])),
     fsFloors,
   };
@@ -699,7 +828,8 @@ function summarizeProfile(file) {
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const self = new Map();
   const dt = prof.timeDeltas;
-  for (let i = 0; i < prof.samples.length; i++) self.set(prof.samples[i], (self.get(prof.samples[i]) ?? 0) + (dt[i] ?? 0));
+  for (let i = 0; i < prof.samples.length; i++)
+    self.set(prof.samples[i], (self.get(prof.samples[i]) ?? 0) + (dt[i] ?? 0));
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const fnTotals = new Map();
   const areaTotals = new Map();
@@ -709,12 +839,20 @@ function summarizeProfile(file) {
     if (name === '(program)') return 'V8/native (program)';
     if (url.includes('/prom-client/')) return 'prom-client (process metrics only)';
     if (url.includes('/dist/exposition.js')) return 'exposition (JS)';
-    if (url.includes('/dist/scrape/') || url.includes('/dist/collectors/') || url.includes('/dist/readers/') || url.includes('/dist/procfs/')) {
+    if (
+      url.includes('/dist/scrape/') ||
+      url.includes('/dist/collectors/') ||
+      url.includes('/dist/readers/') ||
+      url.includes('/dist/procfs/')
+    ) {
       return 'collectors + parsers (JS)';
     }
     if (url.includes('/dist/cgroup/')) return 'discovery (JS)';
     if (url.includes('/dist/')) return 'exporter other (JS)';
-    if (url.startsWith('node:') || url === '') return name.startsWith('read') || name.startsWith('open') || name === 'close' ? 'fs syscalls (node:fs bindings)' : `node internals`;
+    if (url.startsWith('node:') || url === '')
+      return name.startsWith('read') || name.startsWith('open') || name === 'close'
+        ? 'fs syscalls (node:fs bindings)'
+        : `node internals`;
     return 'other';
   };
   for (const [id, us] of self) {
@@ -727,7 +865,11 @@ function summarizeProfile(file) {
   }
   const top = [...fnTotals].sort((a, b) => b[1] - a[1]).slice(0, 25);
   const areas = [...areaTotals].sort((a, b) => b[1] - a[1]);
-  return { totalMs: total / 1000, top: top.map(([k, us]) => [k, us / 1000]), areas: areas.map(([k, us]) => [k, us / 1000]) };
+  return {
+    totalMs: total / 1000,
+    top: top.map(([k, us]) => [k, us / 1000]),
+    areas: areas.map(([k, us]) => [k, us / 1000]),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -743,44 +885,84 @@ function judge(results, opts, cri) {
   for (const r of results) {
     const ratio = r.exporter.latency.p50 / r.floor.latency.p50;
     const coldRatio = r.exporter.latency.p50 / r.cold.latency.p50;
-    lines.push({ target: `p50 scrape ≤ 1.5× steady-state floor (N=${r.n}${r.floor.containers !== r.n ? `, ${r.floor.containers} containers scraped` : ''})`, met: ratio <= 1.5,
-      detail: `${ms(r.exporter.latency.p50)} ms vs steady-state floor ${ms(r.floor.latency.p50)} ms = ${ratio.toFixed(2)}× (vs the cold floor ${ms(r.cold.latency.p50)} ms: ${coldRatio.toFixed(2)}×)` });
+    lines.push({
+      target: `p50 scrape ≤ 1.5× steady-state floor (N=${r.n}${r.floor.containers !== r.n ? `, ${r.floor.containers} containers scraped` : ''})`,
+      met: ratio <= 1.5,
+      detail: `${ms(r.exporter.latency.p50)} ms vs steady-state floor ${ms(r.floor.latency.p50)} ms = ${ratio.toFixed(2)}× (vs the cold floor ${ms(r.cold.latency.p50)} ms: ${coldRatio.toFixed(2)}×)`,
+    });
   }
   const at200Max = maxRss(at200.exporter);
-  lines.push({ target: `RSS ≤ 80 MB at N=${at200.n}`, met: at200.exporter.rssAfterWarmup <= 80 * 1e6 && at200Max <= 80 * 1e6,
-    detail: `${mib(at200.exporter.rssAfterWarmup)} MiB after warm-up, max ${mib(at200Max)} MiB during the run (80 MB = 76.3 MiB)` });
+  lines.push({
+    target: `RSS ≤ 80 MB at N=${at200.n}`,
+    met: at200.exporter.rssAfterWarmup <= 80 * 1e6 && at200Max <= 80 * 1e6,
+    detail: `${mib(at200.exporter.rssAfterWarmup)} MiB after warm-up, max ${mib(at200Max)} MiB during the run (80 MB = 76.3 MiB)`,
+  });
   const rss = largest.exporter.rss;
   if (rss.length > 1) {
     const first = rss[0].rss;
     const last = rss[rss.length - 1].rss;
     const max = maxRss(largest.exporter);
     const tolerance = Math.max(2 * MiB, 0.05 * first);
-    lines.push({ target: `no RSS growth over ${opts.rssScrapes} scrapes (N=${largest.n})`, met: last - first <= tolerance,
-      detail: `first ${mib(first)}, last ${mib(last)}, max ${mib(max)} MiB: ${last - first >= 0 ? '+' : ''}${mib(last - first)} MiB (tolerance ${mib(tolerance)} MiB)` });
+    lines.push({
+      target: `no RSS growth over ${opts.rssScrapes} scrapes (N=${largest.n})`,
+      met: last - first <= tolerance,
+      detail: `first ${mib(first)}, last ${mib(last)}, max ${mib(max)} MiB: ${last - first >= 0 ? '+' : ''}${mib(last - first)} MiB (tolerance ${mib(tolerance)} MiB)`,
+    });
   }
   if (cri) {
     const e = cri.withCri;
     const max = maxRss(e);
-    lines.push({ target: `RSS ≤ 80 MB with the CRI source (${cri.containers} CRI containers, ${cri.pods} pods)`, met: e.rssAfterWarmup <= 80 * 1e6 && max <= 80 * 1e6,
-      detail: `${mib(e.rssAfterWarmup)} MiB after warm-up, max ${mib(max)} MiB over ${e.latency.n} scrapes; without a metadata source ${mib(cri.without.rssAfterWarmup)} MiB (the CRI source adds ${mib(e.rssAfterWarmup - cri.without.rssAfterWarmup)} MiB)` });
+    lines.push({
+      target: `RSS ≤ 80 MB with the CRI source (${cri.containers} CRI containers, ${cri.pods} pods)`,
+      met: e.rssAfterWarmup <= 80 * 1e6 && max <= 80 * 1e6,
+      detail: `${mib(e.rssAfterWarmup)} MiB after warm-up, max ${mib(max)} MiB over ${e.latency.n} scrapes; without a metadata source ${mib(cri.without.rssAfterWarmup)} MiB (the CRI source adds ${mib(e.rssAfterWarmup - cri.without.rssAfterWarmup)} MiB)`,
+    });
     const d = cri.daemonSet;
-    lines.push({ target: `RSS ≤ 80 MB as the DaemonSet runs it (CPU limit 500m: read-ahead off; ${cri.containers} CRI containers)`, met: d.rssAfterWarmup <= 80 * 1e6 && maxRss(d) <= 80 * 1e6,
-      detail: `${mib(d.rssAfterWarmup)} MiB after warm-up, max ${mib(maxRss(d))} MiB over ${d.latency.n} scrapes; p50 ${ms(d.latency.p50)} ms` });
+    lines.push({
+      target: `RSS ≤ 80 MB as the DaemonSet runs it (CPU limit 500m: read-ahead off; ${cri.containers} CRI containers)`,
+      met: d.rssAfterWarmup <= 80 * 1e6 && maxRss(d) <= 80 * 1e6,
+      detail: `${mib(d.rssAfterWarmup)} MiB after warm-up, max ${mib(maxRss(d))} MiB over ${d.latency.n} scrapes; p50 ${ms(d.latency.p50)} ms`,
+    });
   }
   return lines;
 }
 
 function table(results) {
-  const header = ['N', 'containers seen', 'scrapes', 'p50 ms', 'p95 ms', 'steady floor p50 ms', 'steady floor p95 ms', 'p50/steady floor',
-    'cold floor p50 ms', 'p50/cold floor', 'CPU ms/scrape', 'RSS MiB (warm)', 'body KiB'];
+  const header = [
+    'N',
+    'containers seen',
+    'scrapes',
+    'p50 ms',
+    'p95 ms',
+    'steady floor p50 ms',
+    'steady floor p95 ms',
+    'p50/steady floor',
+    'cold floor p50 ms',
+    'p50/cold floor',
+    'CPU ms/scrape',
+    'RSS MiB (warm)',
+    'body KiB',
+  ];
   const rows = results.map((r) => {
-    const seen = r.exporter.containersSeen === r.exporter.containersSeenEnd ? `${r.exporter.containersSeen}` : `${r.exporter.containersSeen}…${r.exporter.containersSeenEnd}`;
+    const seen =
+      r.exporter.containersSeen === r.exporter.containersSeenEnd
+        ? `${r.exporter.containersSeen}`
+        : `${r.exporter.containersSeen}…${r.exporter.containersSeenEnd}`;
     const foreign = r.floor.containers - r.floor.ownContainers;
     return [
-      r.n, foreign > 0 ? `${seen} (${foreign} foreign)` : seen, r.exporter.latency.n, ms(r.exporter.latency.p50), ms(r.exporter.latency.p95),
-      ms(r.floor.latency.p50), ms(r.floor.latency.p95), `${(r.exporter.latency.p50 / r.floor.latency.p50).toFixed(2)}×`,
-      ms(r.cold.latency.p50), `${(r.exporter.latency.p50 / r.cold.latency.p50).toFixed(2)}×`,
-      ms(r.exporter.cpuPerScrape * 1000), mib(r.exporter.rssAfterWarmup), (r.exporter.bytes / 1024).toFixed(0),
+      r.n,
+      foreign > 0 ? `${seen} (${foreign} foreign)` : seen,
+      r.exporter.latency.n,
+      ms(r.exporter.latency.p50),
+      ms(r.exporter.latency.p95),
+      ms(r.floor.latency.p50),
+      ms(r.floor.latency.p95),
+      `${(r.exporter.latency.p50 / r.floor.latency.p50).toFixed(2)}×`,
+      ms(r.cold.latency.p50),
+      `${(r.exporter.latency.p50 / r.cold.latency.p50).toFixed(2)}×`,
+      ms(r.exporter.cpuPerScrape * 1000),
+      mib(r.exporter.rssAfterWarmup),
+      (r.exporter.bytes / 1024).toFixed(0),
     ];
   });
   return { header, rows };
@@ -795,7 +977,11 @@ function printTable({ header, rows }) {
 }
 
 function markdownTable({ header, rows }) {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---:').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---:').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 function containersLine(r) {
@@ -808,11 +994,14 @@ function containersLine(r) {
 function straceLine(what, s) {
   if (!s) return `${what}: not run`;
   if (s.error) return `${what}: ${s.error}`;
-  const some = (list) => `${list.length}${list.length ? ' (' + list.slice(0, 5).join(', ') + (list.length > 5 ? ', …' : '') + ')' : ''}`;
-  return `${what}: ${s.traced} distinct paths opened/readlinked; exporter paths missing from the list: ${some(s.missingInFloor)}; ` +
+  const some = (list) =>
+    `${list.length}${list.length ? ' (' + list.slice(0, 5).join(', ') + (list.length > 5 ? ', …' : '') + ')' : ''}`;
+  return (
+    `${what}: ${s.traced} distinct paths opened/readlinked; exporter paths missing from the list: ${some(s.missingInFloor)}; ` +
     `list paths the exporter did not touch: ${some(s.notTraced)}` +
     (s.reread ? `; once-per-process paths re-read: ${some(s.reread)}` : '') +
-    `; other paths (the exporter's own process metrics): ${s.other.join(', ') || 'none'}.`;
+    `; other paths (the exporter's own process metrics): ${s.other.join(', ') || 'none'}.`
+  );
 }
 
 function resultsMarkdown(machine, opts, results, verdicts, profile, stages, cri) {
@@ -820,13 +1009,17 @@ function resultsMarkdown(machine, opts, results, verdicts, profile, stages, cri)
   const flags = [...(process.env.BENCH_FLAGS ?? '').split(/\s+/).filter(Boolean), ...process.argv.slice(2)];
   out.push(`Run of ${machine.date} (\`${flags.length ? `BENCH_FLAGS='${flags.join(' ')}' ` : ''}npm run bench\`).`);
   out.push('');
-  out.push(`Machine: ${machine.nproc} CPUs (${machine.model}), ${machine.memory} RAM, kernel ${machine.kernel}, Node ${machine.node}, gcc ${machine.gcc}, ${machine.docker}, cgroup mode ${results[0].mode}.`);
+  out.push(
+    `Machine: ${machine.nproc} CPUs (${machine.model}), ${machine.memory} RAM, kernel ${machine.kernel}, Node ${machine.node}, gcc ${machine.gcc}, ${machine.docker}, cgroup mode ${results[0].mode}.`
+  );
   out.push('');
   out.push(markdownTable(table(results)));
   out.push('');
-  out.push(`Latency over ${opts.scrapes} sequential scrapes per N (${Math.max(opts.scrapes, opts.rssScrapes)} at N=${results[results.length - 1].n}) after ${opts.warmup} warm-up scrapes; each floor over the same number of passes after ${opts.warmup} warm-up passes. ` +
-    'The **steady-state floor** performs exactly the operations of one steady-state scrape (the per-process facts — ns links, uid_map, /proc/<pid>/stat — read once before timing, as the exporter caches them); the target ratio is against it. The **cold floor** performs the full list every pass (what a reader without a cache, or the exporter\'s first scrape, does). ' +
-    '"containers seen" is the exporter\'s own isoscope_containers; "foreign" counts containers of another engine on the host, which the exporter scrapes and the floor lists include too.');
+  out.push(
+    `Latency over ${opts.scrapes} sequential scrapes per N (${Math.max(opts.scrapes, opts.rssScrapes)} at N=${results[results.length - 1].n}) after ${opts.warmup} warm-up scrapes; each floor over the same number of passes after ${opts.warmup} warm-up passes. ` +
+      "The **steady-state floor** performs exactly the operations of one steady-state scrape (the per-process facts — ns links, uid_map, /proc/<pid>/stat — read once before timing, as the exporter caches them); the target ratio is against it. The **cold floor** performs the full list every pass (what a reader without a cache, or the exporter's first scrape, does). " +
+      '"containers seen" is the exporter\'s own isoscope_containers; "foreign" counts containers of another engine on the host, which the exporter scrapes and the floor lists include too.'
+  );
   out.push('');
   out.push('| target | met? | numbers |');
   out.push('|---|---|---|');
@@ -835,21 +1028,31 @@ function resultsMarkdown(machine, opts, results, verdicts, profile, stages, cri)
   const largest = results[results.length - 1];
   const off = largest.readAheadOff;
   if (off) {
-    out.push(`The read-ahead thread's trade at N=${largest.n}, same containers, same ${largest.exporter.latency.n} scrapes (the exporter's default is \`--scrape.read-ahead=auto\`: on with ${machine.nproc} CPUs):`);
+    out.push(
+      `The read-ahead thread's trade at N=${largest.n}, same containers, same ${largest.exporter.latency.n} scrapes (the exporter's default is \`--scrape.read-ahead=auto\`: on with ${machine.nproc} CPUs):`
+    );
     out.push('');
     out.push('| read-ahead | p50 ms | p95 ms | p50/steady floor | CPU ms/scrape | RSS MiB (warm) | RSS MiB (max) |');
     out.push('|---|---:|---:|---:|---:|---:|---:|');
-    for (const [label, e] of [[machine.nproc > 1 ? 'on (default here)' : 'default', largest.exporter], ['off', off]]) {
-      out.push(`| ${label} | ${ms(e.latency.p50)} | ${ms(e.latency.p95)} | ${(e.latency.p50 / largest.floor.latency.p50).toFixed(2)}× | ${ms(e.cpuPerScrape * 1000)} | ${mib(e.rssAfterWarmup)} | ${mib(maxRss(e))} |`);
+    for (const [label, e] of [
+      [machine.nproc > 1 ? 'on (default here)' : 'default', largest.exporter],
+      ['off', off],
+    ]) {
+      out.push(
+        `| ${label} | ${ms(e.latency.p50)} | ${ms(e.latency.p95)} | ${(e.latency.p50 / largest.floor.latency.p50).toFixed(2)}× | ${ms(e.cpuPerScrape * 1000)} | ${mib(e.rssAfterWarmup)} | ${mib(maxRss(e))} |`
+      );
     }
     out.push('');
   }
   if (largest.exporter.rss.length > 1) {
-    out.push(`Memory every ${opts.rssScrapes / 10} scrapes at N=${largest.n} (MiB; V8 figures from the exporter's own nodejs_* metrics):`);
+    out.push(
+      `Memory every ${opts.rssScrapes / 10} scrapes at N=${largest.n} (MiB; V8 figures from the exporter's own nodejs_* metrics):`
+    );
     out.push('');
     out.push(`| scrape | ${largest.exporter.rss.map((s) => s.scrape).join(' | ')} |`);
     out.push(`|---|${largest.exporter.rss.map(() => '---:').join('|')}|`);
-    const row = (label, key) => `| ${label} | ${largest.exporter.rss.map((s) => (s[key] === undefined ? '?' : mib(s[key]))).join(' | ')} |`;
+    const row = (label, key) =>
+      `| ${label} | ${largest.exporter.rss.map((s) => (s[key] === undefined ? '?' : mib(s[key]))).join(' | ')} |`;
     out.push(row('VmRSS', 'rss'));
     out.push(row('V8 heap total', 'heapTotal'));
     out.push(row('V8 heap used', 'heapUsed'));
@@ -857,55 +1060,84 @@ function resultsMarkdown(machine, opts, results, verdicts, profile, stages, cri)
     out.push('');
   }
   for (const r of results) {
-    out.push(`N=${r.n}: ${containersLine(r)}; steady-state floor list ${r.floor.ops} operations (${r.floor.opsPerContainer.toFixed(1)} per container) ` +
-      `plus ${r.floor.once} once-per-process operations before timing (${r.floor.summary}); cold floor list ${r.cold.ops} operations ` +
-      `(${r.cold.opsPerContainer.toFixed(1)} per container; ${r.cold.summary}); ` +
-      `exporter CPU ${r.exporter.cpuTotal.toFixed(2)} s over ${r.exporter.latency.n} scrapes in ${r.exporter.wallS.toFixed(1)} s wall; ` +
-      `read errors counted by the exporter: ${r.exporter.readErrors}.`);
+    out.push(
+      `N=${r.n}: ${containersLine(r)}; steady-state floor list ${r.floor.ops} operations (${r.floor.opsPerContainer.toFixed(1)} per container) ` +
+        `plus ${r.floor.once} once-per-process operations before timing (${r.floor.summary}); cold floor list ${r.cold.ops} operations ` +
+        `(${r.cold.opsPerContainer.toFixed(1)} per container; ${r.cold.summary}); ` +
+        `exporter CPU ${r.exporter.cpuTotal.toFixed(2)} s over ${r.exporter.latency.n} scrapes in ${r.exporter.wallS.toFixed(1)} s wall; ` +
+        `read errors counted by the exporter: ${r.exporter.readErrors}.`
+    );
     if (r.strace) {
-      out.push(`  ${straceLine('strace, a steady-state scrape (after the measured ones) against the steady-state list', r.strace.steady)}`);
-      if (r.strace.cold) out.push(`  ${straceLine('strace, the exporter\'s first scrape (empty cache) against the cold list', r.strace.cold)}`);
+      out.push(
+        `  ${straceLine('strace, a steady-state scrape (after the measured ones) against the steady-state list', r.strace.steady)}`
+      );
+      if (r.strace.cold)
+        out.push(
+          `  ${straceLine("strace, the exporter's first scrape (empty cache) against the cold list", r.strace.cold)}`
+        );
     }
     out.push('');
     const stages = Object.entries(r.exporter.stageMs).sort((a, b) => b[1] - a[1]);
-    out.push(`  Exporter-reported collect time per scrape (isoscope_scrape_collector_duration_seconds, mean of every 10th scrape): ` +
-      stages.map(([c, v]) => `${c} ${ms(v)} ms`).join(', ') + `; sum ${ms(stages.reduce((a, [, v]) => a + v, 0))} ms of p50 ${ms(r.exporter.latency.p50)} ms.`);
+    out.push(
+      `  Exporter-reported collect time per scrape (isoscope_scrape_collector_duration_seconds, mean of every 10th scrape): ` +
+        stages.map(([c, v]) => `${c} ${ms(v)} ms`).join(', ') +
+        `; sum ${ms(stages.reduce((a, [, v]) => a + v, 0))} ms of p50 ${ms(r.exporter.latency.p50)} ms.`
+    );
     out.push('');
   }
   if (stages) {
-    out.push(`Stage breakdown at N=${stages.n} (\`--profile\`; the exporter's Exporter/Exposition classes run in the bench process, ${stages.iterations} iterations after ${opts.warmup} warm-up ones, so steady state; ${stages.samples} samples, ${stages.series} series, ${(stages.bytes / 1024).toFixed(0)} KiB per scrape):`);
+    out.push(
+      `Stage breakdown at N=${stages.n} (\`--profile\`; the exporter's Exporter/Exposition classes run in the bench process, ${stages.iterations} iterations after ${opts.warmup} warm-up ones, so steady state; ${stages.samples} samples, ${stages.series} series, ${(stages.bytes / 1024).toFixed(0)} KiB per scrape):`
+    );
     out.push('');
     out.push('| stage | p50 ms | p95 ms |');
     out.push('|---|---:|---:|');
-    const label = { collect: 'Exporter.collect() (discovery + reads + parse + samples)', render: 'exposition.render(samples) (own writer + prom-client process metrics)', total: 'total' };
+    const label = {
+      collect: 'Exporter.collect() (discovery + reads + parse + samples)',
+      render: 'exposition.render(samples) (own writer + prom-client process metrics)',
+      total: 'total',
+    };
     for (const [k, v] of Object.entries(stages.phases)) out.push(`| ${label[k] ?? k} | ${ms(v.p50)} | ${ms(v.p95)} |`);
     for (const [k, v] of Object.entries(stages.fsFloors)) out.push(`| ${k} | ${ms(v.p50)} | ${ms(v.p95)} |`);
     const atN = results.find((r) => r.n === stages.n);
     if (atN) {
-      out.push(`| steady list via C (floor.c, steady-state floor) | ${ms(atN.floor.latency.p50)} | ${ms(atN.floor.latency.p95)} |`);
+      out.push(
+        `| steady list via C (floor.c, steady-state floor) | ${ms(atN.floor.latency.p50)} | ${ms(atN.floor.latency.p95)} |`
+      );
       out.push(`| cold list via C (floor.c, cold floor) | ${ms(atN.cold.latency.p50)} | ${ms(atN.cold.latency.p95)} |`);
     }
     out.push('');
   }
   if (cri) {
     const r = cri.refresh;
-    out.push(`Kubernetes phase: a containerd ${machine.containerd} node with its CRI plugin, ${cri.pods} pods of one container each made as kubelet makes them ` +
-      `(${cri.containers} container cgroups with the sandboxes), the Docker containers gone. One CRI refresh, timed in the bench process: the first ` +
-      `(Version, ListPodSandbox, ListContainers, ${cri.pods} PodSandboxStatus, ListImages) ${ms(r.firstMs)} ms; steady ones (both lists and ListImages; ` +
-      `sandbox specs kept) p50 ${ms(percentile(r.steadyMs, 50))} ms, p95 ${ms(percentile(r.steadyMs, 95))} ms over ${r.steadyMs.length}, ` +
-      `${ms(r.childCpuPerRefresh * 1000)} ms of CPU each in the child process that makes the calls (Node's start, gRPC and the .proto loaded, the calls). ` +
-      'The exporter refreshes when a container it does not know appears (at most every 5 s) and otherwise once a minute; scrapes in between make no call and wait for none.');
+    out.push(
+      `Kubernetes phase: a containerd ${machine.containerd} node with its CRI plugin, ${cri.pods} pods of one container each made as kubelet makes them ` +
+        `(${cri.containers} container cgroups with the sandboxes), the Docker containers gone. One CRI refresh, timed in the bench process: the first ` +
+        `(Version, ListPodSandbox, ListContainers, ${cri.pods} PodSandboxStatus, ListImages) ${ms(r.firstMs)} ms; steady ones (both lists and ListImages; ` +
+        `sandbox specs kept) p50 ${ms(percentile(r.steadyMs, 50))} ms, p95 ${ms(percentile(r.steadyMs, 95))} ms over ${r.steadyMs.length}, ` +
+        `${ms(r.childCpuPerRefresh * 1000)} ms of CPU each in the child process that makes the calls (Node's start, gRPC and the .proto loaded, the calls). ` +
+        'The exporter refreshes when a container it does not know appears (at most every 5 s) and otherwise once a minute; scrapes in between make no call and wait for none.'
+    );
     out.push('');
-    out.push('| exporter on the CRI node | scrapes | p50 ms | p95 ms | CPU ms/scrape | RSS MiB (warm) | RSS MiB (max) |');
+    out.push(
+      '| exporter on the CRI node | scrapes | p50 ms | p95 ms | CPU ms/scrape | RSS MiB (warm) | RSS MiB (max) |'
+    );
     out.push('|---|---:|---:|---:|---:|---:|---:|');
-    for (const [label, e] of [['with the CRI source', cri.withCri], ['no metadata source (ids only)', cri.without],
-      ['with the CRI source, read-ahead off (the DaemonSet: CPU limit 500m)', cri.daemonSet]]) {
-      out.push(`| ${label} | ${e.latency.n} | ${ms(e.latency.p50)} | ${ms(e.latency.p95)} | ${ms(e.cpuPerScrape * 1000)} | ${mib(e.rssAfterWarmup)} | ${mib(maxRss(e))} |`);
+    for (const [label, e] of [
+      ['with the CRI source', cri.withCri],
+      ['no metadata source (ids only)', cri.without],
+      ['with the CRI source, read-ahead off (the DaemonSet: CPU limit 500m)', cri.daemonSet],
+    ]) {
+      out.push(
+        `| ${label} | ${e.latency.n} | ${ms(e.latency.p50)} | ${ms(e.latency.p95)} | ${ms(e.cpuPerScrape * 1000)} | ${mib(e.rssAfterWarmup)} | ${mib(maxRss(e))} |`
+      );
     }
     out.push('');
   }
   if (profile) {
-    out.push(`CPU profile (\`--profile\`, node --cpu-prof, N=${profile.n}, ${profile.scrapes} scrapes, ${ms(profile.totalMs)} ms sampled incl. idle):`);
+    out.push(
+      `CPU profile (\`--profile\`, node --cpu-prof, N=${profile.n}, ${profile.scrapes} scrapes, ${ms(profile.totalMs)} ms sampled incl. idle):`
+    );
     out.push('');
     out.push('| area | ms | ms/scrape |');
     out.push('|---|---:|---:|');
@@ -929,9 +1161,10 @@ async function writeDocs(block) {
   }
   const a = text.indexOf(BEGIN);
   const b = text.indexOf(END);
-  text = a >= 0 && b > a
-    ? `${text.slice(0, a + BEGIN.length)}\n${block}\n${text.slice(b)}`
-    : `${text.trimEnd()}\n\n## Results\n\n${BEGIN}\n${block}\n${END}\n`;
+  text =
+    a >= 0 && b > a
+      ? `${text.slice(0, a + BEGIN.length)}\n${block}\n${text.slice(b)}`
+      : `${text.trimEnd()}\n\n## Results\n\n${BEGIN}\n${block}\n${END}\n`;
   await fsp.writeFile(DOCS, text);
 }
 
@@ -961,13 +1194,24 @@ function removeLeftoverCgroups(ids) {
   let left = 0;
   for (const controller of fs.readdirSync('/sys/fs/cgroup')) {
     for (const id of ids) {
-      for (const dir of [`/sys/fs/cgroup/${controller}/docker/${id}`, `/sys/fs/cgroup/${controller}/system.slice/docker-${id}.scope`]) {
+      for (const dir of [
+        `/sys/fs/cgroup/${controller}/docker/${id}`,
+        `/sys/fs/cgroup/${controller}/system.slice/docker-${id}.scope`,
+      ]) {
         if (!fs.existsSync(dir)) continue;
         left++;
         for (const pid of (tryRead(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
-          try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+          try {
+            process.kill(Number(pid), 'SIGKILL');
+          } catch {
+            /* gone */
+          }
         }
-        try { fs.rmdirSync(dir); } catch { /* busy a moment longer; reported */ }
+        try {
+          fs.rmdirSync(dir);
+        } catch {
+          /* busy a moment longer; reported */
+        }
       }
     }
   }
@@ -981,7 +1225,10 @@ async function main() {
   if (process.getuid?.() !== 0) throw new Error('the bench starts its own dockerd and must run as root');
   if (opts.build) {
     console.error('bench: building the exporter (turbo, cached when unchanged)…');
-    const b = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@isoscope/exporter', '--output-logs=errors-only'], { cwd: ROOT, stdio: 'inherit' });
+    const b = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@isoscope/exporter', '--output-logs=errors-only'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     if (b.status !== 0) throw new Error('build failed');
   }
   if (!fs.existsSync(path.join(DIST, 'cli.js'))) throw new Error(`${DIST}/cli.js missing: run npx turbo run build`);
@@ -1009,7 +1256,9 @@ async function main() {
       if (left > 0) process.stderr.write(`bench: removed ${left} leftover container cgroup dir(s)\n`);
     }
   });
-  console.error(`bench: engine ready in ${engine.timings.daemonReadyMs} ms, image in ${engine.timings.imageImportMs} ms`);
+  console.error(
+    `bench: engine ready in ${engine.timings.daemonReadyMs} ms, image in ${engine.timings.imageImportMs} ms`
+  );
 
   const results = [];
   let profile;
@@ -1027,28 +1276,47 @@ async function main() {
     // The cold list before the exporter's first scrape (traced against it), the lists again after the measured
     // scrapes (the floor runs and the steady-state trace use these).
     const before = floorOps(mod);
-    const firstScrape = hasStrace ? async (pid, scraper) => {
-      console.error(`bench: N=${n}: strace of the exporter's first (cold) scrape…`);
-      return straceOneScrape(pid, scraper, tmp, before.ops);
-    } : undefined;
-    const m = await measureExporter({ startExporter, engine, scrapes, warmup: opts.warmup, rssEvery: longRun ? Math.round(opts.rssScrapes / 10) : 0,
-      nodeFlags: opts.nodeFlags.length ? opts.nodeFlags : undefined, firstScrape, extraArgs: opts.exporterFlags });
+    const firstScrape = hasStrace
+      ? async (pid, scraper) => {
+          console.error(`bench: N=${n}: strace of the exporter's first (cold) scrape…`);
+          return straceOneScrape(pid, scraper, tmp, before.ops);
+        }
+      : undefined;
+    const m = await measureExporter({
+      startExporter,
+      engine,
+      scrapes,
+      warmup: opts.warmup,
+      rssEvery: longRun ? Math.round(opts.rssScrapes / 10) : 0,
+      nodeFlags: opts.nodeFlags.length ? opts.nodeFlags : undefined,
+      firstScrape,
+      extraArgs: opts.exporterFlags,
+    });
     const { ops, steady, once, containers, mode } = floorOps(mod);
     const sameList = (a, b) => a.length === b.length && a.every((op, i) => op[0] === b[i][0] && op[1] === b[i][1]);
-    if (!sameList(before.ops, ops)) console.error(`bench: warning: N=${n}: the floor list changed during the run (${before.ops.length} → ${ops.length} ops; another engine's containers came or went?)`);
+    if (!sameList(before.ops, ops))
+      console.error(
+        `bench: warning: N=${n}: the floor list changed during the run (${before.ops.length} → ${ops.length} ops; another engine's containers came or went?)`
+      );
     const writeList = async (name, list) => {
       const file = path.join(tmp, `floor-${n}-${name}.list`);
       await fsp.writeFile(file, list.map(([k, p]) => `${k} ${p}`).join('\n') + '\n');
       return file;
     };
-    const [coldFile, steadyFile, onceFile] = await Promise.all([writeList('cold', ops), writeList('steady', steady), writeList('once', once)]);
+    const [coldFile, steadyFile, onceFile] = await Promise.all([
+      writeList('cold', ops),
+      writeList('steady', steady),
+      writeList('once', once),
+    ]);
     let strace;
     if (hasStrace) {
       console.error(`bench: N=${n}: strace of one steady-state scrape…`);
       strace = { cold: m.first, steady: await straceOneScrape(m.pid, m.scraper, tmp, steady, once) };
     }
     await m.stop();
-    console.error(`bench: N=${n}: steady-state floor, ${steady.length} ops × ${scrapes} passes (${once.length} once-per-process ops before timing)…`);
+    console.error(
+      `bench: N=${n}: steady-state floor, ${steady.length} ops × ${scrapes} passes (${once.length} once-per-process ops before timing)…`
+    );
     const floor = runFloor(floorBin, steadyFile, scrapes, opts.warmup, onceFile);
     console.error(`bench: N=${n}: cold floor, ${ops.length} ops × ${scrapes} passes…`);
     const cold = runFloor(floorBin, coldFile, scrapes, opts.warmup);
@@ -1057,21 +1325,43 @@ async function main() {
     const own = new Set(ids);
     const ownListed = containers.filter((c) => own.has(mod.paths.identifyContainerPath(c)?.containerId)).length;
     if (containers.length !== m.result.containersSeen || containers.length !== m.result.containersSeenEnd) {
-      console.error(`bench: warning: exporter saw ${m.result.containersSeen}…${m.result.containersSeenEnd} containers, the floor list has ${containers.length} (another engine on the host?)`);
+      console.error(
+        `bench: warning: exporter saw ${m.result.containersSeen}…${m.result.containersSeenEnd} containers, the floor list has ${containers.length} (another engine on the host?)`
+      );
     }
     if (ownListed !== containers.length) {
-      console.error(`bench: warning: N=${n}: ${containers.length - ownListed} of the ${containers.length} containers the exporter scrapes (and the floor lists) belong to another engine; the numbers are for ${containers.length} containers, not ${n}`);
+      console.error(
+        `bench: warning: N=${n}: ${containers.length - ownListed} of the ${containers.length} containers the exporter scrapes (and the floor lists) belong to another engine; the numbers are for ${containers.length} containers, not ${n}`
+      );
     }
-    results.push({ n, mode, exporter: m.result, strace,
-      floor: { ...floor, ops: steady.length, opsPerContainer: steady.length / containers.length, containers: containers.length, ownContainers: ownListed,
-        once: once.length },
-      cold: { ...cold, ops: ops.length, opsPerContainer: ops.length / containers.length } });
+    results.push({
+      n,
+      mode,
+      exporter: m.result,
+      strace,
+      floor: {
+        ...floor,
+        ops: steady.length,
+        opsPerContainer: steady.length / containers.length,
+        containers: containers.length,
+        ownContainers: ownListed,
+        once: once.length,
+      },
+      cold: { ...cold, ops: ops.length, opsPerContainer: ops.length / containers.length },
+    });
 
     // The trade the read-ahead thread makes, measured on the same containers: the same long run without it.
     if (opts.compare && longRun && !opts.exporterFlags.some((f) => f.startsWith('--scrape.read-ahead'))) {
       console.error(`bench: N=${n}: the same ${scrapes} scrapes with --scrape.read-ahead=off…`);
-      const off = await measureExporter({ startExporter, engine, scrapes, warmup: opts.warmup, rssEvery: Math.round(opts.rssScrapes / 10),
-        nodeFlags: opts.nodeFlags.length ? opts.nodeFlags : undefined, extraArgs: [...opts.exporterFlags, '--scrape.read-ahead=off'] });
+      const off = await measureExporter({
+        startExporter,
+        engine,
+        scrapes,
+        warmup: opts.warmup,
+        rssEvery: Math.round(opts.rssScrapes / 10),
+        nodeFlags: opts.nodeFlags.length ? opts.nodeFlags : undefined,
+        extraArgs: [...opts.exporterFlags, '--scrape.read-ahead=off'],
+      });
       await off.stop();
       results[results.length - 1].readAheadOff = off.result;
     }
@@ -1083,7 +1373,13 @@ async function main() {
       await fsp.mkdir(profDir);
       const pscrapes = 200;
       console.error(`bench: N=${n}: --cpu-prof run, ${pscrapes} scrapes…`);
-      const p = await measureExporter({ startExporter, engine, scrapes: pscrapes, warmup: opts.warmup, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
+      const p = await measureExporter({
+        startExporter,
+        engine,
+        scrapes: pscrapes,
+        warmup: opts.warmup,
+        nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+      });
       await p.stop();
       await sleep(500);
       const file = (await fsp.readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
@@ -1095,32 +1391,67 @@ async function main() {
 
   let cri;
   if (opts.cri) {
-    console.error(`bench: Kubernetes phase: stopping the Docker engine, starting a containerd node with ${opts.criPods} pods…`);
+    console.error(
+      `bench: Kubernetes phase: stopping the Docker engine, starting a containerd node with ${opts.criPods} pods…`
+    );
     await engine.stop();
     const { startCriFleet, measureRefresh } = require(path.join(__dirname, 'cri.ts'));
     const t0 = Date.now();
     const fleet = await startCriFleet(opts.criPods);
     onCleanup('containerd node', () => fleet.node.stop());
-    console.error(`bench: ${fleet.containers} CRI containers running (+${((Date.now() - t0) / 1000).toFixed(0)} s); timing 50 CRI refreshes…`);
+    console.error(
+      `bench: ${fleet.containers} CRI containers running (+${((Date.now() - t0) / 1000).toFixed(0)} s); timing 50 CRI refreshes…`
+    );
     const refresh = await measureRefresh(fleet, 50);
     const longScrapes = Math.max(opts.scrapes, opts.rssScrapes);
     const criArgs = [...opts.exporterFlags, '--docker.socket=', `--cri.socket=${fleet.node.socketPath}`];
     console.error(`bench: CRI: ${opts.warmup} warm-up + ${longScrapes} scrapes with the CRI source…`);
-    const withCri = await measureExporter({ startExporter, engine, scrapes: longScrapes, warmup: opts.warmup, rssEvery: Math.round(opts.rssScrapes / 10), extraArgs: criArgs });
-    const named = metricValues((await withCri.scraper.once()).body.toString('latin1'), 'isoscope_metadata_source_up').find((s) => s.labels.includes('source="cri"'))?.value;
+    const withCri = await measureExporter({
+      startExporter,
+      engine,
+      scrapes: longScrapes,
+      warmup: opts.warmup,
+      rssEvery: Math.round(opts.rssScrapes / 10),
+      extraArgs: criArgs,
+    });
+    const named = metricValues(
+      (await withCri.scraper.once()).body.toString('latin1'),
+      'isoscope_metadata_source_up'
+    ).find((s) => s.labels.includes('source="cri"'))?.value;
     await withCri.stop();
-    if (named !== 1) throw new Error('the exporter did not reach the bench node\'s CRI socket');
+    if (named !== 1) throw new Error("the exporter did not reach the bench node's CRI socket");
     console.error(`bench: CRI: ${opts.warmup} warm-up + ${opts.scrapes} scrapes without a metadata source (ids only)…`);
-    const without = await measureExporter({ startExporter, engine, scrapes: opts.scrapes, warmup: opts.warmup, rssEvery: 0,
-      extraArgs: [...opts.exporterFlags, '--docker.socket=', '--cri.socket='] });
+    const without = await measureExporter({
+      startExporter,
+      engine,
+      scrapes: opts.scrapes,
+      warmup: opts.warmup,
+      rssEvery: 0,
+      extraArgs: [...opts.exporterFlags, '--docker.socket=', '--cri.socket='],
+    });
     await without.stop();
     // deploy/kubernetes limits the pod to 500m of CPU, under which --scrape.read-ahead=auto runs without the
     // thread: the exporter as the DaemonSet runs it.
-    console.error(`bench: CRI: ${opts.warmup} warm-up + ${opts.scrapes} scrapes as the DaemonSet runs it (read-ahead off)…`);
-    const daemonSet = await measureExporter({ startExporter, engine, scrapes: opts.scrapes, warmup: opts.warmup, rssEvery: Math.round(opts.scrapes / 10),
-      extraArgs: [...criArgs, '--scrape.read-ahead=off'] });
+    console.error(
+      `bench: CRI: ${opts.warmup} warm-up + ${opts.scrapes} scrapes as the DaemonSet runs it (read-ahead off)…`
+    );
+    const daemonSet = await measureExporter({
+      startExporter,
+      engine,
+      scrapes: opts.scrapes,
+      warmup: opts.warmup,
+      rssEvery: Math.round(opts.scrapes / 10),
+      extraArgs: [...criArgs, '--scrape.read-ahead=off'],
+    });
     await daemonSet.stop();
-    cri = { pods: fleet.pods.length, containers: fleet.containers, refresh, withCri: withCri.result, without: without.result, daemonSet: daemonSet.result };
+    cri = {
+      pods: fleet.pods.length,
+      containers: fleet.containers,
+      refresh,
+      withCri: withCri.result,
+      without: without.result,
+      daemonSet: daemonSet.result,
+    };
   }
 
   const verdicts = judge(results, opts, cri);
@@ -1128,42 +1459,69 @@ async function main() {
   printTable(table(results));
   const offRun = results[results.length - 1].readAheadOff;
   if (offRun) {
-    console.log(`read-ahead off at N=${results[results.length - 1].n}: p50 ${ms(offRun.latency.p50)} ms, p95 ${ms(offRun.latency.p95)} ms, CPU ${ms(offRun.cpuPerScrape * 1000)} ms/scrape, RSS ${mib(offRun.rssAfterWarmup)} MiB warm, max ${mib(maxRss(offRun))} MiB`);
+    console.log(
+      `read-ahead off at N=${results[results.length - 1].n}: p50 ${ms(offRun.latency.p50)} ms, p95 ${ms(offRun.latency.p95)} ms, CPU ${ms(offRun.cpuPerScrape * 1000)} ms/scrape, RSS ${mib(offRun.rssAfterWarmup)} MiB warm, max ${mib(maxRss(offRun))} MiB`
+    );
   }
   console.log('');
   for (const v of verdicts) console.log(`${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.detail}`);
   const largest = results[results.length - 1];
   if (largest.exporter.rss.length > 1) {
-    for (const [label, key] of [['VmRSS', 'rss'], ['V8 heap total', 'heapTotal'], ['V8 heap used', 'heapUsed'], ['external', 'external']]) {
-      console.log(`${label.padEnd(13)} MiB every ${opts.rssScrapes / 10} scrapes (N=${largest.n}): ${largest.exporter.rss.map((s) => (s[key] === undefined ? '?' : mib(s[key]))).join(' ')}`);
+    for (const [label, key] of [
+      ['VmRSS', 'rss'],
+      ['V8 heap total', 'heapTotal'],
+      ['V8 heap used', 'heapUsed'],
+      ['external', 'external'],
+    ]) {
+      console.log(
+        `${label.padEnd(13)} MiB every ${opts.rssScrapes / 10} scrapes (N=${largest.n}): ${largest.exporter.rss.map((s) => (s[key] === undefined ? '?' : mib(s[key]))).join(' ')}`
+      );
     }
   }
   for (const r of results) {
     const stages = Object.entries(r.exporter.stageMs).sort((a, b) => b[1] - a[1]);
     console.log(`N=${r.n} collect ms/scrape: ${stages.map(([c, v]) => `${c}=${ms(v)}`).join(' ')}`);
-    console.log(`N=${r.n} ${containersLine(r)}; steady-state list ${r.floor.ops} ops (${r.floor.opsPerContainer.toFixed(1)}/container) + ${r.floor.once} once; cold list ${r.cold.ops} ops (${r.cold.opsPerContainer.toFixed(1)}/container)`);
+    console.log(
+      `N=${r.n} ${containersLine(r)}; steady-state list ${r.floor.ops} ops (${r.floor.opsPerContainer.toFixed(1)}/container) + ${r.floor.once} once; cold list ${r.cold.ops} ops (${r.cold.opsPerContainer.toFixed(1)}/container)`
+    );
     console.log(`  floor summaries: steady ${r.floor.summary}; cold ${r.cold.summary}`);
     if (r.strace) {
-      for (const [label, s] of [['steady-state scrape vs steady-state list', r.strace.steady], ['first (cold) scrape vs cold list', r.strace.cold]]) {
+      for (const [label, s] of [
+        ['steady-state scrape vs steady-state list', r.strace.steady],
+        ['first (cold) scrape vs cold list', r.strace.cold],
+      ]) {
         if (!s) continue;
-        console.log(s.error ? `N=${r.n} strace (${label}): ${s.error}` :
-          `N=${r.n} strace (${label}): ${s.missingInFloor.length} exporter paths missing from the list, ${s.notTraced.length} list paths not touched` +
-          `${s.reread ? `, ${s.reread.length} once-per-process paths re-read` : ''}; other: ${s.other.join(', ') || 'none'}`);
+        console.log(
+          s.error
+            ? `N=${r.n} strace (${label}): ${s.error}`
+            : `N=${r.n} strace (${label}): ${s.missingInFloor.length} exporter paths missing from the list, ${s.notTraced.length} list paths not touched` +
+                `${s.reread ? `, ${s.reread.length} once-per-process paths re-read` : ''}; other: ${s.other.join(', ') || 'none'}`
+        );
       }
     }
   }
   if (stages) {
-    console.log(`stages (N=${stages.n}, p50 ms): ${Object.entries(stages.phases).map(([k, v]) => `${k}=${ms(v.p50)}`).join(' ')}; ${stages.samples} samples, ${stages.series} series`);
-    for (const [k, v] of Object.entries(stages.fsFloors)) console.log(`  ${k}: p50 ${ms(v.p50)} ms, p95 ${ms(v.p95)} ms`);
+    console.log(
+      `stages (N=${stages.n}, p50 ms): ${Object.entries(stages.phases)
+        .map(([k, v]) => `${k}=${ms(v.p50)}`)
+        .join(' ')}; ${stages.samples} samples, ${stages.series} series`
+    );
+    for (const [k, v] of Object.entries(stages.fsFloors))
+      console.log(`  ${k}: p50 ${ms(v.p50)} ms, p95 ${ms(v.p95)} ms`);
   }
   if (profile) {
-    console.log(`profile (N=${profile.n}, ms/scrape): ${profile.areas.map(([a, v]) => `${a}=${(v / profile.scrapes).toFixed(2)}`).join(', ')}`);
-    for (const [k, v] of profile.top.slice(0, 15)) console.log(`  ${(v / profile.scrapes).toFixed(2).padStart(7)}  ${k}`);
+    console.log(
+      `profile (N=${profile.n}, ms/scrape): ${profile.areas.map(([a, v]) => `${a}=${(v / profile.scrapes).toFixed(2)}`).join(', ')}`
+    );
+    for (const [k, v] of profile.top.slice(0, 15))
+      console.log(`  ${(v / profile.scrapes).toFixed(2).padStart(7)}  ${k}`);
   }
   if (cri) {
     const r = cri.refresh;
-    console.log(`CRI (${cri.pods} pods, ${cri.containers} containers): first refresh ${ms(r.firstMs)} ms, steady refresh p50 ${ms(percentile(r.steadyMs, 50))} ms, p95 ${ms(percentile(r.steadyMs, 95))} ms, child CPU ${ms(r.childCpuPerRefresh * 1000)} ms; ` +
-      `exporter p50 ${ms(cri.withCri.latency.p50)} ms with the CRI source, ${ms(cri.without.latency.p50)} ms without; RSS ${mib(cri.withCri.rssAfterWarmup)} vs ${mib(cri.without.rssAfterWarmup)} MiB`);
+    console.log(
+      `CRI (${cri.pods} pods, ${cri.containers} containers): first refresh ${ms(r.firstMs)} ms, steady refresh p50 ${ms(percentile(r.steadyMs, 50))} ms, p95 ${ms(percentile(r.steadyMs, 95))} ms, child CPU ${ms(r.childCpuPerRefresh * 1000)} ms; ` +
+        `exporter p50 ${ms(cri.withCri.latency.p50)} ms with the CRI source, ${ms(cri.without.latency.p50)} ms without; RSS ${mib(cri.withCri.rssAfterWarmup)} vs ${mib(cri.without.rssAfterWarmup)} MiB`
+    );
   }
   if (opts.docs) {
     await writeDocs(resultsMarkdown(machine, opts, results, verdicts, profile, stages, cri));

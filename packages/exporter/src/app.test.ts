@@ -11,7 +11,10 @@ describe('metadataSources', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('asks Docker by default and the CRI only where a runtime socket is found under --path.rootfs', async () => {
-    const none = metadataSources({ dockerSocket: '/var/run/docker.sock', criSocket: 'auto', rootfs: root }, silentLogger);
+    const none = metadataSources(
+      { dockerSocket: '/var/run/docker.sock', criSocket: 'auto', rootfs: root },
+      silentLogger
+    );
     expect(none.health().map((h) => h.source)).toEqual(['docker']);
 
     mkdirSync(join(root, 'run', 'containerd'), { recursive: true });

@@ -27,13 +27,18 @@ import { VERSION } from './version';
  * Facts read once at start: where the cgroup hierarchies are, the host's namespaces and the boot time.
  * A host without any cgroup mount cannot be served: that throws, and the CLI exits non-zero.
  */
-export function loadEnvironment(options: Pick<Options, 'procfs' | 'sysfs' | 'namespaceReference'>, log: Logger): Environment {
+export function loadEnvironment(
+  options: Pick<Options, 'procfs' | 'sysfs' | 'namespaceReference'>,
+  log: Logger
+): Environment {
   const mountinfoPath = join(options.procfs, 'self', 'mountinfo');
   let mountinfo: string;
   try {
     mountinfo = readFileSync(mountinfoPath, 'latin1');
   } catch (err) {
-    throw new Error(`cannot read ${mountinfoPath} (is --path.procfs a procfs?): ${(err as NodeJS.ErrnoException).code ?? err}`);
+    throw new Error(
+      `cannot read ${mountinfoPath} (is --path.procfs a procfs?): ${(err as NodeJS.ErrnoException).code ?? err}`
+    );
   }
   const hierarchy = detectHierarchy(parseMountinfo(mountinfo), options.sysfs);
   const reference = resolveHostReference(options.procfs, options.namespaceReference, log);
@@ -41,7 +46,9 @@ export function loadEnvironment(options: Pick<Options, 'procfs' | 'sysfs' | 'nam
   try {
     bootTime = parseBootTime(readFileSync(join(options.procfs, 'stat'), 'latin1'));
   } catch (err) {
-    log.warn('cannot read boot time; container start times will come from the runtime only', { err: (err as Error).message });
+    log.warn('cannot read boot time; container start times will come from the runtime only', {
+      err: (err as Error).message,
+    });
   }
   log.info('cgroup hierarchy', {
     mode: hierarchy.mode,
@@ -97,15 +104,22 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
  * The runtime APIs names come from: Docker's (unless --docker.socket is empty) and the CRI's (the socket
  * given, or the one found under --path.rootfs).
  */
-export function metadataSources(options: Pick<Options, 'dockerSocket' | 'criSocket' | 'rootfs'>, log: Logger): RuntimeMetadata {
-  const runtimeLog = (level: 'debug' | 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => log[level](msg, fields);
+export function metadataSources(
+  options: Pick<Options, 'dockerSocket' | 'criSocket' | 'rootfs'>,
+  log: Logger
+): RuntimeMetadata {
+  const runtimeLog = (level: 'debug' | 'info' | 'warn', msg: string, fields?: Record<string, unknown>) =>
+    log[level](msg, fields);
   const sources: RuntimeMetadataSource[] = [];
-  if (options.dockerSocket !== '') sources.push(new DockerMetadataSource({ socketPath: options.dockerSocket, log: runtimeLog }));
+  if (options.dockerSocket !== '')
+    sources.push(new DockerMetadataSource({ socketPath: options.dockerSocket, log: runtimeLog }));
   const criSocket = options.criSocket === 'auto' ? detectCriSocket(options.rootfs) : options.criSocket || undefined;
   if (criSocket !== undefined) sources.push(new CriMetadataSource({ socketPath: criSocket, log: runtimeLog }));
   log.info('metadata sources', {
     docker: options.dockerSocket || 'off',
-    cri: criSocket ?? (options.criSocket === 'auto' ? `none found (${CRI_SOCKETS.join(', ')} under ${options.rootfs})` : 'off'),
+    cri:
+      criSocket ??
+      (options.criSocket === 'auto' ? `none found (${CRI_SOCKETS.join(', ')} under ${options.rootfs})` : 'off'),
   });
   return new RuntimeMetadata(sources);
 }

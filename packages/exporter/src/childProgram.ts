@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 export function runChildProgram<T>(
   what: string,
   program: () => void,
-  opts: { args?: string[]; input?: unknown; timeoutMs: number; maxBytes: number },
+  opts: { args?: string[]; input?: unknown; timeoutMs: number; maxBytes: number }
 ): Promise<T> {
   // The exporter makes no TLS connection, but a library that loads `tls` would parse the whole bundle.
   const env = { ...process.env };
@@ -32,7 +32,7 @@ export function runChildProgram<T>(
         } catch {
           reject(new Error(`${what} process wrote no JSON: ${JSON.stringify(stdout.slice(0, 80))}`));
         }
-      },
+      }
     );
     child.stdin?.on('error', () => {}); // a child that exits before reading its input is reported above
     child.stdin?.end(opts.input === undefined ? '' : JSON.stringify(opts.input));

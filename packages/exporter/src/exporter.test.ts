@@ -19,10 +19,17 @@ import { sampleLabels, type Sample } from './scrape/scrape';
 import type { ContainerMetadata, PodSpec } from './types';
 
 const HOSTS = join(__dirname, '..', 'test', 'fixtures', 'hosts');
-const TREES = readdirSync(HOSTS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const TREES = readdirSync(HOSTS, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 const ALL = new Set<CollectorName>(COLLECTORS);
 
-interface ExpectedNamespace { inode: number; sharedWithHost: boolean; sharedWith: string[] }
+interface ExpectedNamespace {
+  inode: number;
+  sharedWithHost: boolean;
+  sharedWith: string[];
+}
 interface ExpectedContainer {
   path: string;
   runtime: string;
@@ -34,7 +41,10 @@ interface ExpectedContainer {
   security: { seccompMode: number; noNewPrivs: number; capEff: string; rootIsHostRoot: boolean };
   metrics: Record<string, number>;
 }
-interface Expected { mode: string; containers: ExpectedContainer[] }
+interface Expected {
+  mode: string;
+  containers: ExpectedContainer[];
+}
 
 /** A metadata source that answers with `lookup` and reports no runtime health. */
 function metadataFrom(lookup: MetadataSource['lookup']): MetadataSource {
@@ -42,8 +52,17 @@ function metadataFrom(lookup: MetadataSource['lookup']): MetadataSource {
 }
 
 function exporterFor(root: string, metadata?: MetadataSource, collectors = ALL, readAhead?: ReadAhead): Exporter {
-  const env = loadEnvironment({ procfs: join(root, 'proc'), sysfs: join(root, 'sys'), namespaceReference: 'pid1' }, silentLogger);
-  return new Exporter({ env, collectors, exposition: new Exposition(collectors, { processMetrics: false }), metadata, readAhead });
+  const env = loadEnvironment(
+    { procfs: join(root, 'proc'), sysfs: join(root, 'sys'), namespaceReference: 'pid1' },
+    silentLogger
+  );
+  return new Exporter({
+    env,
+    collectors,
+    exposition: new Exposition(collectors, { processMetrics: false }),
+    metadata,
+    readAhead,
+  });
 }
 
 /** "name{a=\"b\"}" → name and labels, as expected.json writes series. */
@@ -54,7 +73,11 @@ function parseKey(key: string): { name: string; labels: Record<string, string> }
   return { name: m[1], labels };
 }
 
-function find(samples: Sample[], name: string, labels: Record<string, string>): Array<Sample & { labels: Record<string, string> }> {
+function find(
+  samples: Sample[],
+  name: string,
+  labels: Record<string, string>
+): Array<Sample & { labels: Record<string, string> }> {
   return samples
     .map((s) => ({ ...s, labels: sampleLabels(s) }))
     .filter((s) => s.family.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
@@ -81,7 +104,9 @@ function ownsNetwork(c: ExpectedContainer, all: ExpectedContainer[]): boolean {
 function expectedScope(c: ExpectedContainer, ns: ExpectedNamespace, all: ExpectedContainer[]): string {
   if (ns.sharedWithHost) return 'host';
   if (ns.sharedWith.length === 0) return 'private';
-  const samePOD = ns.sharedWith.every((path) => c.podUid !== undefined && all.find((o) => o.path === path)?.podUid === c.podUid);
+  const samePOD = ns.sharedWith.every(
+    (path) => c.podUid !== undefined && all.find((o) => o.path === path)?.podUid === c.podUid
+  );
   return samePOD ? 'pod' : 'shared';
 }
 
@@ -108,7 +133,8 @@ describe.each(TREES)('fixture host %s', (tree) => {
         const got = one(samples, name, { id: c.path, ...labels });
         const network = name.startsWith('container_network_');
         // Network series: none for the host's namespace, and only on the first-started sharer.
-        const want = network && (c.namespaces.net.sharedWithHost || !ownsNetwork(c, expected.containers)) ? undefined : value;
+        const want =
+          network && (c.namespaces.net.sharedWithHost || !ownsNetwork(c, expected.containers)) ? undefined : value;
         expect({ id: c.path, key, value: got }).toEqual({ id: c.path, key, value: want });
       }
     }
@@ -117,10 +143,12 @@ describe.each(TREES)('fixture host %s', (tree) => {
   it('reports no series beyond those the files hold (no loopback, no extra devices)', () => {
     const families = new Set(expected.containers.flatMap((c) => Object.keys(c.metrics).map((k) => parseKey(k).name)));
     for (const c of expected.containers) {
-      const keys = new Set(Object.keys(c.metrics).map((k) => {
-        const { name, labels } = parseKey(k);
-        return `${name}${JSON.stringify(labels)}`;
-      }));
+      const keys = new Set(
+        Object.keys(c.metrics).map((k) => {
+          const { name, labels } = parseKey(k);
+          return `${name}${JSON.stringify(labels)}`;
+        })
+      );
       const extra = samples
         .filter((s) => sampleLabels(s).id === c.path && families.has(s.family.name))
         .map((s) => {
@@ -138,13 +166,18 @@ describe.each(TREES)('fixture host %s', (tree) => {
         const ns = c.namespaces[type];
         const labels = { id: c.path, ns_type: type };
         expect({
-          id: c.path, type,
+          id: c.path,
+          type,
           inode: one(samples, METRICS.namespaceInode.name, labels),
           host: one(samples, METRICS.namespaceSharedWithHost.name, labels),
           sharers: one(samples, METRICS.namespaceSharers.name, labels),
           scope: find(samples, METRICS.namespaceScope.name, labels).map((s) => `${s.labels.scope}=${s.value}`),
         }).toEqual({
-          id: c.path, type, inode: ns.inode, host: ns.sharedWithHost ? 1 : 0, sharers: 1 + ns.sharedWith.length,
+          id: c.path,
+          type,
+          inode: ns.inode,
+          host: ns.sharedWithHost ? 1 : 0,
+          sharers: 1 + ns.sharedWith.length,
           scope: [`${expectedScope(c, ns, expected.containers)}=1`],
         });
       }
@@ -152,7 +185,9 @@ describe.each(TREES)('fixture host %s', (tree) => {
   });
 
   it('reports the security context and start time of each container', () => {
-    const hostCapBnd = BigInt(`0x${/CapBnd:\s*(\w+)/.exec(readFileSync(join(root, 'proc', '1', 'status'), 'utf8'))![1]}`);
+    const hostCapBnd = BigInt(
+      `0x${/CapBnd:\s*(\w+)/.exec(readFileSync(join(root, 'proc', '1', 'status'), 'utf8'))![1]}`
+    );
     for (const c of expected.containers) {
       const id = c.path;
       const s = c.security;
@@ -164,8 +199,12 @@ describe.each(TREES)('fixture host %s', (tree) => {
         privileged: one(samples, METRICS.securityPrivileged.name, { id }),
         root: one(samples, METRICS.securityRootMappedToHost.name, { id }),
       }).toEqual({
-        id, seccomp: s.seccompMode, nnp: s.noNewPrivs, caps: bits(s.capEff),
-        privileged: isPrivilegedLike(BigInt(`0x${s.capEff}`), hostCapBnd) ? 1 : 0, root: s.rootIsHostRoot ? 1 : 0,
+        id,
+        seccomp: s.seccompMode,
+        nnp: s.noNewPrivs,
+        caps: bits(s.capEff),
+        privileged: isPrivilegedLike(BigInt(`0x${s.capEff}`), hostCapBnd) ? 1 : 0,
+        root: s.rootIsHostRoot ? 1 : 0,
       });
       expect(one(samples, METRICS.startTime.name, { id })).toBeCloseTo(c.processStartTimeSeconds, 2);
     }
@@ -173,8 +212,9 @@ describe.each(TREES)('fixture host %s', (tree) => {
 
   it('counts its containers by runtime and reads every file without an error', () => {
     for (const runtime of new Set(expected.containers.map((c) => c.runtime))) {
-      expect(one(samples, METRICS.containers.name, { runtime }))
-        .toBe(expected.containers.filter((c) => c.runtime === runtime).length);
+      expect(one(samples, METRICS.containers.name, { runtime })).toBe(
+        expected.containers.filter((c) => c.runtime === runtime).length
+      );
     }
     expect(find(samples, METRICS.readErrors.name, {}).filter((s) => s.value !== 0)).toEqual([]);
     expect(find(samples, METRICS.scrapeCollectorSuccess.name, {}).every((s) => s.value === 1)).toBe(true);
@@ -187,10 +227,11 @@ describe.each(TREES)('fixture host %s, files read ahead by the helper thread', (
   afterAll(() => readAhead.close());
 
   /** Every series with its value, except those that change with time (last seen, scrape durations). */
-  const series = (samples: Sample[]) => samples
-    .filter((s) => s.family !== METRICS.lastSeen && s.family !== METRICS.scrapeCollectorDuration)
-    .map((s) => `${s.family.name}${JSON.stringify(sampleLabels(s))} ${s.value}`)
-    .sort();
+  const series = (samples: Sample[]) =>
+    samples
+      .filter((s) => s.family !== METRICS.lastSeen && s.family !== METRICS.scrapeCollectorDuration)
+      .map((s) => `${s.family.name}${JSON.stringify(sampleLabels(s))} ${s.value}`)
+      .sort();
 
   it('reports exactly what reading on demand reports, from files the thread read', async () => {
     let reads: ScrapeReads | undefined;
@@ -227,7 +268,9 @@ describe('bad input', () => {
     expect(one(samples, METRICS.memoryUsage.name, { id: web.path })).toBeUndefined();
     expect(one(samples, METRICS.specCpuQuota.name, { id: web.path })).toBeUndefined();
     expect(one(samples, METRICS.memoryRss.name, { id: web.path })).toBe(web.metrics[METRICS.memoryRss.name]);
-    expect(one(samples, METRICS.memoryUsage.name, { id: sidecar.path })).toBe(sidecar.metrics[METRICS.memoryUsage.name]);
+    expect(one(samples, METRICS.memoryUsage.name, { id: sidecar.path })).toBe(
+      sidecar.metrics[METRICS.memoryUsage.name]
+    );
     expect(one(samples, METRICS.readErrors.name, { collector: 'memory' })).toBe(1);
     expect(one(samples, METRICS.readErrors.name, { collector: 'limits' })).toBe(1);
     expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'memory' })).toBe(1);
@@ -246,7 +289,9 @@ describe('bad input', () => {
       expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'memory' })).toBe(0);
       expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'cpu' })).toBe(1);
       expect(one(samples, METRICS.memoryUsage.name, { id: web.path })).toBeUndefined();
-      expect(one(samples, METRICS.memoryUsage.name, { id: sidecar.path })).toBe(sidecar.metrics[METRICS.memoryUsage.name]);
+      expect(one(samples, METRICS.memoryUsage.name, { id: sidecar.path })).toBe(
+        sidecar.metrics[METRICS.memoryUsage.name]
+      );
       expect(one(samples, METRICS.specCpuPeriod.name, { id: web.path })).toBe(web.metrics[METRICS.specCpuPeriod.name]);
       expect(one(samples, METRICS.scrapeCollectorDuration.name, { collector: 'memory' })).toBeGreaterThan(0);
     } finally {
@@ -282,11 +327,26 @@ describe('bad input', () => {
   });
 
   it('labels series with what the runtime says, and only that', async () => {
-    const meta: ContainerMetadata = { name: 'web', image: 'nginx:1.27', namespace: 'shop', pod: 'web-0', container: 'nginx' };
-    const source = metadataFrom(async (containers) => new Map(containers.slice(0, 1).map((c) => [c.containerId, meta])));
+    const meta: ContainerMetadata = {
+      name: 'web',
+      image: 'nginx:1.27',
+      namespace: 'shop',
+      pod: 'web-0',
+      container: 'nginx',
+    };
+    const source = metadataFrom(
+      async (containers) => new Map(containers.slice(0, 1).map((c) => [c.containerId, meta]))
+    );
     const samples = await exporterFor(root, source).collect();
     const labels = find(samples, METRICS.memoryUsage.name, {}).map((s) => s.labels);
-    expect(labels).toContainEqual({ id: web.path, name: 'web', image: 'nginx:1.27', namespace: 'shop', pod: 'web-0', container: 'nginx' });
+    expect(labels).toContainEqual({
+      id: web.path,
+      name: 'web',
+      image: 'nginx:1.27',
+      namespace: 'shop',
+      pod: 'web-0',
+      container: 'nginx',
+    });
     expect(labels).toContainEqual({ id: sidecar.path });
   });
 
@@ -301,7 +361,7 @@ describe('bad input', () => {
     expect(collections).toBe(2);
   });
 
-  it('registers and fills only the enabled collectors\' families', async () => {
+  it("registers and fills only the enabled collectors' families", async () => {
     const exporter = exporterFor(root, undefined, new Set<CollectorName>(['namespaces']));
     const text = (await exporter.scrape()).toString('utf8');
     expect(text).toContain(`${METRICS.namespaceSharers.name}{`);
@@ -315,18 +375,57 @@ describe('pods on a Kubernetes node (k8s-cgroupfs-v1, with CRI metadata)', () =>
   const root = join(HOSTS, 'k8s-cgroupfs-v1');
   const expected: Expected = JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8'));
   const [burstableSandbox, burstableApp, guaranteedSandbox, guaranteedApp] = expected.containers;
-  const burstable: PodSpec = { namespace: 'shop', pod: 'web-0', uid: burstableApp.podUid, namespaceModes: { net: 'pod', pid: 'container', ipc: 'pod' } };
+  const burstable: PodSpec = {
+    namespace: 'shop',
+    pod: 'web-0',
+    uid: burstableApp.podUid,
+    namespaceModes: { net: 'pod', pid: 'container', ipc: 'pod' },
+  };
   // This pod claims hostNetwork and a shared PID namespace, which the kernel does not show.
-  const guaranteed: PodSpec = { namespace: 'shop', pod: 'db-0', uid: guaranteedApp.podUid, namespaceModes: { net: 'node', pid: 'pod', ipc: 'pod', user: 'node' } };
+  const guaranteed: PodSpec = {
+    namespace: 'shop',
+    pod: 'db-0',
+    uid: guaranteedApp.podUid,
+    namespaceModes: { net: 'node', pid: 'pod', ipc: 'pod', user: 'node' },
+  };
   const meta = new Map<string, ContainerMetadata>([
-    [burstableSandbox.containerId, { name: burstableSandbox.containerId, namespace: 'shop', pod: 'web-0', container: 'POD', sandbox: true, podSpec: burstable }],
-    [burstableApp.containerId, { name: burstableApp.containerId, namespace: 'shop', pod: 'web-0', container: 'app', podSpec: burstable }],
-    [guaranteedSandbox.containerId, { name: guaranteedSandbox.containerId, namespace: 'shop', pod: 'db-0', container: 'POD', sandbox: true, podSpec: guaranteed }],
-    [guaranteedApp.containerId, { name: guaranteedApp.containerId, namespace: 'shop', pod: 'db-0', container: 'db', podSpec: guaranteed }],
+    [
+      burstableSandbox.containerId,
+      {
+        name: burstableSandbox.containerId,
+        namespace: 'shop',
+        pod: 'web-0',
+        container: 'POD',
+        sandbox: true,
+        podSpec: burstable,
+      },
+    ],
+    [
+      burstableApp.containerId,
+      { name: burstableApp.containerId, namespace: 'shop', pod: 'web-0', container: 'app', podSpec: burstable },
+    ],
+    [
+      guaranteedSandbox.containerId,
+      {
+        name: guaranteedSandbox.containerId,
+        namespace: 'shop',
+        pod: 'db-0',
+        container: 'POD',
+        sandbox: true,
+        podSpec: guaranteed,
+      },
+    ],
+    [
+      guaranteedApp.containerId,
+      { name: guaranteedApp.containerId, namespace: 'shop', pod: 'db-0', container: 'db', podSpec: guaranteed },
+    ],
   ]);
   let samples: Sample[];
   beforeAll(async () => {
-    samples = await exporterFor(root, metadataFrom(async () => meta)).collect();
+    samples = await exporterFor(
+      root,
+      metadataFrom(async () => meta)
+    ).collect();
   });
 
   it('labels the sandbox container="POD" and puts the pod\'s network on it alone', () => {
@@ -336,19 +435,41 @@ describe('pods on a Kubernetes node (k8s-cgroupfs-v1, with CRI metadata)', () =>
     expect(find(samples, METRICS.memoryUsage.name, { pod: 'web-0', container: 'app' })).toHaveLength(1);
   });
 
-  it('says which namespaces the pod\'s containers share only within the pod', () => {
-    expect(one(samples, METRICS.namespaceScope.name, { pod: 'web-0', container: 'app', ns_type: 'net', scope: 'pod' })).toBe(1);
-    expect(one(samples, METRICS.namespaceScope.name, { pod: 'web-0', container: 'app', ns_type: 'pid', scope: 'private' })).toBe(1);
-    expect(one(samples, METRICS.namespaceScope.name, { pod: 'web-0', container: 'app', ns_type: 'user', scope: 'host' })).toBe(1);
+  it("says which namespaces the pod's containers share only within the pod", () => {
+    expect(
+      one(samples, METRICS.namespaceScope.name, { pod: 'web-0', container: 'app', ns_type: 'net', scope: 'pod' })
+    ).toBe(1);
+    expect(
+      one(samples, METRICS.namespaceScope.name, { pod: 'web-0', container: 'app', ns_type: 'pid', scope: 'private' })
+    ).toBe(1);
+    expect(
+      one(samples, METRICS.namespaceScope.name, { pod: 'web-0', container: 'app', ns_type: 'user', scope: 'host' })
+    ).toBe(1);
   });
 
   it('exposes what each pod asked for, and where the kernel disagrees', () => {
-    const modes = find(samples, METRICS.podNamespaceMode.name, {}).map((s) => `${s.labels.pod} ${s.labels.ns_type}=${s.labels.mode}`);
-    expect(modes.sort()).toEqual(['db-0 ipc=pod', 'db-0 net=node', 'db-0 pid=pod', 'db-0 user=node', 'web-0 ipc=pod', 'web-0 net=pod', 'web-0 pid=container']);
-    const mismatch = (pod: string, ns_type: string) => one(samples, METRICS.podNamespaceMismatch.name, { namespace: 'shop', pod, ns_type });
+    const modes = find(samples, METRICS.podNamespaceMode.name, {}).map(
+      (s) => `${s.labels.pod} ${s.labels.ns_type}=${s.labels.mode}`
+    );
+    expect(modes.sort()).toEqual([
+      'db-0 ipc=pod',
+      'db-0 net=node',
+      'db-0 pid=pod',
+      'db-0 user=node',
+      'web-0 ipc=pod',
+      'web-0 net=pod',
+      'web-0 pid=container',
+    ]);
+    const mismatch = (pod: string, ns_type: string) =>
+      one(samples, METRICS.podNamespaceMismatch.name, { namespace: 'shop', pod, ns_type });
     expect([mismatch('web-0', 'net'), mismatch('web-0', 'pid'), mismatch('web-0', 'ipc')]).toEqual([0, 0, 0]);
     // db-0: hostNetwork asked for but a pod network seen; a shared PID namespace asked for but one each.
-    expect([mismatch('db-0', 'net'), mismatch('db-0', 'pid'), mismatch('db-0', 'ipc'), mismatch('db-0', 'user')]).toEqual([1, 1, 0, 0]);
+    expect([
+      mismatch('db-0', 'net'),
+      mismatch('db-0', 'pid'),
+      mismatch('db-0', 'ipc'),
+      mismatch('db-0', 'user'),
+    ]).toEqual([1, 1, 0, 0]);
   });
 });
 
@@ -368,11 +489,13 @@ describe('crun\'s layout (k8s-crio-v2 with the processes in each scope\'s "conta
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('finds each container\'s processes in the leaf: namespaces, security and start time as before', async () => {
+  it("finds each container's processes in the leaf: namespaces, security and start time as before", async () => {
     const samples = await exporterFor(root).collect();
     for (const c of expected.containers) {
-      expect({ id: c.path, net: one(samples, METRICS.namespaceInode.name, { id: c.path, ns_type: 'net' }) })
-        .toEqual({ id: c.path, net: c.namespaces.net.inode });
+      expect({ id: c.path, net: one(samples, METRICS.namespaceInode.name, { id: c.path, ns_type: 'net' }) }).toEqual({
+        id: c.path,
+        net: c.namespaces.net.inode,
+      });
       expect(one(samples, METRICS.startTime.name, { id: c.path })).toBeCloseTo(c.processStartTimeSeconds, 2);
       expect(one(samples, METRICS.securitySeccompMode.name, { id: c.path })).toBe(c.security.seccompMode);
     }

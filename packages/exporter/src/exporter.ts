@@ -100,7 +100,10 @@ export class Exporter {
       batch = this.queued;
       this.queued = [];
       for (const { request } of batch) request.begin();
-      await this.config.exposition.stream(samples, batch.map((b) => b.request));
+      await this.config.exposition.stream(
+        samples,
+        batch.map((b) => b.request)
+      );
       for (const { request } of batch) request.end();
     } catch (err) {
       if (batch.length === 0) {

@@ -10,7 +10,7 @@ describe('Exposition', () => {
   const target = makeTarget(
     { path: '/docker/abc', runtime: 'docker', containerId: 'abc' },
     { name: 'web "blue"', image: 'registry.example/café\\app:1\nx' },
-    '/sys/fs/cgroup/pids/docker/abc/cgroup.procs',
+    '/sys/fs/cgroup/pids/docker/abc/cgroup.procs'
   );
 
   it('writes each family once with HELP and TYPE, and escapes label values as the format asks', async () => {
@@ -24,7 +24,7 @@ describe('Exposition', () => {
     expect(text).toContain(`# TYPE ${METRICS.memoryUsage.name} gauge\n`);
     expect(text.match(new RegExp(`# TYPE ${METRICS.namespaceSharers.name} `, 'g'))).toHaveLength(1);
     expect(text).toContain(
-      `${METRICS.memoryUsage.name}{id="/docker/abc",name="web \\"blue\\"",image="registry.example/café\\\\app:1\\nx"} 4096\n`,
+      `${METRICS.memoryUsage.name}{id="/docker/abc",name="web \\"blue\\"",image="registry.example/café\\\\app:1\\nx"} 4096\n`
     );
     const { series } = parseExposition(text);
     expect(valueOf(series, METRICS.namespaceSharers.name, { ns_type: 'net', name: 'web "blue"' })).toBe(2);
@@ -54,7 +54,9 @@ describe('Exposition', () => {
   it('streams a large exposition in chunks, never overwriting a chunk a sink still holds', async () => {
     const exposition = new Exposition(ALL, { processMetrics: false });
     const many: Sample[] = Array.from({ length: 40000 }, (_, i) => ({
-      family: METRICS.containers, value: i, labels: { runtime: `r${i}` },
+      family: METRICS.containers,
+      value: i,
+      labels: { runtime: `r${i}` },
     }));
     const whole = (await exposition.render(many)).toString();
     expect(whole.length).toBeGreaterThan(1 << 20);
@@ -77,7 +79,9 @@ describe('Exposition', () => {
   it('reuses the chunks sinks are done with: memory does not grow with the exposition', async () => {
     const exposition = new Exposition(ALL, { processMetrics: false });
     const many: Sample[] = Array.from({ length: 40000 }, (_, i) => ({
-      family: METRICS.containers, value: i, labels: { runtime: `r${i}` },
+      family: METRICS.containers,
+      value: i,
+      labels: { runtime: `r${i}` },
     }));
     const used = new Set<ArrayBufferLike>();
     let chunks = 0;
@@ -90,6 +94,7 @@ describe('Exposition', () => {
     const text = (await new Exposition(ALL).render([])).toString();
     expect(text).toContain('process_cpu_user_seconds_total');
     const { types } = parseExposition(text);
-    for (const [name, type] of types) if (name.endsWith('_total')) expect({ name, type }).toEqual({ name, type: 'counter' });
+    for (const [name, type] of types)
+      if (name.endsWith('_total')) expect({ name, type }).toEqual({ name, type: 'counter' });
   });
 });

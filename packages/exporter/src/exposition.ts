@@ -9,8 +9,10 @@ import type { Target } from './scrape/target';
  * ~1–2.5 MiB of resident memory (docs/benchmarks.md). Its version is pinned to 15.1.x for these paths, and
  * exposition.test.ts checks that the process metrics are there.
  */
+/* eslint-disable @typescript-eslint/no-require-imports -- deep paths of the pinned version, as said above */
 const Registry: typeof PromClient.Registry = require('prom-client/lib/registry');
 const collectDefaultMetrics: typeof PromClient.collectDefaultMetrics = require('prom-client/lib/defaultMetrics');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * The text exposition (Prometheus format 0.0.4) of the families in the shared contract: the one place that
@@ -165,7 +167,10 @@ class ChunkWriter {
   private length = 0;
   private pending = '';
 
-  constructor(private readonly pool: ChunkPool, private readonly sinks: readonly ExpositionSink[]) {
+  constructor(
+    private readonly pool: ChunkPool,
+    private readonly sinks: readonly ExpositionSink[]
+  ) {
     this.chunk = pool.take();
   }
 

@@ -15,17 +15,27 @@ describe('flags', () => {
     const o = run();
     expect([...o.collectors].sort()).toEqual([...COLLECTORS].sort());
     expect(o).toMatchObject({
-      listenAddress: ':9820', telemetryPath: '/metrics', procfs: '/proc', sysfs: '/sys',
-      dockerSocket: '/var/run/docker.sock', namespaceReference: 'auto', readAhead: 'auto', logLevel: 'info', logFormat: 'logfmt',
-      criSocket: 'auto', rootfs: '/',
+      listenAddress: ':9820',
+      telemetryPath: '/metrics',
+      procfs: '/proc',
+      sysfs: '/sys',
+      dockerSocket: '/var/run/docker.sock',
+      namespaceReference: 'auto',
+      readAhead: 'auto',
+      logLevel: 'info',
+      logFormat: 'logfmt',
+      criSocket: 'auto',
+      rootfs: '/',
     });
   });
 
   it('turns a runtime source off with an empty socket, and takes a CRI socket path', () => {
     expect(run('--docker.socket=').dockerSocket).toBe('');
     expect(run('--cri.socket=').criSocket).toBe('');
-    expect(run('--cri.socket', '/run/k3s/containerd/containerd.sock', '--path.rootfs=/host'))
-      .toMatchObject({ criSocket: '/run/k3s/containerd/containerd.sock', rootfs: '/host' });
+    expect(run('--cri.socket', '/run/k3s/containerd/containerd.sock', '--path.rootfs=/host')).toMatchObject({
+      criSocket: '/run/k3s/containerd/containerd.sock',
+      rootfs: '/host',
+    });
   });
 
   it('reads ahead on a helper thread where a second CPU can run it, unless told otherwise', () => {
@@ -35,7 +45,7 @@ describe('flags', () => {
     expect(wantReadAhead(run('--scrape.read-ahead=on').readAhead, 1, undefined)).toBe(true);
   });
 
-  it('does not read ahead when a CPU limit leaves no second CPU\'s time', () => {
+  it("does not read ahead when a CPU limit leaves no second CPU's time", () => {
     expect(wantReadAhead(run().readAhead, 64, 0.5)).toBe(false);
     expect(wantReadAhead(run().readAhead, 64, 1)).toBe(false);
     expect(wantReadAhead(run().readAhead, 64, 1.5)).toBe(true);
@@ -52,8 +62,9 @@ describe('flags', () => {
     expect(run('--no-collector.network').collectors.has('network')).toBe(false);
     expect(run('--no-collector.network', '--collector.network').collectors.has('network')).toBe(true);
     expect(run('--collector.network=false').collectors.has('network')).toBe(false);
-    expect([...run('--collector.disable-defaults', '--collector.cpu', '--collector.namespaces').collectors].sort())
-      .toEqual(['cpu', 'namespaces']);
+    expect(
+      [...run('--collector.disable-defaults', '--collector.cpu', '--collector.namespaces').collectors].sort()
+    ).toEqual(['cpu', 'namespaces']);
   });
 
   it.each([
@@ -80,8 +91,20 @@ describe('flags', () => {
 
   it('lists every flag and collector in --help', () => {
     const text = helpText('isoscope-exporter');
-    for (const flag of ['--web.listen-address', '--web.telemetry-path', '--path.procfs', '--path.sysfs', '--path.rootfs', '--docker.socket', '--cri.socket',
-      '--namespace.reference', '--scrape.read-ahead', '--log.level', '--log.format', '--collector.disable-defaults']) {
+    for (const flag of [
+      '--web.listen-address',
+      '--web.telemetry-path',
+      '--path.procfs',
+      '--path.sysfs',
+      '--path.rootfs',
+      '--docker.socket',
+      '--cri.socket',
+      '--namespace.reference',
+      '--scrape.read-ahead',
+      '--log.level',
+      '--log.format',
+      '--collector.disable-defaults',
+    ]) {
       expect(text).toContain(flag);
     }
     for (const c of COLLECTORS) expect(text).toContain(`--[no-]collector.${c}`);
@@ -102,7 +125,12 @@ describe('the README', () => {
     expect(flags.length).toBeGreaterThan(10);
     for (const flag of new Set(flags)) {
       // --help and --version are every program's; the table has one row for all --collector.<name>.
-      if (flag === 'help' || flag === 'version' || (flag.startsWith('collector.') && flag !== 'collector.disable-defaults')) continue;
+      if (
+        flag === 'help' ||
+        flag === 'version' ||
+        (flag.startsWith('collector.') && flag !== 'collector.disable-defaults')
+      )
+        continue;
       expect({ flag, listed: table.includes(`\`--${flag}\``) }).toEqual({ flag, listed: true });
     }
   });

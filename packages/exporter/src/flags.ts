@@ -39,31 +39,58 @@ interface ValueFlag {
 }
 
 const VALUE_FLAGS: Record<string, ValueFlag> = {
-  'web.listen-address': { key: 'listenAddress', default: ':9820', help: 'Address on which to expose metrics and the landing page.' },
+  'web.listen-address': {
+    key: 'listenAddress',
+    default: ':9820',
+    help: 'Address on which to expose metrics and the landing page.',
+  },
   'web.telemetry-path': { key: 'telemetryPath', default: '/metrics', help: 'Path under which to expose metrics.' },
-  'path.procfs': { key: 'procfs', default: '/proc', help: 'procfs mountpoint (the host\'s /proc when run in a container).' },
-  'path.sysfs': { key: 'sysfs', default: '/sys', help: 'sysfs mountpoint (the host\'s /sys when run in a container).' },
-  'path.rootfs': { key: 'rootfs', default: '/', help: 'The host\'s root filesystem, where the CRI socket is looked for (e.g. /host when the sockets are mounted under /host).' },
-  'docker.socket': { key: 'dockerSocket', default: '/var/run/docker.sock', help: 'Docker (or Podman) API socket for container names and images; absent means ids only, empty turns the Docker source off.' },
+  'path.procfs': {
+    key: 'procfs',
+    default: '/proc',
+    help: "procfs mountpoint (the host's /proc when run in a container).",
+  },
+  'path.sysfs': { key: 'sysfs', default: '/sys', help: "sysfs mountpoint (the host's /sys when run in a container)." },
+  'path.rootfs': {
+    key: 'rootfs',
+    default: '/',
+    help: "The host's root filesystem, where the CRI socket is looked for (e.g. /host when the sockets are mounted under /host).",
+  },
+  'docker.socket': {
+    key: 'dockerSocket',
+    default: '/var/run/docker.sock',
+    help: 'Docker (or Podman) API socket for container names and images; absent means ids only, empty turns the Docker source off.',
+  },
   'cri.socket': {
-    key: 'criSocket', default: 'auto',
+    key: 'criSocket',
+    default: 'auto',
     help: 'CRI runtime socket (containerd, CRI-O) for Kubernetes names and pod specs: a path, auto (the first of run/containerd/containerd.sock, run/crio/crio.sock and their var/run forms under --path.rootfs), or empty for none.',
   },
   'namespace.reference': {
-    key: 'namespaceReference', default: 'auto', choices: NAMESPACE_REFERENCES,
-    help: 'Host namespaces to compare with: pid1 (<procfs>/1/ns, needs the host PID namespace), self (the exporter\'s own), or auto (pid1, else self).',
+    key: 'namespaceReference',
+    default: 'auto',
+    choices: NAMESPACE_REFERENCES,
+    help: "Host namespaces to compare with: pid1 (<procfs>/1/ns, needs the host PID namespace), self (the exporter's own), or auto (pid1, else self).",
   },
   'scrape.read-ahead': {
-    key: 'readAhead', default: 'auto', choices: READ_AHEAD_CHOICES,
-    help: 'Read each scrape\'s files on a helper thread while the main thread parses them (~11 MiB more memory, a third less scrape time): on, off, or auto (on when more than one CPU is available and the exporter\'s cgroup CPU limit, if any, is above one CPU).',
+    key: 'readAhead',
+    default: 'auto',
+    choices: READ_AHEAD_CHOICES,
+    help: "Read each scrape's files on a helper thread while the main thread parses them (~11 MiB more memory, a third less scrape time): on, off, or auto (on when more than one CPU is available and the exporter's cgroup CPU limit, if any, is above one CPU).",
   },
-  'log.level': { key: 'logLevel', default: 'info', choices: LOG_LEVELS, help: 'Only log messages with the given severity or above.' },
+  'log.level': {
+    key: 'logLevel',
+    default: 'info',
+    choices: LOG_LEVELS,
+    help: 'Only log messages with the given severity or above.',
+  },
   'log.format': { key: 'logFormat', default: 'logfmt', choices: LOG_FORMATS, help: 'Output format of log messages.' },
 };
 
 export function defaultOptions(): Options {
   const options = { collectors: new Set<CollectorName>(COLLECTORS) } as Options;
-  for (const flag of Object.values(VALUE_FLAGS)) (options as unknown as Record<string, string>)[flag.key] = flag.default;
+  for (const flag of Object.values(VALUE_FLAGS))
+    (options as unknown as Record<string, string>)[flag.key] = flag.default;
   return options;
 }
 
@@ -90,7 +117,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (collectorSwitch) {
       const collector = collectorSwitch[2] as CollectorName;
       if (!COLLECTORS.includes(collector)) {
-        throw new UsageError(`unknown collector "${collectorSwitch[2]}" in --${name} (collectors: ${COLLECTORS.join(', ')})`);
+        throw new UsageError(
+          `unknown collector "${collectorSwitch[2]}" in --${name} (collectors: ${COLLECTORS.join(', ')})`
+        );
       }
       const on = parseBool(name, inline) !== Boolean(collectorSwitch[1]);
       (on ? enabled : disabled).add(collector);
@@ -147,7 +176,9 @@ export function helpText(program: string): string {
   ];
   for (const [name, flag] of Object.entries(VALUE_FLAGS)) {
     const choices = flag.choices ? ` One of: ${flag.choices.join(', ')}.` : '';
-    lines.push(`      --${`${name}=${flag.key === 'listenAddress' ? 'ADDR' : 'VALUE'}`.padEnd(27)}${flag.help}${choices} Default: ${flag.default}`);
+    lines.push(
+      `      --${`${name}=${flag.key === 'listenAddress' ? 'ADDR' : 'VALUE'}`.padEnd(27)}${flag.help}${choices} Default: ${flag.default}`
+    );
   }
   lines.push('      --collector.disable-defaults Start with every collector off; enable some with --collector.X.');
   for (const c of COLLECTORS) {

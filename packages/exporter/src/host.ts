@@ -50,12 +50,16 @@ function readInChild(): Promise<ReadFacts> {
 
 /** The child's whole program: self-contained, since it runs from its source text (`node -e`). */
 export function hostFactsProgram(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- a child program runs from its source text
   const si = require(process.argv[1]) as typeof import('systeminformation');
   void Promise.all([
     si.osInfo().then(
       (o) => ({ distro: o.distro, release: o.release, kernel: o.kernel }),
-      (err: Error) => ({ error: err.message }),
+      (err: Error) => ({ error: err.message })
     ),
-    si.mem().then((m) => m.total, () => undefined),
+    si.mem().then(
+      (m) => m.total,
+      () => undefined
+    ),
   ]).then(([osInfo, memTotal]) => process.stdout.write(JSON.stringify({ osInfo, memTotal })));
 }

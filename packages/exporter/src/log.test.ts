@@ -7,7 +7,9 @@ describe('logger', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'info', format: 'logfmt' }, (l) => lines.push(l), at);
     log.info('cgroup hierarchy', { mode: 'hybrid', hint: 'run as root' });
-    expect(lines).toEqual(['ts=2026-01-02T03:04:05.000Z level=info msg="cgroup hierarchy" mode=hybrid hint="run as root"']);
+    expect(lines).toEqual([
+      'ts=2026-01-02T03:04:05.000Z level=info msg="cgroup hierarchy" mode=hybrid hint="run as root"',
+    ]);
   });
 
   it('writes one JSON object a line', () => {

@@ -13,7 +13,7 @@ export type Logger = Record<LogLevel, (msg: string, fields?: LogFields) => void>
 export function createLogger(
   opts: { level: LogLevel; format: LogFormat },
   write: (line: string) => void = (line) => process.stderr.write(line + '\n'),
-  now: () => Date = () => new Date(),
+  now: () => Date = () => new Date()
 ): Logger {
   const threshold = LOG_LEVELS.indexOf(opts.level);
   const emit = (level: LogLevel, msg: string, fields: LogFields = {}) => {

@@ -3,7 +3,8 @@
 export type ViewMode = 'grouped' | 'flat';
 
 /** Columns the table can be sorted by. */
-export type SortKey = 'name' | 'isolation' | 'security' | 'cpu' | 'throttled' | 'memory' | 'pids' | 'pressure' | 'network' | 'io';
+export type SortKey =
+  'name' | 'isolation' | 'security' | 'cpu' | 'throttled' | 'memory' | 'pids' | 'pressure' | 'network' | 'io';
 
 export interface IsolationOptions {
   /** Grouped by host and pod, or one flat list. */

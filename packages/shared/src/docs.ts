@@ -1,7 +1,8 @@
 import { ALL_METRICS, CONTAINER_LABELS, type MetricFamily } from './metrics';
 
 /** Where the README keeps the generated metric table. */
-export const METRICS_DOC_START = '<!-- metrics:start (generated from packages/shared by `npm run docs`; do not edit) -->';
+export const METRICS_DOC_START =
+  '<!-- metrics:start (generated from packages/shared by `npm run docs`; do not edit) -->';
 export const METRICS_DOC_END = '<!-- metrics:end -->';
 
 /** The README's metric reference, one table row per family, straight from the contract. */

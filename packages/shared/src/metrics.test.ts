@@ -1,4 +1,12 @@
-import { ALL_METRICS, CONTAINER_LABELS, COLLECTORS, METRICS, NAMESPACE_TYPES, labelsOf, metricsOfCollector } from './index';
+import {
+  ALL_METRICS,
+  CONTAINER_LABELS,
+  COLLECTORS,
+  METRICS,
+  NAMESPACE_TYPES,
+  labelsOf,
+  metricsOfCollector,
+} from './index';
 
 // Prometheus' own rules for names: https://prometheus.io/docs/concepts/data_model/
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -18,14 +26,19 @@ describe('metric contract', () => {
 
   it('ends counters and only counters in _total', () => {
     for (const m of ALL_METRICS) {
-      expect({ name: m.name, counter: m.name.endsWith('_total') }).toEqual({ name: m.name, counter: m.type === 'counter' });
+      expect({ name: m.name, counter: m.name.endsWith('_total') }).toEqual({
+        name: m.name,
+        counter: m.type === 'counter',
+      });
     }
   });
 
   it('names seconds and bytes in base units', () => {
     for (const m of ALL_METRICS) {
-      if (m.name.includes('_seconds')) expect([m.name, m.unit]).toEqual([m.name, expect.stringMatching(/seconds|timestamp/)]);
-      if (m.name.endsWith('_bytes') || m.name.endsWith('_bytes_total')) expect([m.name, m.unit]).toEqual([m.name, 'bytes']);
+      if (m.name.includes('_seconds'))
+        expect([m.name, m.unit]).toEqual([m.name, expect.stringMatching(/seconds|timestamp/)]);
+      if (m.name.endsWith('_bytes') || m.name.endsWith('_bytes_total'))
+        expect([m.name, m.unit]).toEqual([m.name, 'bytes']);
     }
   });
 

@@ -164,7 +164,9 @@ describe('discoverContainers walk rules', () => {
   });
 
   it('fails when the hierarchy root itself is missing', async () => {
-    await expect(discoverContainers({ mode: 'v2', unified: join(root, 'nope'), v1: new Map() })).rejects.toThrow(/ENOENT/);
+    await expect(discoverContainers({ mode: 'v2', unified: join(root, 'nope'), v1: new Map() })).rejects.toThrow(
+      /ENOENT/
+    );
   });
 
   it('sorts by path whatever the readdir order', async () => {

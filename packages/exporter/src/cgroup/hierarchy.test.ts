@@ -30,7 +30,9 @@ const V1 = [
   cg('/sys/fs/cgroup/blkio', ['blkio']),
 ];
 const HYBRID = [
-  ...['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids'].map((c) => cg(`/sys/fs/cgroup/${c}`, [c])),
+  ...['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids'].map((c) =>
+    cg(`/sys/fs/cgroup/${c}`, [c])
+  ),
   cg('/sys/fs/cgroup/systemd', ['name=systemd']),
   cg('/sys/fs/cgroup/unified', [], 'cgroup2'),
 ];
@@ -68,7 +70,7 @@ describe('detectHierarchy', () => {
     expect(h.v1.size).toBe(0);
   });
 
-  it('rebases the host\'s mount points under --path.sysfs', () => {
+  it("rebases the host's mount points under --path.sysfs", () => {
     const h = detectHierarchy(HYBRID, '/host/sys');
     expect(h.unified).toBe('/host/sys/fs/cgroup/unified');
     expect(h.v1.get('memory')).toBe('/host/sys/fs/cgroup/memory');
@@ -84,12 +86,16 @@ describe('detectHierarchy', () => {
     const ns = `/docker/${'a'.repeat(64)}`;
     const h = detectHierarchy(
       [cg('/sys/fs/cgroup/memory', ['memory'], 'cgroup', ns), cg('/host/sys/fs/cgroup/memory', ['memory'])],
-      '/host/sys',
+      '/host/sys'
     );
     expect(h.v1.get('memory')).toBe('/host/sys/fs/cgroup/memory');
     const v2 = detectHierarchy(
-      [cg('/sys/fs/cgroup', [], 'cgroup2', ns), cg('/host/sys/fs/cgroup', [], 'cgroup2'), cg('/run/lxcfs/x', [], 'cgroup2')],
-      '/host/sys',
+      [
+        cg('/sys/fs/cgroup', [], 'cgroup2', ns),
+        cg('/host/sys/fs/cgroup', [], 'cgroup2'),
+        cg('/run/lxcfs/x', [], 'cgroup2'),
+      ],
+      '/host/sys'
     );
     expect(v2.unified).toBe('/host/sys/fs/cgroup');
   });
@@ -100,7 +106,9 @@ describe('detectHierarchy', () => {
 
   it('throws a clear error when the host has no cgroup mount', () => {
     expect(() => detectHierarchy([SYSFS], '/sys')).toThrow(/no cgroup hierarchy found/);
-    expect(() => detectHierarchy([cg('/sys/fs/cgroup/systemd', ['name=systemd'])], '/sys')).toThrow(/no cgroup hierarchy/);
+    expect(() => detectHierarchy([cg('/sys/fs/cgroup/systemd', ['name=systemd'])], '/sys')).toThrow(
+      /no cgroup hierarchy/
+    );
   });
 });
 
@@ -114,16 +122,21 @@ describe('cgroupFile / psiFile / procsFile', () => {
     expect(procsFile(h, path)).toBe(`/host/sys/fs/cgroup${path}/cgroup.procs`);
   });
 
-  it('v1: each controller\'s mount, null when not mounted; no PSI', () => {
+  it("v1: each controller's mount, null when not mounted; no PSI", () => {
     const h = detectHierarchy(V1, '/sys');
-    expect(cgroupFile(h, '/docker/x', 'cpuacct', 'cpuacct.usage')).toBe('/sys/fs/cgroup/cpu,cpuacct/docker/x/cpuacct.usage');
+    expect(cgroupFile(h, '/docker/x', 'cpuacct', 'cpuacct.usage')).toBe(
+      '/sys/fs/cgroup/cpu,cpuacct/docker/x/cpuacct.usage'
+    );
     expect(cgroupFile(h, '/docker/x', 'cpuset', 'cpuset.cpus')).toBeNull();
     expect(psiFile(h, '/docker/x', 'cpu.pressure')).toBeNull();
     expect(procsFile(h, '/docker/x')).toBe('/sys/fs/cgroup/pids/docker/x/cgroup.procs');
   });
 
   it('v1 without pids: procs come from the next mounted controller', () => {
-    const h = detectHierarchy(V1.filter((m) => m.mountPoint !== '/sys/fs/cgroup/pids'), '/sys');
+    const h = detectHierarchy(
+      V1.filter((m) => m.mountPoint !== '/sys/fs/cgroup/pids'),
+      '/sys'
+    );
     expect(procsFile(h, '/docker/x')).toBe('/sys/fs/cgroup/cpu,cpuacct/docker/x/cgroup.procs');
     const onlyBlkio = detectHierarchy([cg('/sys/fs/cgroup/blkio', ['blkio'])], '/sys');
     expect(procsFile(onlyBlkio, '/docker/x')).toBeNull();
@@ -141,13 +154,16 @@ describe('cgroupFile / psiFile / procsFile', () => {
 describe.each(TREES)('fixture host %s', (tree) => {
   const root = join(HOSTS, tree);
   const expected = JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8'));
-  const h = detectHierarchy(parseMountinfo(readFileSync(join(root, 'proc/self/mountinfo'), 'latin1')), join(root, 'sys'));
+  const h = detectHierarchy(
+    parseMountinfo(readFileSync(join(root, 'proc/self/mountinfo'), 'latin1')),
+    join(root, 'sys')
+  );
 
   it('detects the mode and mounts recorded in expected.json', () => {
     expect(h.mode).toBe(expected.mode);
     expect(h.unified).toBe(expected.unified === null ? null : join(root, expected.unified));
     expect(Object.fromEntries(h.v1)).toEqual(
-      Object.fromEntries(Object.entries(expected.v1 as Record<string, string>).map(([k, v]) => [k, join(root, v)])),
+      Object.fromEntries(Object.entries(expected.v1 as Record<string, string>).map(([k, v]) => [k, join(root, v)]))
     );
   });
 

@@ -49,9 +49,7 @@ function rank(m: MountInfoEntry): number {
 
 /** The v1 controllers a cgroup (v1) mount serves, from its super options. */
 function v1Controllers(m: MountInfoEntry): string[] {
-  return m.superOptions.filter(
-    (o) => !V1_NON_CONTROLLER_OPTIONS.has(o) && !o.includes('=') && /^[a-z_]+$/.test(o),
-  );
+  return m.superOptions.filter((o) => !V1_NON_CONTROLLER_OPTIONS.has(o) && !o.includes('=') && /^[a-z_]+$/.test(o));
 }
 
 /**
@@ -82,7 +80,7 @@ export function detectHierarchy(mounts: MountInfoEntry[], sysfsRoot: string): Cg
   if (v1.size === 0 && unified === null) {
     throw new Error(
       'no cgroup hierarchy found in the mount table: expected a cgroup2 mount or cgroup v1 controller mounts ' +
-        '(is /proc the host\'s, and is cgroupfs mounted under /sys/fs/cgroup?)',
+        "(is /proc the host's, and is cgroupfs mounted under /sys/fs/cgroup?)"
     );
   }
   const mode = v1.size === 0 ? 'v2' : unified === null ? 'v1' : 'hybrid';
@@ -102,12 +100,7 @@ function under(mount: string, containerPath: string, file: string): string {
  * controller on its own (possibly co-mounted) v1 hierarchy, so use that mount and return null when
  * the controller is not mounted; v2 has one directory for every controller.
  */
-export function cgroupFile(
-  h: CgroupHierarchy,
-  containerPath: string,
-  controller: string,
-  file: string,
-): string | null {
+export function cgroupFile(h: CgroupHierarchy, containerPath: string, controller: string, file: string): string | null {
   if (h.mode === 'v2') return h.unified === null ? null : under(h.unified, containerPath, file);
   const mount = h.v1.get(controller);
   return mount === undefined ? null : under(mount, containerPath, file);

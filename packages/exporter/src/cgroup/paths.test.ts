@@ -22,14 +22,17 @@ describe('identifyContainerPath', () => {
     it('systemd driver under a --cgroup-parent slice and rootless under the user manager', () => {
       expect(identifyContainerPath(`/batch.slice/docker-${ID}.scope`)).toEqual({ runtime: 'docker', containerId: ID });
       expect(
-        identifyContainerPath(`/user.slice/user-1000.slice/user@1000.service/docker.service/docker-${ID}.scope`),
+        identifyContainerPath(`/user.slice/user-1000.slice/user@1000.service/docker.service/docker-${ID}.scope`)
       ).toEqual({ runtime: 'docker', containerId: ID });
     });
   });
 
   describe('Podman', () => {
     it('rootful systemd: /machine.slice/libpod-<id>.scope', () => {
-      expect(identifyContainerPath(`/machine.slice/libpod-${ID}.scope`)).toEqual({ runtime: 'podman', containerId: ID });
+      expect(identifyContainerPath(`/machine.slice/libpod-${ID}.scope`)).toEqual({
+        runtime: 'podman',
+        containerId: ID,
+      });
     });
     it('a container of a Podman pod: /machine.slice/machine-libpod_pod_<pod>.slice/libpod-<id>.scope', () => {
       expect(identifyContainerPath(`/machine.slice/machine-libpod_pod_${ID2}.slice/libpod-${ID}.scope`)).toEqual({
@@ -39,7 +42,7 @@ describe('identifyContainerPath', () => {
     });
     it('rootless, nested under the user manager', () => {
       expect(
-        identifyContainerPath(`/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${ID}.scope`),
+        identifyContainerPath(`/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${ID}.scope`)
       ).toEqual({ runtime: 'podman', containerId: ID });
     });
     it('cgroupfs manager: /libpod_parent/libpod-<id>', () => {
@@ -48,7 +51,7 @@ describe('identifyContainerPath', () => {
     it('skips the conmon monitor scope', () => {
       expect(identifyContainerPath(`/machine.slice/libpod-conmon-${ID}.scope`)).toBeNull();
       expect(
-        identifyContainerPath(`/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-conmon-${ID}.scope`),
+        identifyContainerPath(`/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-conmon-${ID}.scope`)
       ).toBeNull();
     });
   });
@@ -60,7 +63,10 @@ describe('identifyContainerPath', () => {
       expect(identifyContainerPath(`/buildkit/${ID}`)).toEqual({ runtime: 'containerd', containerId: ID });
     });
     it('nerdctl systemd manager: /system.slice/nerdctl-<id>.scope', () => {
-      expect(identifyContainerPath(`/system.slice/nerdctl-${ID}.scope`)).toEqual({ runtime: 'containerd', containerId: ID });
+      expect(identifyContainerPath(`/system.slice/nerdctl-${ID}.scope`)).toEqual({
+        runtime: 'containerd',
+        containerId: ID,
+      });
     });
   });
 
@@ -72,7 +78,10 @@ describe('identifyContainerPath', () => {
         podUid: UID,
         qos: 'burstable',
       });
-      expect(identifyContainerPath(`/kubepods/besteffort/pod${UID}/${ID}`)).toMatchObject({ qos: 'besteffort', podUid: UID });
+      expect(identifyContainerPath(`/kubepods/besteffort/pod${UID}/${ID}`)).toMatchObject({
+        qos: 'besteffort',
+        podUid: UID,
+      });
     });
     it('guaranteed: /kubepods/pod<uid>/<id>', () => {
       expect(identifyContainerPath(`/kubepods/pod${UID}/${ID}`)).toEqual({
@@ -121,13 +130,17 @@ describe('identifyContainerPath', () => {
       expect(identifyContainerPath(`${burst}/crio-conmon-${ID}.scope`)).toBeNull();
     });
     it('cri-dockerd: docker-<id>.scope', () => {
-      expect(identifyContainerPath(`${burst}/docker-${ID}.scope`)).toMatchObject({ runtime: 'docker', containerId: ID, podUid: UID });
+      expect(identifyContainerPath(`${burst}/docker-${ID}.scope`)).toMatchObject({
+        runtime: 'docker',
+        containerId: ID,
+        podUid: UID,
+      });
     });
     it('besteffort', () => {
       expect(
         identifyContainerPath(
-          `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${UID_}.slice/cri-containerd-${ID}.scope`,
-        ),
+          `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${UID_}.slice/cri-containerd-${ID}.scope`
+        )
       ).toEqual({ runtime: 'containerd', containerId: ID, podUid: UID, qos: 'besteffort' });
     });
     it('guaranteed: /kubepods.slice/kubepods-pod<uid>.slice/...', () => {
@@ -141,8 +154,8 @@ describe('identifyContainerPath', () => {
     it('a pod slice whose QoS disagrees with its parent is not trusted', () => {
       expect(
         identifyContainerPath(
-          `/kubepods.slice/kubepods-burstable.slice/kubepods-besteffort-pod${UID_}.slice/cri-containerd-${ID}.scope`,
-        ),
+          `/kubepods.slice/kubepods-burstable.slice/kubepods-besteffort-pod${UID_}.slice/cri-containerd-${ID}.scope`
+        )
       ).toBeNull();
     });
     it('slices themselves are not containers, and never fall through to the Docker pattern', () => {
@@ -170,7 +183,10 @@ describe('identifyContainerPath', () => {
       ['65 hex digits', `/docker/${ID}a`],
       ['a mount unit naming an id', `/system.slice/run-docker-netns-${ID}.mount`],
       ['a mount unit shaped like a scope', `/system.slice/docker-${ID}.mount`],
-      ['a containerd mount unit', `/system.slice/run-containerd-io.containerd.runtime.v2.task-k8s.io-${ID}-rootfs.mount`],
+      [
+        'a containerd mount unit',
+        `/system.slice/run-containerd-io.containerd.runtime.v2.task-k8s.io-${ID}-rootfs.mount`,
+      ],
       ['an id under a systemd unit', `/system.slice/${ID}`],
       ['an id under a service', `/system.slice/containerd.service/${ID}`],
       ['relative path', `docker/${ID}`],

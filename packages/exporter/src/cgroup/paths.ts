@@ -49,7 +49,7 @@ const PATTERNS: PathPattern[] = [
         POD_UID_UNDERSCORE +
         '\\.slice/(cri-containerd|crio|docker)-' +
         ID +
-        '\\.scope$',
+        '\\.scope$'
     ),
     identify: (m) => ({
       runtime: SCOPE_RUNTIME[m[3]],
@@ -107,7 +107,7 @@ const PATTERNS: PathPattern[] = [
     // e.g. /default/<id> or /k8s.io/<id>. Namespace names follow containerd's identifier rule;
     // systemd units (x.slice, x.service, x.scope) are never namespaces.
     re: new RegExp(
-      '^' + NOT_KUBEPODS + '/(?![^/]*\\.(?:slice|service|scope|mount)/)[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*/' + ID + '$',
+      '^' + NOT_KUBEPODS + '/(?![^/]*\\.(?:slice|service|scope|mount)/)[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*/' + ID + '$'
     ),
     identify: (m) => ({ runtime: 'containerd', containerId: m[1] }),
   },

@@ -23,7 +23,7 @@ export function pressureFile(scrape: Scrape, target: Target, file: string): stri
 export function readFlatKeyed(
   reader: FileReader,
   path: string | null,
-  opts: { optional?: boolean } = {},
+  opts: { optional?: boolean } = {}
 ): Map<string, number> | undefined {
   const text = reader.read(path, opts);
   if (text === undefined) return undefined;
@@ -33,7 +33,12 @@ export function readFlatKeyed(
 }
 
 /** A key of a flat-keyed file that must be there; its absence is a lost value and counts an error. */
-export function requireKey(reader: FileReader, path: string | null, values: Map<string, number>, key: string): number | undefined {
+export function requireKey(
+  reader: FileReader,
+  path: string | null,
+  values: Map<string, number>,
+  key: string
+): number | undefined {
   const v = values.get(key);
   if (v === undefined && path) reader.missing(path, key);
   return v;

@@ -51,7 +51,13 @@ function collectV1(scrape: Scrape, t: Target): void {
   if (stat) emitThrottling(scrape, t, stat, stat.get('throttled_time'), 1e9);
 }
 
-function emitThrottling(scrape: Scrape, t: Target, stat: Map<string, number>, throttled: number | undefined, perSecond: number): void {
+function emitThrottling(
+  scrape: Scrape,
+  t: Target,
+  stat: Map<string, number>,
+  throttled: number | undefined,
+  perSecond: number
+): void {
   const periods = stat.get('nr_periods');
   const throttledPeriods = stat.get('nr_throttled');
   if (periods !== undefined) scrape.emit(METRICS.cpuCfsPeriods, t, periods);

@@ -36,8 +36,10 @@ export const ioCollector: Collector = {
       if (d.reads !== undefined) scrape.emit(METRICS.fsReads, t, d.reads, labels);
       if (d.writes !== undefined) scrape.emit(METRICS.fsWrites, t, d.writes, labels);
       const usage = { device, major: String(d.major), minor: String(d.minor) };
-      if (d.readBytes !== undefined) scrape.emit(METRICS.blkioDeviceUsage, t, d.readBytes, { ...usage, operation: 'Read' });
-      if (d.writeBytes !== undefined) scrape.emit(METRICS.blkioDeviceUsage, t, d.writeBytes, { ...usage, operation: 'Write' });
+      if (d.readBytes !== undefined)
+        scrape.emit(METRICS.blkioDeviceUsage, t, d.readBytes, { ...usage, operation: 'Read' });
+      if (d.writeBytes !== undefined)
+        scrape.emit(METRICS.blkioDeviceUsage, t, d.writeBytes, { ...usage, operation: 'Write' });
     }
   },
 };
@@ -51,9 +53,12 @@ function readV2(scrape: Scrape, t: Target): DeviceIo[] {
   const { devices, malformed } = parseIoStat(text);
   reader.malformed(path!, malformed);
   return devices.map(({ major, minor, values }) => ({
-    major, minor,
-    readBytes: values.get('rbytes'), writeBytes: values.get('wbytes'),
-    reads: values.get('rios'), writes: values.get('wios'),
+    major,
+    minor,
+    readBytes: values.get('rbytes'),
+    writeBytes: values.get('wbytes'),
+    reads: values.get('rios'),
+    writes: values.get('wios'),
   }));
 }
 

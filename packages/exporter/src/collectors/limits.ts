@@ -47,9 +47,10 @@ function collectCpuset(scrape: Scrape, t: Target): void {
   const reader = scrape.reader('limits', t);
   // The effective set is what the scheduler honours (an empty cpuset.cpus inherits the parent's); old v1
   // kernels lack cpuset.effective_cpus, where cpuset.cpus is all there is.
-  const read = (file: string) => reader.parse(controllerFile(scrape, t, 'cpuset', file), parseCpuList, { optional: true });
+  const read = (file: string) =>
+    reader.parse(controllerFile(scrape, t, 'cpuset', file), parseCpuList, { optional: true });
   const cpus = isV1(scrape, 'cpuset')
-    ? read('cpuset.effective_cpus') ?? read('cpuset.cpus')
+    ? (read('cpuset.effective_cpus') ?? read('cpuset.cpus'))
     : read('cpuset.cpus.effective');
   if (cpus !== undefined && cpus.length > 0) scrape.emit(METRICS.specCpusetCpus, t, cpus.length);
 }

@@ -14,10 +14,20 @@ interface MemoryLayout {
   mappedFile: string;
 }
 
-const V2: MemoryLayout = { usage: 'memory.current', inactiveFile: 'inactive_file', rss: 'anon', cache: 'file', mappedFile: 'file_mapped' };
+const V2: MemoryLayout = {
+  usage: 'memory.current',
+  inactiveFile: 'inactive_file',
+  rss: 'anon',
+  cache: 'file',
+  mappedFile: 'file_mapped',
+};
 // v1's total_* keys include sub-cgroups, which is what v2's (always hierarchical) keys mean too.
 const V1: MemoryLayout = {
-  usage: 'memory.usage_in_bytes', inactiveFile: 'total_inactive_file', rss: 'total_rss', cache: 'total_cache', mappedFile: 'total_mapped_file',
+  usage: 'memory.usage_in_bytes',
+  inactiveFile: 'total_inactive_file',
+  rss: 'total_rss',
+  cache: 'total_cache',
+  mappedFile: 'total_mapped_file',
 };
 
 /**
@@ -41,7 +51,13 @@ export const memoryCollector: Collector = {
 type FileOf = (name: string) => string | null;
 
 /** Usage, working set and the memory.stat breakdown; returns memory.stat for the version-specific rest. */
-function collectUsage(scrape: Scrape, t: Target, reader: FileReader, file: FileOf, layout: MemoryLayout): Map<string, number> | undefined {
+function collectUsage(
+  scrape: Scrape,
+  t: Target,
+  reader: FileReader,
+  file: FileOf,
+  layout: MemoryLayout
+): Map<string, number> | undefined {
   const usage = reader.parse(file(layout.usage), parseUint);
   if (usage !== undefined) scrape.emit(METRICS.memoryUsage, t, usage);
   const statPath = file('memory.stat');
@@ -49,9 +65,12 @@ function collectUsage(scrape: Scrape, t: Target, reader: FileReader, file: FileO
   if (!stat) return undefined;
   const key = (k: string) => requireKey(reader, statPath, stat, k);
   const inactiveFile = key(layout.inactiveFile);
-  if (usage !== undefined && inactiveFile !== undefined) scrape.emit(METRICS.memoryWorkingSet, t, workingSet(usage, inactiveFile));
+  if (usage !== undefined && inactiveFile !== undefined)
+    scrape.emit(METRICS.memoryWorkingSet, t, workingSet(usage, inactiveFile));
   const breakdown: Array<[MetricFamily, string]> = [
-    [METRICS.memoryRss, layout.rss], [METRICS.memoryCache, layout.cache], [METRICS.memoryMappedFile, layout.mappedFile],
+    [METRICS.memoryRss, layout.rss],
+    [METRICS.memoryCache, layout.cache],
+    [METRICS.memoryMappedFile, layout.mappedFile],
   ];
   for (const [family, k] of breakdown) {
     const v = key(k);
@@ -60,9 +79,16 @@ function collectUsage(scrape: Scrape, t: Target, reader: FileReader, file: FileO
   return stat;
 }
 
-function collectV2(scrape: Scrape, t: Target, reader: FileReader, file: FileOf, stat: Map<string, number> | undefined): void {
+function collectV2(
+  scrape: Scrape,
+  t: Target,
+  reader: FileReader,
+  file: FileOf,
+  stat: Map<string, number> | undefined
+): void {
   // v2 statistics are hierarchical already: both scopes read the same counters, as in cAdvisor.
-  if (stat) emitFailures(scrape, t, stat.get('pgfault'), stat.get('pgmajfault'), stat.get('pgfault'), stat.get('pgmajfault'));
+  if (stat)
+    emitFailures(scrape, t, stat.get('pgfault'), stat.get('pgmajfault'), stat.get('pgfault'), stat.get('pgmajfault'));
   // memory.swap.current is absent without swap accounting, memory.peak before Linux 5.19.
   const swap = reader.parse(file('memory.swap.current'), parseUint, { optional: true });
   if (swap !== undefined) scrape.emit(METRICS.memorySwap, t, swap);
@@ -78,12 +104,25 @@ function collectV2(scrape: Scrape, t: Target, reader: FileReader, file: FileOf, 
   }
 }
 
-function collectV1(scrape: Scrape, t: Target, reader: FileReader, file: FileOf, stat: Map<string, number> | undefined): void {
+function collectV1(
+  scrape: Scrape,
+  t: Target,
+  reader: FileReader,
+  file: FileOf,
+  stat: Map<string, number> | undefined
+): void {
   if (stat) {
     // total_swap is there only with swap accounting (memsw) enabled.
     const swap = stat.get('total_swap');
     if (swap !== undefined) scrape.emit(METRICS.memorySwap, t, swap);
-    emitFailures(scrape, t, stat.get('pgfault'), stat.get('pgmajfault'), stat.get('total_pgfault'), stat.get('total_pgmajfault'));
+    emitFailures(
+      scrape,
+      t,
+      stat.get('pgfault'),
+      stat.get('pgmajfault'),
+      stat.get('total_pgfault'),
+      stat.get('total_pgmajfault')
+    );
   }
   const maxUsage = reader.parse(file('memory.max_usage_in_bytes'), parseUint);
   if (maxUsage !== undefined) scrape.emit(METRICS.memoryMaxUsage, t, maxUsage);
@@ -118,9 +157,12 @@ function eventLabels(event: string): { event: string } {
 }
 
 function emitFailures(
-  scrape: Scrape, t: Target,
-  pgfault: number | undefined, pgmajfault: number | undefined,
-  totalPgfault: number | undefined, totalPgmajfault: number | undefined,
+  scrape: Scrape,
+  t: Target,
+  pgfault: number | undefined,
+  pgmajfault: number | undefined,
+  totalPgfault: number | undefined,
+  totalPgmajfault: number | undefined
 ): void {
   const values = [pgfault, pgmajfault, totalPgfault, totalPgmajfault];
   for (let i = 0; i < values.length; i++) {

@@ -4,7 +4,7 @@ const HOST = 4026531840;
 const member = (inode: number, pod?: string, sandbox = false): Member => ({ inode, pod, sandbox });
 
 describe('namespaceScope', () => {
-  it('tells the host\'s, a private, a pod\'s and a cross-pod namespace apart', () => {
+  it("tells the host's, a private, a pod's and a cross-pod namespace apart", () => {
     expect(namespaceScope(HOST, HOST, [member(HOST, 'a'), member(HOST, 'b')])).toBe('host');
     expect(namespaceScope(7, HOST, [member(7, 'a')])).toBe('private');
     expect(namespaceScope(7, HOST, [member(7, 'a', true), member(7, 'a'), member(7, 'a')])).toBe('pod');
@@ -17,12 +17,12 @@ describe('namespaceScope', () => {
 });
 
 describe('contradictsSpec', () => {
-  it('node: every container in the host\'s namespace', () => {
+  it("node: every container in the host's namespace", () => {
     expect(contradictsSpec('node', [member(HOST, 'p', true), member(HOST, 'p')], HOST)).toBe(false);
     expect(contradictsSpec('node', [member(HOST, 'p', true), member(9, 'p')], HOST)).toBe(true);
   });
 
-  it('pod: one namespace for the pod, not the host\'s', () => {
+  it("pod: one namespace for the pod, not the host's", () => {
     expect(contradictsSpec('pod', [member(7, 'p', true), member(7, 'p'), member(7, 'p')], HOST)).toBe(false);
     // hostNetwork not asked for, the node's network seen.
     expect(contradictsSpec('pod', [member(HOST, 'p', true), member(HOST, 'p')], HOST)).toBe(true);
@@ -35,7 +35,7 @@ describe('contradictsSpec', () => {
     expect(contradictsSpec('container', [member(5, 'p', true), member(HOST, 'p')], HOST)).toBe(true);
   });
 
-  it('target: only never the host\'s', () => {
+  it("target: only never the host's", () => {
     expect(contradictsSpec('target', [member(6, 'p'), member(6, 'p')], HOST)).toBe(false);
     expect(contradictsSpec('target', [member(HOST, 'p')], HOST)).toBe(true);
   });

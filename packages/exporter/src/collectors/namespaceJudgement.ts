@@ -16,7 +16,11 @@ export interface Member {
  * The scope of a namespace shared by `sharers` (the container itself included): the host's, the
  * container's alone, only its own pod's, or shared beyond its pod (or by containers of no known pod).
  */
-export function namespaceScope(inode: number, hostInode: number | undefined, sharers: readonly Member[]): NamespaceScope {
+export function namespaceScope(
+  inode: number,
+  hostInode: number | undefined,
+  sharers: readonly Member[]
+): NamespaceScope {
   if (inode === hostInode) return 'host';
   if (sharers.length <= 1) return 'private';
   const pod = sharers[0].pod;
@@ -33,7 +37,11 @@ export function namespaceScope(inode: number, hostInode: number | undefined, sha
  * - target (pid of another container): none is in the host's; whom it shares with is the target's choice.
  * Undefined when there is nothing to judge (no member, or no host reference for the type).
  */
-export function contradictsSpec(mode: PodNamespaceMode, members: readonly Member[], hostInode: number | undefined): boolean | undefined {
+export function contradictsSpec(
+  mode: PodNamespaceMode,
+  members: readonly Member[],
+  hostInode: number | undefined
+): boolean | undefined {
   if (members.length === 0 || hostInode === undefined) return undefined;
   if (mode === 'node') return members.some((m) => m.inode !== hostInode);
   if (members.some((m) => m.inode === hostInode)) return true;

@@ -1,4 +1,10 @@
-import { METRICS, NAMESPACE_TYPES, POD_NAMESPACE_TYPES, type NamespaceScope, type NamespaceType } from '@isoscope/shared';
+import {
+  METRICS,
+  NAMESPACE_TYPES,
+  POD_NAMESPACE_TYPES,
+  type NamespaceScope,
+  type NamespaceType,
+} from '@isoscope/shared';
 import type { Collector, Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';
 import type { PodSpec } from '../types';
@@ -15,7 +21,7 @@ import { contradictsSpec, namespaceScope, type Member } from './namespaceJudgeme
 /** Label objects built once: a scrape emits four series per type and container. */
 const TYPE_LABELS = new Map(NAMESPACE_TYPES.map((type) => [type, { ns_type: type }]));
 const SCOPE_LABELS = new Map(
-  NAMESPACE_TYPES.map((type) => [type, new Map<NamespaceScope, Record<string, string>>()] as const),
+  NAMESPACE_TYPES.map((type) => [type, new Map<NamespaceScope, Record<string, string>>()] as const)
 );
 function scopeLabels(type: NamespaceType, scope: NamespaceScope): Record<string, string> {
   const byScope = SCOPE_LABELS.get(type)!;
@@ -45,7 +51,8 @@ export const namespacesCollector: Collector = {
         const labels = TYPE_LABELS.get(type)!;
         const hostInode = host.get(type);
         const sharers = groups.get(key(type, inode)) ?? [];
-        if (hostInode !== undefined) scrape.emit(METRICS.namespaceSharedWithHost, t, inode === hostInode ? 1 : 0, labels);
+        if (hostInode !== undefined)
+          scrape.emit(METRICS.namespaceSharedWithHost, t, inode === hostInode ? 1 : 0, labels);
         scrape.emit(METRICS.namespaceSharers, t, Math.max(sharers.length, 1), labels);
         scrape.emit(METRICS.namespaceInode, t, inode, labels);
         scrape.emit(METRICS.namespaceScope, t, 1, scopeLabels(type, namespaceScope(inode, hostInode, sharers)));
@@ -106,7 +113,11 @@ function podSpecs(scrape: Scrape, targets: Target[]): void {
       }
       const contradicts = contradictsSpec(mode, inodes, host.get(type));
       if (contradicts !== undefined) {
-        scrape.emitSeries(METRICS.podNamespaceMismatch, contradicts ? 1 : 0, { namespace: spec.namespace, pod: spec.pod, ns_type: type });
+        scrape.emitSeries(METRICS.podNamespaceMismatch, contradicts ? 1 : 0, {
+          namespace: spec.namespace,
+          pod: spec.pod,
+          ns_type: type,
+        });
       }
     }
   }

@@ -49,7 +49,8 @@ export const networkCollector: Collector = {
       reader.malformed(path, malformed);
       for (const iface of interfaces) {
         if (IGNORED_PREFIXES.some((p) => iface.name.startsWith(p))) continue;
-        for (const [field, family] of COUNTERS) scrape.emit(family, owner, iface[field] as number, { interface: iface.name });
+        for (const [field, family] of COUNTERS)
+          scrape.emit(family, owner, iface[field] as number, { interface: iface.name });
       }
     }
   },

@@ -39,7 +39,8 @@ export const securityCollector: Collector = {
       if (status.capEff !== undefined) {
         scrape.emit(METRICS.securityCapabilitiesEffective, t, countBits(status.capEff));
         const hostBounding = scrape.env.reference.capBnd;
-        if (hostBounding !== undefined) scrape.emit(METRICS.securityPrivileged, t, isPrivilegedLike(status.capEff, hostBounding) ? 1 : 0);
+        if (hostBounding !== undefined)
+          scrape.emit(METRICS.securityPrivileged, t, isPrivilegedLike(status.capEff, hostBounding) ? 1 : 0);
       } else reader.missing(statusPath, 'CapEff');
     }
     // The uid map is written once, before the process runs anything: read it once per process.
@@ -54,6 +55,7 @@ export const securityCollector: Collector = {
         else scrape.emit(METRICS.securityRootMappedToHost, t, mapsRootToHostRoot(ranges) ? 1 : 0);
       }
     }
-    if (facts.rootMappedToHost !== undefined) scrape.emit(METRICS.securityRootMappedToHost, t, facts.rootMappedToHost ? 1 : 0);
+    if (facts.rootMappedToHost !== undefined)
+      scrape.emit(METRICS.securityRootMappedToHost, t, facts.rootMappedToHost ? 1 : 0);
   },
 };

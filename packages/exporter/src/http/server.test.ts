@@ -14,7 +14,9 @@ import { startServer } from './server';
 const exposition = new Exposition(new Set<CollectorName>(COLLECTORS), { processMetrics: false });
 // ~1.5 MB of text: many chunks.
 const samples: Sample[] = Array.from({ length: 40000 }, (_, i) => ({
-  family: METRICS.containers, value: i, labels: { runtime: `r${i}` },
+  family: METRICS.containers,
+  value: i,
+  labels: { runtime: `r${i}` },
 }));
 
 let server: http.Server;
@@ -23,8 +25,13 @@ let serve: (request: ScrapeRequest) => Promise<void>;
 
 beforeAll(async () => {
   server = await startServer({
-    host: '127.0.0.1', port: 0, telemetryPath: '/metrics', contentType: exposition.contentType,
-    log: silentLogger, version: 'test', serve: (request) => serve(request),
+    host: '127.0.0.1',
+    port: 0,
+    telemetryPath: '/metrics',
+    contentType: exposition.contentType,
+    log: silentLogger,
+    version: 'test',
+    serve: (request) => serve(request),
   });
   port = (server.address() as AddressInfo).port;
 });
@@ -32,12 +39,20 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function get(path: string): Promise<{ status: number; body: string; chunked: boolean }> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(parts).toString(), chunked: res.headers['transfer-encoding'] === 'chunked' }));
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            body: Buffer.concat(parts).toString(),
+            chunked: res.headers['transfer-encoding'] === 'chunked',
+          })
+        );
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
 }
 

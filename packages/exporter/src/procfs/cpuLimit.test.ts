@@ -36,22 +36,26 @@ function host(cgroup: string, mounts: Array<[string, string, string, string]>, f
 
 describe('ownCpuLimit', () => {
   it('takes the tightest cpu.max of a v2 cgroup and the cgroups above it', () => {
-    const procfs = host('0::' + SCOPE + '\n', [['cgroup2', '/', '/sys/fs/cgroup', 'rw,nsdelegate,memory_recursiveprot']], {
-      '/sys/fs/cgroup/kubepods.slice/cpu.max': 'max 100000\n',
-      [`/sys/fs/cgroup${POD}/cpu.max`]: '50000 100000\n',
-      [`/sys/fs/cgroup${SCOPE}/cpu.max`]: '150000 100000\n',
-    });
+    const procfs = host(
+      '0::' + SCOPE + '\n',
+      [['cgroup2', '/', '/sys/fs/cgroup', 'rw,nsdelegate,memory_recursiveprot']],
+      {
+        '/sys/fs/cgroup/kubepods.slice/cpu.max': 'max 100000\n',
+        [`/sys/fs/cgroup${POD}/cpu.max`]: '50000 100000\n',
+        [`/sys/fs/cgroup${SCOPE}/cpu.max`]: '150000 100000\n',
+      }
+    );
     expect(ownCpuLimit(procfs)).toBe(0.5);
   });
 
-  it('reads a private cgroup namespace: the mount shows the container\'s own cgroup as its top', () => {
+  it("reads a private cgroup namespace: the mount shows the container's own cgroup as its top", () => {
     const procfs = host('0::/\n', [['cgroup2', '/', '/sys/fs/cgroup', 'rw,nsdelegate']], {
       '/sys/fs/cgroup/cpu.max': '150000 100000\n',
     });
     expect(ownCpuLimit(procfs)).toBe(1.5);
   });
 
-  it('reads the v1 cpu controller of a hybrid host through a mount that shows only the container\'s subtree', () => {
+  it("reads the v1 cpu controller of a hybrid host through a mount that shows only the container's subtree", () => {
     const procfs = host(
       `12:pids:${DOCKER}\n4:cpu,cpuacct:${DOCKER}\n1:name=systemd:${DOCKER}\n0::/\n`,
       [
@@ -63,7 +67,7 @@ describe('ownCpuLimit', () => {
         '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us': '20000\n',
         '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us': '100000\n',
         '/sys/fs/cgroup/unified/cpu.max': '400000 100000\n',
-      },
+      }
     );
     expect(ownCpuLimit(procfs)).toBe(0.2);
   });
@@ -95,10 +99,14 @@ describe('ownCpuLimit', () => {
 
   it('is undefined when it cannot tell: no procfs, or a cgroup outside the mount it can see', () => {
     expect(ownCpuLimit(join(root, 'nowhere'))).toBeUndefined();
-    const procfs = host(`4:cpu,cpuacct:/elsewhere\n`, [['cgroup', DOCKER, '/sys/fs/cgroup/cpu,cpuacct', 'rw,cpu,cpuacct']], {
-      '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us': '20000\n',
-      '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us': '100000\n',
-    });
+    const procfs = host(
+      `4:cpu,cpuacct:/elsewhere\n`,
+      [['cgroup', DOCKER, '/sys/fs/cgroup/cpu,cpuacct', 'rw,cpu,cpuacct']],
+      {
+        '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us': '20000\n',
+        '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us': '100000\n',
+      }
+    );
     expect(ownCpuLimit(procfs)).toBeUndefined();
   });
 });

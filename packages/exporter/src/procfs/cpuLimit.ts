@@ -41,7 +41,11 @@ export function ownCpuLimit(procfs = '/proc'): number | undefined {
 }
 
 /** The mount of the hierarchy that shows `cgroup`: its root is the cgroup or above it. */
-function mountShowing(mounts: MountInfoEntry[], cgroup: string, ofHierarchy: (m: MountInfoEntry) => boolean): MountInfoEntry | undefined {
+function mountShowing(
+  mounts: MountInfoEntry[],
+  cgroup: string,
+  ofHierarchy: (m: MountInfoEntry) => boolean
+): MountInfoEntry | undefined {
   return mounts.find((m) => ofHierarchy(m) && (m.root === '/' || cgroup === m.root || cgroup.startsWith(`${m.root}/`)));
 }
 
@@ -61,7 +65,11 @@ function cgroupOf(text: string, matches: (controllers: string) => boolean): stri
  * hierarchy from `mount.root` down (a container sees only its own subtree), so the cgroup's directory is
  * its path with that root taken off; levels above the mount are out of sight and not counted.
  */
-function tightest(mount: MountInfoEntry, cgroup: string, quotaOf: (dir: string) => number | undefined): number | undefined {
+function tightest(
+  mount: MountInfoEntry,
+  cgroup: string,
+  quotaOf: (dir: string) => number | undefined
+): number | undefined {
   let rel = mount.root === '/' ? cgroup : cgroup.slice(mount.root.length);
   let limit: number | undefined;
   for (;;) {

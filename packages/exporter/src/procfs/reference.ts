@@ -21,7 +21,12 @@ export interface HostReference {
  * exporter runs directly on the host, wrong for the types a containerised exporter does not share with the
  * host — so the choice is logged and exposed as isoscope_namespace_reference_info{source}.
  */
-export function resolveHostReference(procfs: string, choice: NamespaceReferenceChoice, log: Logger, selfProcfs = '/proc'): HostReference {
+export function resolveHostReference(
+  procfs: string,
+  choice: NamespaceReferenceChoice,
+  log: Logger,
+  selfProcfs = '/proc'
+): HostReference {
   const quiet = new FileReader(new ReadErrors(log), 'reference');
   if (choice !== 'self') {
     const namespaces = readNamespaces(quiet, join(procfs, '1', 'ns'));
@@ -29,9 +34,11 @@ export function resolveHostReference(procfs: string, choice: NamespaceReferenceC
       return { source: 'pid1', namespaces, capBnd: readCapBnd(quiet, join(procfs, '1', 'status')) };
     }
     if (choice === 'pid1') {
-      throw new Error(`--namespace.reference=pid1: cannot read ${join(procfs, '1', 'ns')} (run as root with CAP_SYS_PTRACE, and with the host PID namespace in a container)`);
+      throw new Error(
+        `--namespace.reference=pid1: cannot read ${join(procfs, '1', 'ns')} (run as root with CAP_SYS_PTRACE, and with the host PID namespace in a container)`
+      );
     }
-    log.warn('host namespaces unreadable; comparing containers with the exporter\'s own namespaces instead', {
+    log.warn("host namespaces unreadable; comparing containers with the exporter's own namespaces instead", {
       path: join(procfs, '1', 'ns'),
       hint: 'run as root with CAP_SYS_PTRACE and the host PID namespace, or pass --namespace.reference=self to silence this',
     });

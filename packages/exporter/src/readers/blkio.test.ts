@@ -50,7 +50,9 @@ describe('parseBlkio', () => {
   });
 
   it('skips and counts bad lines', () => {
-    const { entries, malformed } = parseBlkio('8:0 Read 4096\n8:0 Bogus 1\nsda Read 1\n8:0 Write -1\n8:0 Write\nTotal x\n');
+    const { entries, malformed } = parseBlkio(
+      '8:0 Read 4096\n8:0 Bogus 1\nsda Read 1\n8:0 Write -1\n8:0 Write\nTotal x\n'
+    );
     expect(entries).toHaveLength(1);
     expect(malformed).toBe(5);
   });

@@ -14,6 +14,6 @@ describe('parseCpuMax', () => {
     'throws ParseError on %j',
     (text) => {
       expect(() => parseCpuMax(text)).toThrow(ParseError);
-    },
+    }
   );
 });

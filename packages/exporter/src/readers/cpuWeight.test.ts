@@ -6,7 +6,7 @@ describe('cpuWeightToShares', () => {
     expect(cpuWeightToShares(100)).toBe(2597);
   });
 
-  it('reports weight 39 (old runc for Docker\'s default 1024 shares) as 998, as cAdvisor does', () => {
+  it("reports weight 39 (old runc for Docker's default 1024 shares) as 998, as cAdvisor does", () => {
     expect(cpuWeightToShares(39)).toBe(998);
   });
 

@@ -22,13 +22,15 @@ describe('parseDiskstats', () => {
     expect(devices.get('7:7')).toBe('loop7');
   });
 
-  it('names what blkio and io.stat report (254:0 in this host\'s blkio sample)', () => {
+  it("names what blkio and io.stat report (254:0 in this host's blkio sample)", () => {
     expect(parseDiskstats(HOST).get('254:0')).toBe('vda');
     expect(parseDiskstats(HOST).get('254:1')).toBeUndefined();
   });
 
   it('reads partitions and device-mapper names', () => {
-    const devices = parseDiskstats('   8       0 sda 1 2 3 4\n   8       1 sda1 1 2 3 4\n 253       1 dm-1 1 2 3 4\n 259       0 nvme0n1 1 2 3\n');
+    const devices = parseDiskstats(
+      '   8       0 sda 1 2 3 4\n   8       1 sda1 1 2 3 4\n 253       1 dm-1 1 2 3 4\n 259       0 nvme0n1 1 2 3\n'
+    );
     expect(Object.fromEntries(devices)).toEqual({ '8:0': 'sda', '8:1': 'sda1', '253:1': 'dm-1', '259:0': 'nvme0n1' });
   });
 

@@ -102,7 +102,9 @@ describe('parseFlatKeyed', () => {
   });
 
   it('reads v2 cpu.stat (this host, /sys/fs/cgroup/unified/cpu.stat)', () => {
-    const { values, malformed } = parseFlatKeyed('usage_usec 108341983\nuser_usec 45964734\nsystem_usec 62377249\nnice_usec 0\n');
+    const { values, malformed } = parseFlatKeyed(
+      'usage_usec 108341983\nuser_usec 45964734\nsystem_usec 62377249\nnice_usec 0\n'
+    );
     expect(malformed).toBe(0);
     expect(values.get('usage_usec')).toBe(108341983);
     expect(values.get('user_usec')).toBe(45964734);
@@ -111,7 +113,8 @@ describe('parseFlatKeyed', () => {
   });
 
   it('reads v2 cpu.stat with the controller enabled (keys from cgroup-v2.rst)', () => {
-    const text = 'usage_usec 24259\nuser_usec 16133\nsystem_usec 8126\nnr_periods 120\nnr_throttled 7\nthrottled_usec 351000\nnr_bursts 0\nburst_usec 0\n';
+    const text =
+      'usage_usec 24259\nuser_usec 16133\nsystem_usec 8126\nnr_periods 120\nnr_throttled 7\nthrottled_usec 351000\nnr_bursts 0\nburst_usec 0\n';
     const { values } = parseFlatKeyed(text);
     expect(values.get('nr_periods')).toBe(120);
     expect(values.get('nr_throttled')).toBe(7);

@@ -25,7 +25,7 @@ describe('parseIoStat', () => {
 
   it('keeps lines carrying io.latency and iocost extras; "max" values are left out', () => {
     const { devices, malformed } = parseIoStat(
-      '259:0 rbytes=4096 wbytes=0 rios=1 wios=0 dbytes=0 dios=0 cost.vrate=100.00 cost.usage=5 depth=max avg_lat=12 win=100 use_delay=-1 delay=0\n',
+      '259:0 rbytes=4096 wbytes=0 rios=1 wios=0 dbytes=0 dios=0 cost.vrate=100.00 cost.usage=5 depth=max avg_lat=12 win=100 use_delay=-1 delay=0\n'
     );
     expect(malformed).toBe(0);
     const values = devices[0].values;

@@ -45,10 +45,16 @@ const CO_MOUNTED_V1 = `25 18 0:21 / /sys/fs/cgroup ro,nosuid,nodev,noexec shared
 `;
 
 describe('parseMountinfo', () => {
-  it('parses every line of this machine\'s mount table', () => {
+  it("parses every line of this machine's mount table", () => {
     const entries = parseMountinfo(THIS_MACHINE);
     expect(entries).toHaveLength(22);
-    expect(entries[0]).toEqual({ mountPoint: '/proc', root: '/', fsType: 'proc', source: 'proc', superOptions: ['rw'] });
+    expect(entries[0]).toEqual({
+      mountPoint: '/proc',
+      root: '/',
+      fsType: 'proc',
+      source: 'proc',
+      superOptions: ['rw'],
+    });
     expect(entries.find((e) => e.mountPoint === '/sys/fs/cgroup/unified')).toEqual({
       mountPoint: '/sys/fs/cgroup/unified',
       root: '/',
@@ -56,13 +62,24 @@ describe('parseMountinfo', () => {
       source: 'cgroup2',
       superOptions: ['rw'],
     });
-    expect(entries.find((e) => e.mountPoint === '/sys/fs/cgroup/systemd')?.superOptions).toEqual(['rw', 'name=systemd']);
+    expect(entries.find((e) => e.mountPoint === '/sys/fs/cgroup/systemd')?.superOptions).toEqual([
+      'rw',
+      'name=systemd',
+    ]);
     expect(entries.filter((e) => e.fsType === 'cgroup').map((e) => e.superOptions[1])).toEqual([
-      'cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids', 'name=systemd',
+      'cpu',
+      'cpuacct',
+      'cpuset',
+      'memory',
+      'devices',
+      'freezer',
+      'blkio',
+      'pids',
+      'name=systemd',
     ]);
   });
 
-  it('reads the optional fields and a bind mount\'s root', () => {
+  it("reads the optional fields and a bind mount's root", () => {
     const bind = parseMountinfo(THIS_MACHINE).find((e) => e.mountPoint === '/tmp/dk/data');
     expect(bind).toMatchObject({ root: '/tmp/dk/data', fsType: 'ext4', source: '/dev/vda' });
     expect(bind?.superOptions).toEqual(['rw', 'discard', 'resv_strict', 'resuid=65534', 'resgid=65534']);
@@ -82,31 +99,50 @@ describe('parseMountinfo', () => {
   it('parses a pure v2 host', () => {
     const cg = parseMountinfo(PURE_V2).filter((e) => e.fsType.startsWith('cgroup'));
     expect(cg).toEqual([
-      { mountPoint: '/sys/fs/cgroup', root: '/', fsType: 'cgroup2', source: 'cgroup2', superOptions: ['rw', 'nsdelegate', 'memory_recursiveprot'] },
+      {
+        mountPoint: '/sys/fs/cgroup',
+        root: '/',
+        fsType: 'cgroup2',
+        source: 'cgroup2',
+        superOptions: ['rw', 'nsdelegate', 'memory_recursiveprot'],
+      },
     ]);
   });
 
   it('parses co-mounted v1 controllers', () => {
     const entries = parseMountinfo(CO_MOUNTED_V1);
     expect(entries).toHaveLength(7);
-    expect(entries.find((e) => e.mountPoint === '/sys/fs/cgroup/cpu,cpuacct')?.superOptions).toEqual(['rw', 'cpu', 'cpuacct']);
+    expect(entries.find((e) => e.mountPoint === '/sys/fs/cgroup/cpu,cpuacct')?.superOptions).toEqual([
+      'rw',
+      'cpu',
+      'cpuacct',
+    ]);
     expect(entries.find((e) => e.mountPoint === '/sys/fs/cgroup/systemd')?.superOptions).toEqual([
-      'rw', 'xattr', 'release_agent=/usr/lib/systemd/systemd-cgroups-agent', 'name=systemd',
+      'rw',
+      'xattr',
+      'release_agent=/usr/lib/systemd/systemd-cgroups-agent',
+      'name=systemd',
     ]);
   });
 
   it('accepts several optional fields, or none', () => {
     const [many, none] = parseMountinfo(
       '36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 shared:4 propagate_from:2 - ext3 /dev/root rw,errors=continue\n' +
-        '36 35 98:0 /mnt1 /mnt2 rw,noatime - ext3 /dev/root rw,errors=continue\n',
+        '36 35 98:0 /mnt1 /mnt2 rw,noatime - ext3 /dev/root rw,errors=continue\n'
     );
-    expect(many).toEqual({ mountPoint: '/mnt2', root: '/mnt1', fsType: 'ext3', source: '/dev/root', superOptions: ['rw', 'errors=continue'] });
+    expect(many).toEqual({
+      mountPoint: '/mnt2',
+      root: '/mnt1',
+      fsType: 'ext3',
+      source: '/dev/root',
+      superOptions: ['rw', 'errors=continue'],
+    });
     expect(none).toEqual(many);
   });
 
   it('decodes octal escapes in paths and source', () => {
     const [e] = parseMountinfo(
-      '38 22 8:17 /dir\\134x /media/alex/USB\\040STICK\\011tab rw,nosuid shared:33 - vfat my\\040disk rw,uid=1000\n',
+      '38 22 8:17 /dir\\134x /media/alex/USB\\040STICK\\011tab rw,nosuid shared:33 - vfat my\\040disk rw,uid=1000\n'
     );
     expect(e.mountPoint).toBe('/media/alex/USB STICK\ttab');
     expect(e.root).toBe('/dir\\x');

@@ -31,7 +31,11 @@ export function parseNetDev(text: string): NetDev {
     if (line.trim() === '' || line.includes('|')) continue;
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    const counters = line.slice(colon + 1).trim().split(/\s+/).map(tryParseUint);
+    const counters = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(tryParseUint);
     if (name === '' || counters.length !== FIELDS || counters.some((c) => c === undefined)) {
       malformed++;
       continue;

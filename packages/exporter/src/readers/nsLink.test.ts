@@ -20,6 +20,6 @@ describe('parseNamespaceLink', () => {
     'throws ParseError on %j',
     (target) => {
       expect(() => parseNamespaceLink(target)).toThrow(ParseError);
-    },
+    }
   );
 });

@@ -3,7 +3,7 @@ import { parsePressure } from './pressure';
 describe('parsePressure', () => {
   it('reads cpu.pressure (this host, /sys/fs/cgroup/unified)', () => {
     const result = parsePressure(
-      'some avg10=0.14 avg60=0.46 avg300=0.80 total=20104363\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n',
+      'some avg10=0.14 avg60=0.46 avg300=0.80 total=20104363\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n'
     );
     expect(result).toEqual({
       some: { avg10: 0.14, avg60: 0.46, avg300: 0.8, totalUsec: 20104363 },
@@ -14,7 +14,7 @@ describe('parsePressure', () => {
 
   it('reads io.pressure (this host)', () => {
     const result = parsePressure(
-      'some avg10=0.02 avg60=0.22 avg300=1.67 total=16197880\nfull avg10=0.02 avg60=0.21 avg300=1.62 total=15707234\n',
+      'some avg10=0.02 avg60=0.22 avg300=1.67 total=16197880\nfull avg10=0.02 avg60=0.21 avg300=1.62 total=15707234\n'
     );
     expect(result.some?.totalUsec).toBe(16197880);
     expect(result.full?.totalUsec).toBe(15707234);
@@ -30,7 +30,7 @@ describe('parsePressure', () => {
 
   it('rejects a line with trailing garbage instead of reading a truncated total', () => {
     const result = parsePressure(
-      'some avg10=0.00 avg60=0.00 avg300=0.00 total=12x\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=5 extra=1\n',
+      'some avg10=0.00 avg60=0.00 avg300=0.00 total=12x\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=5 extra=1\n'
     );
     expect(result).toEqual({ malformed: 2 });
   });
@@ -41,7 +41,7 @@ describe('parsePressure', () => {
 
   it('skips and counts bad lines, keeping the good one', () => {
     const result = parsePressure(
-      'some avg10=0.00 avg60=0.00 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=99\nsome avg10=x avg60=0 avg300=0 total=1\nhalf avg10=0 avg60=0 avg300=0 total=1\n',
+      'some avg10=0.00 avg60=0.00 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=99\nsome avg10=x avg60=0 avg300=0 total=1\nhalf avg10=0 avg60=0 avg300=0 total=1\n'
     );
     expect(result.malformed).toBe(3);
     expect(result.some).toBeUndefined();

@@ -13,7 +13,10 @@ export function parseProcPidStat(text: string): { startTimeTicks: number } {
   if (close < 0 || text.indexOf('(') < 0 || text.indexOf('(') > close) {
     throw new ParseError('"pid (comm) state …"', text);
   }
-  const fields = text.slice(close + 1).trim().split(/\s+/);
+  const fields = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const raw = fields[START_TIME_FIELD - FIRST_FIELD_AFTER_COMM];
   if (raw === undefined || !/^\d+$/.test(raw)) {
     throw new ParseError(`a numeric field ${START_TIME_FIELD} (starttime)`, text.slice(close + 1).trim());

@@ -58,7 +58,7 @@ describe('parseProcStatus', () => {
 
   it('reads a host root shell: every capability, no seccomp (this host, kernel 6.18)', () => {
     const status = parseProcStatus(
-      'Name:\tprocess_api\nThreads:\t13\nCapEff:\t000001ffffffffff\nCapBnd:\t000001fffeffffff\nNoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n',
+      'Name:\tprocess_api\nThreads:\t13\nCapEff:\t000001ffffffffff\nCapBnd:\t000001fffeffffff\nNoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n'
     );
     expect(status.threads).toBe(13);
     expect(status.seccomp).toBe(0);

@@ -22,7 +22,7 @@ export function parseProcStatus(text: string): ProcStatus {
   const status: ProcStatus = { malformed: 0 };
   // Scanned in place rather than split into lines: the file has ~55 lines and we want 6 of them, for
   // every container on every scrape.
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const colon = text.indexOf(':', start);

@@ -89,12 +89,18 @@ export class MetadataCache {
       this.cache = next;
       this.lastSuccessAt = performance.now();
       if (this.state !== 'up') {
-        log(this.state === 'down' ? 'info' : 'debug', `${what} reachable`, { ...this.opts.fields(), containers: next.size });
+        log(this.state === 'down' ? 'info' : 'debug', `${what} reachable`, {
+          ...this.opts.fields(),
+          containers: next.size,
+        });
       }
       this.state = 'up';
     } catch (err) {
       if (this.state !== 'down') {
-        log('warn', `${what} unreachable; container names and images will be missing`, { ...this.opts.fields(), error: errorMessage(err) });
+        log('warn', `${what} unreachable; container names and images will be missing`, {
+          ...this.opts.fields(),
+          error: errorMessage(err),
+        });
       } else {
         log('debug', `${what} still unreachable`, { ...this.opts.fields(), error: errorMessage(err) });
       }

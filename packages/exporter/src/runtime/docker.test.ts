@@ -69,12 +69,14 @@ describe('containerSummaryToMetadata edge cases', () => {
         Names: ['/x'],
         Image: '',
         Labels: { 'io.kubernetes.pod.namespace': '', 'io.kubernetes.pod.name': 'p' },
-      }),
+      })
     ).toEqual({ name: 'x', pod: 'p' });
   });
 
   test('an image referenced by id is reported as Docker shows it', () => {
-    expect(containerSummaryToMetadata({ Id: 'a', Names: ['/x'], Image: 'sha256:468e80a49b04' }).image).toBe('sha256:468e80a49b04');
+    expect(containerSummaryToMetadata({ Id: 'a', Names: ['/x'], Image: 'sha256:468e80a49b04' }).image).toBe(
+      'sha256:468e80a49b04'
+    );
   });
 
   test('malformed entries are skipped, a non-list body throws', () => {
@@ -152,7 +154,11 @@ function engineLike(containers: () => unknown[]) {
 describe('DockerMetadataSource failure modes', () => {
   test('missing socket: empty map, no throw, one warning for repeated scrapes', async () => {
     const rec = recorder();
-    const source = new DockerMetadataSource({ socketPath: path.join(dir, 'absent.sock'), log: rec.log, minRefreshIntervalMs: 0 });
+    const source = new DockerMetadataSource({
+      socketPath: path.join(dir, 'absent.sock'),
+      log: rec.log,
+      minRefreshIntervalMs: 0,
+    });
     for (let i = 0; i < 3; i++) expect((await source.lookup([ID_A])).size).toBe(0);
     expect(rec.warns()).toHaveLength(1);
     expect(rec.warns()[0].fields?.error).toMatch(/ENOENT/);
@@ -220,9 +226,16 @@ describe('DockerMetadataSource failure modes', () => {
 
 describe('DockerMetadataSource batching and state logging', () => {
   test('one /version, then one list call per refresh; concurrent lookups share it; only known paths', async () => {
-    const api = await fakeApi('engine.sock', engineLike(() => [{ Id: ID_A, Names: ['/a'], Image: 'img:1', Labels: {} }]));
+    const api = await fakeApi(
+      'engine.sock',
+      engineLike(() => [{ Id: ID_A, Names: ['/a'], Image: 'img:1', Labels: {} }])
+    );
     try {
-      const source = new DockerMetadataSource({ socketPath: api.socketPath, log: recorder().log, minRefreshIntervalMs: 0 });
+      const source = new DockerMetadataSource({
+        socketPath: api.socketPath,
+        log: recorder().log,
+        minRefreshIntervalMs: 0,
+      });
       const [r1, r2] = await Promise.all([source.lookup([ID_A]), source.lookup([ID_A])]);
       expect(r1.get(ID_A)).toEqual({ name: 'a', image: 'img:1' });
       expect(r2.get(ID_A)).toEqual({ name: 'a', image: 'img:1' });
@@ -238,7 +251,10 @@ describe('DockerMetadataSource batching and state logging', () => {
   test('keeps known entries through an outage, warns once, logs recovery once', async () => {
     let containers: unknown[] = [{ Id: ID_A, Names: ['/a'], Image: 'img:1' }];
     const socketPath = path.join(dir, 'flaky.sock');
-    let api = await fakeApi('flaky.sock', engineLike(() => containers));
+    let api = await fakeApi(
+      'flaky.sock',
+      engineLike(() => containers)
+    );
     const rec = recorder();
     const source = new DockerMetadataSource({ socketPath, log: rec.log, minRefreshIntervalMs: 0 });
     expect((await source.lookup([ID_A])).get(ID_A)?.name).toBe('a');
@@ -253,7 +269,10 @@ describe('DockerMetadataSource batching and state logging', () => {
     expect(rec.warns()).toHaveLength(1);
 
     containers = [{ Id: ID_B, Names: ['/b'], Image: 'img:2' }];
-    api = await fakeApi('flaky.sock', engineLike(() => containers));
+    api = await fakeApi(
+      'flaky.sock',
+      engineLike(() => containers)
+    );
     try {
       const r = await source.lookup([ID_A, ID_B]);
       // Back up: the fresh list replaces the cache, so the container that went away is dropped.

@@ -111,6 +111,7 @@ export function parseContainerList(body: unknown): Map<string, ContainerMetadata
 
 const defaultLog: DockerLogFn = (level, msg, fields) => {
   // A library should stay quiet by default, but an unreachable socket is worth one line on stderr.
+  // eslint-disable-next-line no-console -- the default for library use, before any logger is given
   if (level === 'warn') console.warn(`[isoscope docker] ${msg}`, fields ?? '');
 };
 
@@ -130,7 +131,10 @@ export class DockerMetadataSource implements RuntimeMetadataSource {
     this.cache = new MetadataCache({
       fetch: () => this.fetch(),
       what: 'docker: engine API',
-      fields: () => (this.apiVersion ? { socketPath: this.socketPath, apiVersion: this.apiVersion } : { socketPath: this.socketPath }),
+      fields: () =>
+        this.apiVersion
+          ? { socketPath: this.socketPath, apiVersion: this.apiVersion }
+          : { socketPath: this.socketPath },
       log: this.log,
       minRefreshIntervalMs: opts.minRefreshIntervalMs ?? DEFAULT_MIN_REFRESH_INTERVAL_MS,
       maxAgeMs: opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS,
@@ -226,7 +230,7 @@ export class DockerMetadataSource implements RuntimeMetadataSource {
               settle(new Error(`GET ${path}: bad JSON: ${errorMessage(err)}`));
             }
           });
-        },
+        }
       );
       // One deadline for the whole exchange: socket-idle timeouts alone would let a slow drip run forever.
       timer = setTimeout(() => settle(new Error(`GET ${path}: timed out after ${this.timeoutMs} ms`)), this.timeoutMs);

@@ -17,7 +17,9 @@ export function labelValue(labels: unknown, key: string): string | undefined {
 }
 
 /** namespace, pod, container and pod UID from kubelet's labels, for the fields the labels have. */
-export function kubernetesFromLabels(labels: unknown): Pick<ContainerMetadata, 'namespace' | 'pod' | 'container' | 'podUid'> {
+export function kubernetesFromLabels(
+  labels: unknown
+): Pick<ContainerMetadata, 'namespace' | 'pod' | 'container' | 'podUid'> {
   const md: Pick<ContainerMetadata, 'namespace' | 'pod' | 'container' | 'podUid'> = {};
   const namespace = labelValue(labels, LABEL_POD_NAMESPACE);
   const pod = labelValue(labels, LABEL_POD_NAME);

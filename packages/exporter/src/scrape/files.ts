@@ -77,7 +77,7 @@ export class FileReader {
     private readonly errors: ReadErrors,
     private readonly collector: string,
     private readonly container?: VanishProbe,
-    private readonly source: ReadSource = DIRECT,
+    private readonly source: ReadSource = DIRECT
   ) {}
 
   /**

@@ -26,26 +26,38 @@ afterEach(async () => {
 const container = (name: string) => ({ cgroup: { path: `/${name}` } }) as Target;
 
 /** `files` files per container, each with its own text. */
-function makeFiles(containers: Target[], files: number, text = (c: number, f: number) => `container ${c} file ${f}\n`): string[][] {
-  return containers.map((_, c) => Array.from({ length: files }, (__, f) => {
-    const path = join(dir, `c${c}-f${f}`);
-    writeFileSync(path, text(c, f));
-    return path;
-  }));
+function makeFiles(
+  containers: Target[],
+  files: number,
+  text = (c: number, f: number) => `container ${c} file ${f}\n`
+): string[][] {
+  return containers.map((_, c) =>
+    Array.from({ length: files }, (__, f) => {
+      const path = join(dir, `c${c}-f${f}`);
+      writeFileSync(path, text(c, f));
+      return path;
+    })
+  );
 }
 
 /** One scrape: every container reads its files in order; returns what each read gave (text or error code). */
-async function scrape(containers: Target[], paths: string[][], opts: { settle?: boolean } = {}): Promise<{ reads: ScrapeReads; got: string[][] }> {
+async function scrape(
+  containers: Target[],
+  paths: string[][],
+  opts: { settle?: boolean } = {}
+): Promise<{ reads: ScrapeReads; got: string[][] }> {
   const reads = readAhead.begin();
   // As discovery and the runtime's answer take a moment in a real scrape, give the thread time to read.
   if (opts.settle ?? true) await sleep(200);
-  const got = containers.map((t, c) => paths[c].map((path) => {
-    try {
-      return reads.source(t).read(path);
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code!;
-    }
-  }));
+  const got = containers.map((t, c) =>
+    paths[c].map((path) => {
+      try {
+        return reads.source(t).read(path);
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code!;
+      }
+    })
+  );
   reads.end(containers);
   return { reads, got };
 }

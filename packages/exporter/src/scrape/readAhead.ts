@@ -119,7 +119,8 @@ export class ReadAhead {
 
   /** A scrape starts: the thread begins on the files the last one read, while discovery runs. */
   begin(): ScrapeReads {
-    if (this.arenaFull && this.arena.byteLength < MAX_ARENA) this.arena = new SharedArrayBuffer(this.arena.byteLength * 2);
+    if (this.arenaFull && this.arena.byteLength < MAX_ARENA)
+      this.arena = new SharedArrayBuffer(this.arena.byteLength * 2);
     this.arenaFull = false;
     // A fresh state per scrape: the thread may still be finishing the last one's job when this one begins.
     const state = new Int32Array(new SharedArrayBuffer(4 * (this.plan.groups.length + 1)));
@@ -191,7 +192,7 @@ export class ScrapeReads {
     readonly plan: Plan,
     private readonly state: Int32Array,
     private readonly arena: Buffer,
-    private readonly table: Int32Array,
+    private readonly table: Int32Array
   ) {
     this.back = plan.groups.length - 1;
   }
@@ -288,7 +289,10 @@ class TargetReads implements ReadSource {
   private mode: GroupMode | undefined;
   private readonly planned: readonly string[];
 
-  constructor(private readonly reads: ScrapeReads, private readonly group: number) {
+  constructor(
+    private readonly reads: ScrapeReads,
+    private readonly group: number
+  ) {
     this.planned = group >= 0 ? reads.plan.groups[group].paths : [];
   }
 

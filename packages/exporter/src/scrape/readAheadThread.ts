@@ -9,8 +9,11 @@
  * marks the group DONE and wakes the main thread if it waits. A set cancel flag ends the job between groups.
  */
 export function readAheadThread(): void {
+  /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
+     the thread runs from this function's source text: it can only require. */
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const fs = require('node:fs') as typeof import('node:fs');
+  /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
   const { FREE, WORKER, DONE, CANCEL, ARENA_FULL } = workerData as Record<string, number>;
   const O_RDONLY = fs.constants.O_RDONLY;
 
@@ -22,23 +25,32 @@ export function readAheadThread(): void {
   let table: Int32Array<ArrayBufferLike> = new Int32Array(0);
   let offset = 0;
 
-  parentPort!.on('message', (job: { paths?: string[]; starts?: Int32Array; arena: SharedArrayBuffer; table: SharedArrayBuffer; state: SharedArrayBuffer }) => {
-    if (job.paths && job.starts) {
-      paths = job.paths;
-      starts = job.starts;
+  parentPort!.on(
+    'message',
+    (job: {
+      paths?: string[];
+      starts?: Int32Array;
+      arena: SharedArrayBuffer;
+      table: SharedArrayBuffer;
+      state: SharedArrayBuffer;
+    }) => {
+      if (job.paths && job.starts) {
+        paths = job.paths;
+        starts = job.starts;
+      }
+      arena = Buffer.from(job.arena);
+      table = new Int32Array(job.table);
+      offset = 0;
+      const state = new Int32Array(job.state);
+      for (let g = 0; g + 1 < starts.length; g++) {
+        if (Atomics.load(state, CANCEL) !== 0) return;
+        if (Atomics.compareExchange(state, g + 1, FREE, WORKER) !== FREE) continue;
+        for (let i = starts[g]; i < starts[g + 1]; i++) readFile(i);
+        Atomics.store(state, g + 1, DONE);
+        Atomics.notify(state, g + 1);
+      }
     }
-    arena = Buffer.from(job.arena);
-    table = new Int32Array(job.table);
-    offset = 0;
-    const state = new Int32Array(job.state);
-    for (let g = 0; g + 1 < starts.length; g++) {
-      if (Atomics.load(state, CANCEL) !== 0) return;
-      if (Atomics.compareExchange(state, g + 1, FREE, WORKER) !== FREE) continue;
-      for (let i = starts[g]; i < starts[g + 1]; i++) readFile(i);
-      Atomics.store(state, g + 1, DONE);
-      Atomics.notify(state, g + 1);
-    }
-  });
+  );
 
   /** File i of the plan into the arena at `offset`, its place (or its errno) into the table. */
   function readFile(i: number): void {

@@ -46,7 +46,13 @@ export class SampleBuffer {
     return buffer;
   }
 
-  push(family: MetricFamily, value: number, target?: Target, extra?: Record<string, string>, labels?: Record<string, string>): void {
+  push(
+    family: MetricFamily,
+    value: number,
+    target?: Target,
+    extra?: Record<string, string>,
+    labels?: Record<string, string>
+  ): void {
     const i = this.length++;
     if (i === this.values.length) {
       const bigger = new Float64Array(i * 2);
@@ -111,7 +117,7 @@ export class Scrape {
     readonly env: Environment,
     readonly targets: Target[],
     private readonly reads?: ScrapeReads,
-    readonly samples = new SampleBuffer(),
+    readonly samples = new SampleBuffer()
   ) {
     this.errors = new ReadErrors(env.log);
   }

@@ -53,7 +53,7 @@ function writeOverlay(dir: string): void {
       `    newName: ${RETAGGED.split(':')[0]}`,
       `    newTag: "${RETAGGED.split(':')[1]}"`,
       '',
-    ].join('\n'),
+    ].join('\n')
   );
 }
 
@@ -68,6 +68,7 @@ function modelModule(apiVersion: string, kind: string): string {
 }
 
 function modelClass(apiVersion: string, kind: string): ModelClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- one model module per kind, found at run time
   const mod = require(modelModule(apiVersion, kind)) as Record<string, ModelClass | undefined>;
   const cls = mod[kind];
   if (!cls) throw new Error(`kubernetes-models has no ${apiVersion} ${kind}`);
@@ -91,8 +92,15 @@ class DeclaredFields {
 
   constructor(kinds: ReadonlyArray<{ apiVersion: string; kind: string }>) {
     const entry = path.join(__dirname, '__declared_fields__.ts'); // served from memory, never written
-    const lines = kinds.map((k, i) => `import type { I${k.kind} as T${i} } from ${JSON.stringify(modelModule(k.apiVersion, k.kind))};`);
-    lines.push('export interface Roots {', ...kinds.map((k, i) => `  ${JSON.stringify(`${k.apiVersion} ${k.kind}`)}: T${i};`), '}', '');
+    const lines = kinds.map(
+      (k, i) => `import type { I${k.kind} as T${i} } from ${JSON.stringify(modelModule(k.apiVersion, k.kind))};`
+    );
+    lines.push(
+      'export interface Roots {',
+      ...kinds.map((k, i) => `  ${JSON.stringify(`${k.apiVersion} ${k.kind}`)}: T${i};`),
+      '}',
+      ''
+    );
     const text = lines.join('\n');
     const options: ts.CompilerOptions = {
       strict: true,
@@ -106,7 +114,9 @@ class DeclaredFields {
     const host = ts.createCompilerHost(options, true);
     const { getSourceFile, fileExists, readFile } = host;
     host.getSourceFile = (name, language, ...rest) =>
-      name === entry ? ts.createSourceFile(name, text, language, true) : getSourceFile.call(host, name, language, ...rest);
+      name === entry
+        ? ts.createSourceFile(name, text, language, true)
+        : getSourceFile.call(host, name, language, ...rest);
     host.fileExists = (name) => name === entry || fileExists.call(host, name);
     host.readFile = (name) => (name === entry ? text : readFile.call(host, name));
     const program = ts.createProgram({ rootNames: [entry], options, host });
@@ -175,15 +185,22 @@ type Schema =
   | { type: 'boolean' }
   | { type: 'integer' }
   | { type: 'array'; items: Schema }
-  | { type: 'object'; properties?: Record<string, Schema>; required?: readonly string[]; additionalProperties?: Schema };
+  | {
+      type: 'object';
+      properties?: Record<string, Schema>;
+      required?: readonly string[];
+      additionalProperties?: Schema;
+    };
 
 function checkSchema(value: unknown, schema: Schema, at: string, errors: string[]): void {
   const where = at || '(root)';
   switch (schema.type) {
     case 'string':
       if (typeof value !== 'string') errors.push(`${where}: want a string, got ${JSON.stringify(value)}`);
-      else if (schema.enum && !schema.enum.includes(value)) errors.push(`${where}: "${value}" is not one of ${schema.enum.join(', ')}`);
-      else if (schema.pattern && !schema.pattern.test(value)) errors.push(`${where}: "${value}" does not match ${schema.pattern}`);
+      else if (schema.enum && !schema.enum.includes(value))
+        errors.push(`${where}: "${value}" is not one of ${schema.enum.join(', ')}`);
+      else if (schema.pattern && !schema.pattern.test(value))
+        errors.push(`${where}: "${value}" does not match ${schema.pattern}`);
       return;
     case 'boolean':
       if (typeof value !== 'boolean') errors.push(`${where}: want a boolean, got ${JSON.stringify(value)}`);
@@ -217,8 +234,32 @@ const str: Schema = { type: 'string' };
 const strings: Schema = { type: 'array', items: str };
 const stringMap: Schema = { type: 'object', additionalProperties: str };
 const DURATION = /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
-const RELABEL_ACTIONS = ['replace', 'keep', 'drop', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase', 'keepequal', 'dropequal'];
-const RELABEL_ACTIONS_CASED = ['Replace', 'Keep', 'Drop', 'HashMod', 'LabelMap', 'LabelDrop', 'LabelKeep', 'Lowercase', 'Uppercase', 'KeepEqual', 'DropEqual'];
+const RELABEL_ACTIONS = [
+  'replace',
+  'keep',
+  'drop',
+  'hashmod',
+  'labelmap',
+  'labeldrop',
+  'labelkeep',
+  'lowercase',
+  'uppercase',
+  'keepequal',
+  'dropequal',
+];
+const RELABEL_ACTIONS_CASED = [
+  'Replace',
+  'Keep',
+  'Drop',
+  'HashMod',
+  'LabelMap',
+  'LabelDrop',
+  'LabelKeep',
+  'Lowercase',
+  'Uppercase',
+  'KeepEqual',
+  'DropEqual',
+];
 const relabelConfig: Schema = {
   type: 'object',
   properties: {
@@ -237,7 +278,11 @@ const labelSelector: Schema = {
     matchLabels: stringMap,
     matchExpressions: {
       type: 'array',
-      items: { type: 'object', required: ['key', 'operator'], properties: { key: str, operator: str, values: strings } },
+      items: {
+        type: 'object',
+        required: ['key', 'operator'],
+        properties: { key: str, operator: str, values: strings },
+      },
     },
   },
 };
@@ -303,7 +348,13 @@ interface ServiceMonitor extends Manifest {
   spec: {
     selector: { matchLabels?: Record<string, string> };
     namespaceSelector?: { matchNames?: string[] };
-    endpoints: Array<{ port?: string; path?: string; interval?: string; honorLabels?: boolean; relabelings?: RelabelConfig[] }>;
+    endpoints: Array<{
+      port?: string;
+      path?: string;
+      interval?: string;
+      honorLabels?: boolean;
+      relabelings?: RelabelConfig[];
+    }>;
   };
 }
 
@@ -316,7 +367,7 @@ function serviceMonitorErrors(object: unknown): string[] {
       if (NEEDS_TARGET_LABEL.has((r.action ?? 'replace').toLowerCase()) && !r.targetLabel) {
         errors.push(`spec.endpoints[${i}].relabelings[${j}]: action ${r.action ?? 'replace'} needs a targetLabel`);
       }
-    }),
+    })
   );
   return errors;
 }
@@ -373,7 +424,17 @@ function quantity(q: string | number): number {
   if (typeof q === 'number') return q;
   const m = /^([0-9.]+)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
   if (!m) throw new Error(`unparsed quantity ${q}`);
-  const scale: Record<string, number> = { m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  const scale: Record<string, number> = {
+    m: 1e-3,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
   return Number(m[1]) * (m[2] ? scale[m[2]] : 1);
 }
 
@@ -391,16 +452,19 @@ function leastPrivilegeViolations(objects: Manifest[]): string[] {
   if (!pod) return ['the DaemonSet has no pod spec'];
 
   // Namespaces and the API.
-  if (pod.hostPID !== true) v.push('hostPID is not true (the pids in cgroup.procs and the /proc/1/ns reference need it)');
+  if (pod.hostPID !== true)
+    v.push('hostPID is not true (the pids in cgroup.procs and the /proc/1/ns reference need it)');
   if (pod.hostNetwork) v.push('hostNetwork is set (the pod network is enough)');
   if (pod.hostIPC) v.push('hostIPC is set');
   const saName = pod.serviceAccountName ?? 'default';
   const sa = objects.filter(isKind<IServiceAccount>('ServiceAccount')).find((o) => o.metadata.name === saName);
   if (!sa) v.push(`ServiceAccount ${saName} is not part of the render`);
-  else if (sa.automountServiceAccountToken !== false) v.push(`ServiceAccount ${saName}: automountServiceAccountToken is not false`);
+  else if (sa.automountServiceAccountToken !== false)
+    v.push(`ServiceAccount ${saName}: automountServiceAccountToken is not false`);
   if (pod.automountServiceAccountToken !== false) v.push('pod spec: automountServiceAccountToken is not false');
   for (const o of objects) {
-    if (RBAC_KINDS.includes(o.kind) || o.apiVersion.startsWith('rbac.authorization.k8s.io/')) v.push(`RBAC object ${o.kind}/${o.metadata.name}`);
+    if (RBAC_KINDS.includes(o.kind) || o.apiVersion.startsWith('rbac.authorization.k8s.io/'))
+      v.push(`RBAC object ${o.kind}/${o.metadata.name}`);
   }
 
   // Container security context.
@@ -408,7 +472,8 @@ function leastPrivilegeViolations(objects: Manifest[]): string[] {
   const drop = sc.capabilities?.drop ?? [];
   const add = sc.capabilities?.add ?? [];
   if (!drop.includes('ALL')) v.push(`capabilities: drop is [${drop.join(', ')}], not ALL`);
-  if (add.length !== 1 || add[0] !== 'SYS_PTRACE') v.push(`capabilities: add is [${add.join(', ')}], not only SYS_PTRACE`);
+  if (add.length !== 1 || add[0] !== 'SYS_PTRACE')
+    v.push(`capabilities: add is [${add.join(', ')}], not only SYS_PTRACE`);
   if (sc.allowPrivilegeEscalation !== false) v.push('allowPrivilegeEscalation is not false');
   if (sc.readOnlyRootFilesystem !== true) v.push('readOnlyRootFilesystem is not true');
   if (sc.privileged === true) v.push('privileged is true');
@@ -422,40 +487,51 @@ function leastPrivilegeViolations(objects: Manifest[]): string[] {
   if (sockets.length !== 1) v.push(`expected one CRI socket hostPath volume, found ${sockets.length}`);
   for (const [name, h] of hostPaths) {
     const isSocket = CRI_SOCKETS.includes(h.path.replace(/^\//, ''));
-    if (isSocket && h.type !== 'Socket') v.push(`volume ${name}: hostPath ${h.path} has type ${h.type ?? 'unset'}, not Socket`);
-    if (!isSocket && h.path !== '/proc' && h.path !== '/sys') v.push(`volume ${name}: hostPath ${h.path} is not one the exporter needs`);
+    if (isSocket && h.type !== 'Socket')
+      v.push(`volume ${name}: hostPath ${h.path} has type ${h.type ?? 'unset'}, not Socket`);
+    if (!isSocket && h.path !== '/proc' && h.path !== '/sys')
+      v.push(`volume ${name}: hostPath ${h.path} is not one the exporter needs`);
   }
   const hostMounts = (c.volumeMounts ?? []).filter((m) => hostPaths.has(m.name));
   for (const m of hostMounts) if (m.readOnly !== true) v.push(`volumeMount ${m.name} (${m.mountPath}) is not readOnly`);
-  for (const name of hostPaths.keys()) if (!hostMounts.some((m) => m.name === name)) v.push(`hostPath volume ${name} is not mounted`);
+  for (const name of hostPaths.keys())
+    if (!hostMounts.some((m) => m.name === name)) v.push(`hostPath volume ${name} is not mounted`);
 
   // Flags against the mounts: each --path.* is where its host directory is mounted, and every host path
   // sits at the same place under --path.rootfs as on the node (where the exporter looks for the socket).
   const flags = flagsOf(c.args ?? []);
   const mountOf = (hostPath: string) => hostMounts.find((m) => hostPaths.get(m.name)?.path === hostPath)?.mountPath;
-  for (const [flag, hostPath] of [['path.procfs', '/proc'], ['path.sysfs', '/sys']] as const) {
+  for (const [flag, hostPath] of [
+    ['path.procfs', '/proc'],
+    ['path.sysfs', '/sys'],
+  ] as const) {
     const mounted = mountOf(hostPath);
     if (flags.get(flag) === undefined) v.push(`args: --${flag} missing`);
-    else if (flags.get(flag) !== mounted) v.push(`args: --${flag}=${flags.get(flag)} but ${hostPath} is mounted at ${mounted ?? 'nowhere'}`);
+    else if (flags.get(flag) !== mounted)
+      v.push(`args: --${flag}=${flags.get(flag)} but ${hostPath} is mounted at ${mounted ?? 'nowhere'}`);
   }
   const rootfs = flags.get('path.rootfs');
   if (rootfs === undefined) v.push('args: --path.rootfs missing');
   else {
     for (const m of hostMounts) {
       const want = path.posix.join(rootfs, hostPaths.get(m.name)?.path ?? '');
-      if (m.mountPath !== want) v.push(`volumeMount ${m.name}: at ${m.mountPath}, not at ${want} (--path.rootfs=${rootfs} + its host path)`);
+      if (m.mountPath !== want)
+        v.push(`volumeMount ${m.name}: at ${m.mountPath}, not at ${want} (--path.rootfs=${rootfs} + its host path)`);
     }
   }
-  if (flags.get('docker.socket') !== '') v.push(`args: --docker.socket is ${JSON.stringify(flags.get('docker.socket'))}, not empty`);
+  if (flags.get('docker.socket') !== '')
+    v.push(`args: --docker.socket is ${JSON.stringify(flags.get('docker.socket'))}, not empty`);
 
   // Resources, probes, node name.
   for (const kind of ['requests', 'limits'] as const) {
-    for (const res of ['cpu', 'memory']) if (c.resources?.[kind]?.[res] === undefined) v.push(`resources.${kind}.${res} is not set`);
+    for (const res of ['cpu', 'memory'])
+      if (c.resources?.[kind]?.[res] === undefined) v.push(`resources.${kind}.${res} is not set`);
   }
   for (const res of ['cpu', 'memory']) {
     const req = c.resources?.requests?.[res];
     const lim = c.resources?.limits?.[res];
-    if (req !== undefined && lim !== undefined && quantity(req) > quantity(lim)) v.push(`resources: ${res} request ${req} above its limit ${lim}`);
+    if (req !== undefined && lim !== undefined && quantity(req) > quantity(lim))
+      v.push(`resources: ${res} request ${req} above its limit ${lim}`);
   }
   const metricsPort = (c.ports ?? []).find((p) => p.name === 'metrics');
   if (!metricsPort) v.push('no containerPort named metrics');
@@ -464,22 +540,31 @@ function leastPrivilegeViolations(objects: Manifest[]): string[] {
     if (!get) v.push(`${probe}: no httpGet`);
     else {
       if (get.path !== '/healthz') v.push(`${probe}: path ${get.path}, not /healthz`);
-      if (get.port !== 'metrics' && get.port !== metricsPort?.containerPort) v.push(`${probe}: port ${get.port}, not the metrics port`);
+      if (get.port !== 'metrics' && get.port !== metricsPort?.containerPort)
+        v.push(`${probe}: port ${get.port}, not the metrics port`);
     }
   }
   const nodeName = (c.env ?? []).find((e) => e.name === 'NODE_NAME');
-  if (nodeName?.valueFrom?.fieldRef?.fieldPath !== 'spec.nodeName') v.push('env NODE_NAME is not from the downward API spec.nodeName');
+  if (nodeName?.valueFrom?.fieldRef?.fieldPath !== 'spec.nodeName')
+    v.push('env NODE_NAME is not from the downward API spec.nodeName');
 
   // Scheduling and updates.
-  if (!(pod.tolerations ?? []).some((t) => t.operator === 'Exists' && !t.key && !t.effect)) v.push('no toleration "operator: Exists" (every node)');
-  if (ds.spec?.updateStrategy?.type !== 'RollingUpdate') v.push(`updateStrategy is ${ds.spec?.updateStrategy?.type ?? 'unset'}, not RollingUpdate`);
+  if (!(pod.tolerations ?? []).some((t) => t.operator === 'Exists' && !t.key && !t.effect))
+    v.push('no toleration "operator: Exists" (every node)');
+  if (ds.spec?.updateStrategy?.type !== 'RollingUpdate')
+    v.push(`updateStrategy is ${ds.spec?.updateStrategy?.type ?? 'unset'}, not RollingUpdate`);
   return v;
 }
 
 // ---------------------------------------------------------------------------------------------------
 
-function labelsMatch(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  return !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, val]) => labels?.[k] === val);
+function labelsMatch(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined
+): boolean {
+  return (
+    !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, val]) => labels?.[k] === val)
+  );
 }
 
 let kubectl: string;
@@ -495,7 +580,8 @@ beforeAll(() => {
   base = renderKustomization(BASE, kubectl) as Manifest[];
   overlay = renderKustomization(tmp, kubectl) as Manifest[];
   const kinds = new Map<string, { apiVersion: string; kind: string }>();
-  for (const o of [...base, ...overlay]) if (o.apiVersion !== 'monitoring.coreos.com/v1') kinds.set(`${o.apiVersion} ${o.kind}`, o);
+  for (const o of [...base, ...overlay])
+    if (o.apiVersion !== 'monitoring.coreos.com/v1') kinds.set(`${o.apiVersion} ${o.kind}`, o);
   declared = new DeclaredFields([...kinds.values()].map(({ apiVersion, kind }) => ({ apiVersion, kind })));
 });
 
@@ -513,10 +599,15 @@ describe('rendering', () => {
     ]);
     for (const o of base) {
       if (o.kind !== 'Namespace') expect(`${o.kind} ${o.metadata.namespace}`).toBe(`${o.kind} isoscope`);
-      expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'isoscope-exporter', 'app.kubernetes.io/part-of': 'isoscope' });
+      expect(o.metadata.labels).toMatchObject({
+        'app.kubernetes.io/name': 'isoscope-exporter',
+        'app.kubernetes.io/part-of': 'isoscope',
+      });
     }
     // hostPID, hostPath and SYS_PTRACE are all beyond Pod Security "baseline".
-    expect(base.find((o) => o.kind === 'Namespace')?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(base.find((o) => o.kind === 'Namespace')?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe(
+      'privileged'
+    );
   });
 
   test('the overlay with both components adds the ServiceMonitor and nothing else', () => {
@@ -585,7 +676,9 @@ describe('schema', () => {
     delete sm.spec.endpoints[0].relabellings;
     sm.spec.endpoints[0].interval = '30s';
     sm.spec.endpoints[0].relabelings[0].action = 'replace';
-    expect(serviceMonitorErrors(sm)).toEqual([`spec.endpoints[0].relabelings[${sm.spec.endpoints[0].relabelings.length - 1}]: action replace needs a targetLabel`]);
+    expect(serviceMonitorErrors(sm)).toEqual([
+      `spec.endpoints[0].relabelings[${sm.spec.endpoints[0].relabelings.length - 1}]: action replace needs a targetLabel`,
+    ]);
   });
 });
 
@@ -612,28 +705,76 @@ describe('least privilege', () => {
     ['hostNetwork on', (o) => void (pod(o).hostNetwork = true), /hostNetwork is set/],
     ['a writable /proc', (o) => void (mount(o, 'proc').readOnly = false), /volumeMount proc .* not readOnly/],
     ['a socket without type Socket', (o) => void delete volume(o, 'cri-socket').hostPath!.type, /not Socket/],
-    ['another host path', (o) => void pod(o).volumes!.push({ name: 'root', hostPath: { path: '/' } }), /hostPath \/ is not one/],
+    [
+      'another host path',
+      (o) => void pod(o).volumes!.push({ name: 'root', hostPath: { path: '/' } }),
+      /hostPath \/ is not one/,
+    ],
     ['capabilities not dropped', (o) => void (sc(o).capabilities!.drop = []), /drop is \[\], not ALL/],
     ['another capability', (o) => void sc(o).capabilities!.add!.push('SYS_ADMIN'), /not only SYS_PTRACE/],
     ['privilege escalation', (o) => void (sc(o).allowPrivilegeEscalation = true), /allowPrivilegeEscalation/],
     ['a writable root filesystem', (o) => void (sc(o).readOnlyRootFilesystem = false), /readOnlyRootFilesystem/],
     ['privileged', (o) => void (sc(o).privileged = true), /privileged is true/],
     ['seccomp unconfined', (o) => void (sc(o).seccompProfile = { type: 'Unconfined' }), /seccompProfile is Unconfined/],
-    ['a token in the pod', (o) => void (pod(o).automountServiceAccountToken = true), /pod spec: automountServiceAccountToken/],
-    ['a token by the account', (o) => void delete (o.find((x) => x.kind === 'ServiceAccount') as IServiceAccount).automountServiceAccountToken, /ServiceAccount isoscope-exporter: automount/],
-    ['a ClusterRole', (o) => void o.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x' } }), /RBAC object ClusterRole\/x/],
+    [
+      'a token in the pod',
+      (o) => void (pod(o).automountServiceAccountToken = true),
+      /pod spec: automountServiceAccountToken/,
+    ],
+    [
+      'a token by the account',
+      (o) => void delete (o.find((x) => x.kind === 'ServiceAccount') as IServiceAccount).automountServiceAccountToken,
+      /ServiceAccount isoscope-exporter: automount/,
+    ],
+    [
+      'a ClusterRole',
+      (o) => void o.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x' } }),
+      /RBAC object ClusterRole\/x/,
+    ],
     ['no cpu limit', (o) => void delete exporterOf(o).resources!.limits!.cpu, /resources.limits.cpu is not set/],
-    ['no memory request', (o) => void delete exporterOf(o).resources!.requests!.memory, /resources.requests.memory is not set/],
-    ['a request above its limit', (o) => void (exporterOf(o).resources!.requests!.memory = '1Gi'), /memory request 1Gi above its limit/],
-    ['liveness elsewhere', (o) => void (exporterOf(o).livenessProbe!.httpGet!.path = '/metrics'), /livenessProbe: path \/metrics/],
+    [
+      'no memory request',
+      (o) => void delete exporterOf(o).resources!.requests!.memory,
+      /resources.requests.memory is not set/,
+    ],
+    [
+      'a request above its limit',
+      (o) => void (exporterOf(o).resources!.requests!.memory = '1Gi'),
+      /memory request 1Gi above its limit/,
+    ],
+    [
+      'liveness elsewhere',
+      (o) => void (exporterOf(o).livenessProbe!.httpGet!.path = '/metrics'),
+      /livenessProbe: path \/metrics/,
+    ],
     ['no readiness', (o) => void delete exporterOf(o).readinessProbe, /readinessProbe: no httpGet/],
     ['no toleration', (o) => void delete pod(o).tolerations, /operator: Exists/],
-    ['NODE_NAME from the pod name', (o) => void (exporterOf(o).env![0].valueFrom!.fieldRef!.fieldPath = 'metadata.name'), /NODE_NAME/],
-    ['OnDelete', (o) => void (daemonSetOf(o).spec!.updateStrategy = { type: 'OnDelete' }), /updateStrategy is OnDelete/],
-    ['--path.procfs not the /proc mount', (o) => setArg(o, 'path.procfs', '/proc'), /--path.procfs=\/proc but \/proc is mounted at \/host\/proc/],
+    [
+      'NODE_NAME from the pod name',
+      (o) => void (exporterOf(o).env![0].valueFrom!.fieldRef!.fieldPath = 'metadata.name'),
+      /NODE_NAME/,
+    ],
+    [
+      'OnDelete',
+      (o) => void (daemonSetOf(o).spec!.updateStrategy = { type: 'OnDelete' }),
+      /updateStrategy is OnDelete/,
+    ],
+    [
+      '--path.procfs not the /proc mount',
+      (o) => setArg(o, 'path.procfs', '/proc'),
+      /--path.procfs=\/proc but \/proc is mounted at \/host\/proc/,
+    ],
     ['no --path.sysfs', (o) => setArg(o, 'path.sysfs', undefined), /--path.sysfs missing/],
-    ['the socket outside --path.rootfs', (o) => void (mount(o, 'cri-socket').mountPath = '/containerd.sock'), /cri-socket: at \/containerd.sock, not at \/host\/run/],
-    ['a Docker socket flag', (o) => setArg(o, 'docker.socket', '/var/run/docker.sock'), /--docker.socket is "\/var\/run\/docker.sock"/],
+    [
+      'the socket outside --path.rootfs',
+      (o) => void (mount(o, 'cri-socket').mountPath = '/containerd.sock'),
+      /cri-socket: at \/containerd.sock, not at \/host\/run/,
+    ],
+    [
+      'a Docker socket flag',
+      (o) => setArg(o, 'docker.socket', '/var/run/docker.sock'),
+      /--docker.socket is "\/var\/run\/docker.sock"/,
+    ],
   ];
   test.each(mutations)('fails on %s', (_name, mutate, expected) => {
     const objects = structuredClone(base);
@@ -652,7 +793,10 @@ describe('wiring', () => {
     const ds = daemonSetOf(o);
     const podLabels = ds.spec?.template.metadata?.labels;
     expect(labelsMatch(ds.spec?.selector.matchLabels, podLabels)).toBe(true);
-    expect(podLabels).toMatchObject({ 'app.kubernetes.io/name': 'isoscope-exporter', 'app.kubernetes.io/component': 'exporter' });
+    expect(podLabels).toMatchObject({
+      'app.kubernetes.io/name': 'isoscope-exporter',
+      'app.kubernetes.io/component': 'exporter',
+    });
     expect(ds.spec?.template.spec?.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
     expect(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable).toBe(1);
 
@@ -671,21 +815,40 @@ describe('wiring', () => {
     const o = objects();
     const parsed = parseArgs(exporterOf(o).args ?? []);
     if (parsed.kind !== 'run') throw new Error(`args parse as --${parsed.kind}`);
-    expect(parsed.options).toMatchObject({ procfs: '/host/proc', sysfs: '/host/sys', rootfs: '/host', dockerSocket: '', criSocket: 'auto', listenAddress: ':9820' });
+    expect(parsed.options).toMatchObject({
+      procfs: '/host/proc',
+      sysfs: '/host/sys',
+      rootfs: '/host',
+      dockerSocket: '',
+      criSocket: 'auto',
+      listenAddress: ':9820',
+    });
     // auto takes the first candidate that exists: the one mounted must be the only candidate under rootfs.
-    const mounted = (exporterOf(o).volumeMounts ?? []).map((m) => m.mountPath).filter((p) => p.startsWith(`${parsed.options.rootfs}/`));
+    const mounted = (exporterOf(o).volumeMounts ?? [])
+      .map((m) => m.mountPath)
+      .filter((p) => p.startsWith(`${parsed.options.rootfs}/`));
     const candidates = CRI_SOCKETS.map((rel) => path.posix.join(parsed.options.rootfs, rel));
     expect(mounted.filter((p) => candidates.includes(p))).toHaveLength(1);
   });
 
   test('base: the containerd socket; overlay: the CRI-O one, in place of it', () => {
     const socketOf = (o: Manifest[]) => ({
-      volume: pod(o).volumes!.filter((v) => v.name === 'cri-socket').map((v) => v.hostPath),
-      mounts: exporterOf(o).volumeMounts!.filter((m) => m.name === 'cri-socket').map((m) => m.mountPath),
+      volume: pod(o)
+        .volumes!.filter((v) => v.name === 'cri-socket')
+        .map((v) => v.hostPath),
+      mounts: exporterOf(o)
+        .volumeMounts!.filter((m) => m.name === 'cri-socket')
+        .map((m) => m.mountPath),
     });
     const pod = (o: Manifest[]) => daemonSetOf(o).spec!.template.spec!;
-    expect(socketOf(base)).toEqual({ volume: [{ path: '/run/containerd/containerd.sock', type: 'Socket' }], mounts: ['/host/run/containerd/containerd.sock'] });
-    expect(socketOf(overlay)).toEqual({ volume: [{ path: '/var/run/crio/crio.sock', type: 'Socket' }], mounts: ['/host/var/run/crio/crio.sock'] });
+    expect(socketOf(base)).toEqual({
+      volume: [{ path: '/run/containerd/containerd.sock', type: 'Socket' }],
+      mounts: ['/host/run/containerd/containerd.sock'],
+    });
+    expect(socketOf(overlay)).toEqual({
+      volume: [{ path: '/var/run/crio/crio.sock', type: 'Socket' }],
+      mounts: ['/host/var/run/crio/crio.sock'],
+    });
     expect(exporterOf(overlay).volumeMounts).toHaveLength(3);
   });
 
@@ -699,7 +862,12 @@ describe('wiring', () => {
     expect(ep).toMatchObject({ port: 'metrics', interval: '30s', honorLabels: true });
     expect(svc.spec?.ports?.map((p) => p.name)).toContain(ep.port);
     const copies = (target: string) =>
-      ep.relabelings?.some((r) => (r.action ?? 'replace') === 'replace' && r.targetLabel === target && r.sourceLabels?.join() === '__meta_kubernetes_pod_node_name');
+      ep.relabelings?.some(
+        (r) =>
+          (r.action ?? 'replace') === 'replace' &&
+          r.targetLabel === target &&
+          r.sourceLabels?.join() === '__meta_kubernetes_pod_node_name'
+      );
     expect(copies('node')).toBe(true);
     expect(copies('instance')).toBe(true);
   });

@@ -35,7 +35,9 @@ describe('containerd CRI node harness (live)', () => {
   beforeAll(async () => {
     node = await startCriNode();
     const t = node.timings;
-    timings.push(`start ${t.totalMs} ms (node ${t.nodeReadyMs}, containerd ${t.containerdReadyMs}, image ${t.imageImportMs})`);
+    timings.push(
+      `start ${t.totalMs} ms (node ${t.nodeReadyMs}, containerd ${t.containerdReadyMs}, image ${t.imageImportMs})`
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -46,7 +48,12 @@ describe('containerd CRI node harness (live)', () => {
 
   test('a pod-network pod: containers share net, ipc and uts with the sandbox; cgroups and limits as kubelet asks', async () => {
     const t0 = Date.now();
-    const pod = await node.kubelet.runPod({ name: 'web', namespace: 'shop', qosClass: 'Burstable', labels: { app: 'web' } });
+    const pod = await node.kubelet.runPod({
+      name: 'web',
+      namespace: 'shop',
+      qosClass: 'Burstable',
+      labels: { app: 'web' },
+    });
     const app = await node.kubelet.runContainer(pod, {
       name: 'app',
       resources: { memoryLimitBytes: 64 * MiB, cpuPeriod: 100_000, cpuQuota: 50_000, cpuShares: 256 },
@@ -70,7 +77,9 @@ describe('containerd CRI node harness (live)', () => {
     const rel = `kubepods/burstable/pod${pod.podUid}/${app.id}`;
     expect(app.cgroupPath).toBe(`/${rel}`);
     expect(fs.existsSync(path.join('/sys/fs/cgroup/memory', rel))).toBe(true);
-    expect(fs.existsSync(path.join('/sys/fs/cgroup/memory', `kubepods/burstable/pod${pod.podUid}/${pod.sandboxId}`))).toBe(true);
+    expect(
+      fs.existsSync(path.join('/sys/fs/cgroup/memory', `kubepods/burstable/pod${pod.podUid}/${pod.sandboxId}`))
+    ).toBe(true);
     expect(Number(readCgroupFile('memory', rel, 'memory.limit_in_bytes'))).toBe(64 * MiB);
     expect(Number(readCgroupFile('cpu', rel, 'cpu.cfs_quota_us'))).toBe(50_000);
     expect(Number(readCgroupFile('cpu', rel, 'cpu.shares'))).toBe(256);
@@ -103,14 +112,34 @@ describe('containerd CRI node harness (live)', () => {
     const other = await node.kubelet.runPod({ name: 'peer', namespace: 'shop', qosClass: 'BestEffort' });
     expect(other.cgroupParent).toBe(`/kubepods/besteffort/pod${other.podUid}`);
     expect(other.ip).not.toBe(pod.ip);
-    const ping = await node.nodeExec(['nsenter', '-t', String(other.sandboxPid), '-n', '/bin/busybox', 'ping', '-c', '1', '-W', '2', pod.ip]);
+    const ping = await node.nodeExec([
+      'nsenter',
+      '-t',
+      String(other.sandboxPid),
+      '-n',
+      '/bin/busybox',
+      'ping',
+      '-c',
+      '1',
+      '-W',
+      '2',
+      pod.ip,
+    ]);
     expect(ping).toContain('1 packets received');
   });
 
   test('a hostNetwork pod lives in the node netns (containerd own), with its own pid namespace', async () => {
     const t0 = Date.now();
-    const pod = await node.kubelet.runPod({ name: 'agent', namespace: 'kube-system', qosClass: 'Guaranteed', hostNetwork: true });
-    const c = await node.kubelet.runContainer(pod, { name: 'agent', resources: { memoryLimitBytes: 32 * MiB, cpuQuota: 20_000, cpuPeriod: 100_000 } });
+    const pod = await node.kubelet.runPod({
+      name: 'agent',
+      namespace: 'kube-system',
+      qosClass: 'Guaranteed',
+      hostNetwork: true,
+    });
+    const c = await node.kubelet.runContainer(pod, {
+      name: 'agent',
+      resources: { memoryLimitBytes: 32 * MiB, cpuQuota: 20_000, cpuPeriod: 100_000 },
+    });
     timings.push(`hostNetwork pod with 1 container ${Date.now() - t0} ms`);
     expect(pod.cgroupParent).toBe(`/kubepods/pod${pod.podUid}`);
     expect(pod.ip).toBe('');
@@ -118,7 +147,9 @@ describe('containerd CRI node harness (live)', () => {
     expect(nsOf(pod.sandboxPid, 'net')).toBe(nodeNet);
     expect(nsOf(c.pid, 'net')).toBe(nodeNet);
     expect((await node.nodeExec(['readlink', '/proc/self/ns/net'])).trim()).toBe(nodeNet);
-    expect(Number(readCgroupFile('memory', `kubepods/pod${pod.podUid}/${c.id}`, 'memory.limit_in_bytes'))).toBe(32 * MiB);
+    expect(Number(readCgroupFile('memory', `kubepods/pod${pod.podUid}/${c.id}`, 'memory.limit_in_bytes'))).toBe(
+      32 * MiB
+    );
 
     const t1 = Date.now();
     await node.kubelet.removePod(pod);
@@ -130,7 +161,9 @@ describe('containerd CRI node harness (live)', () => {
 
   test('a containerd outage leaves pods running; the restarted containerd knows them again', async () => {
     const { items: before } = await node.kubelet.call('ListPodSandbox', {});
-    const pids = (await Promise.all(before.map((s: any) => node.kubelet.sandboxInfo(s.id)))).map((s) => Number(s.info.pid));
+    const pids = (await Promise.all(before.map((s: any) => node.kubelet.sandboxInfo(s.id)))).map((s) =>
+      Number(s.info.pid)
+    );
     const oldPid = node.containerdPid;
     await node.stopContainerd();
     await expect(node.kubelet.call('Version', {}, 1000)).rejects.toThrow(/CRI Version failed/);
@@ -147,18 +180,21 @@ describe('containerd CRI node harness (live)', () => {
   test('stop() removes pods, processes, mounts, pod cgroups and the temp dir', async () => {
     const { items } = await node.kubelet.call('ListPodSandbox', {});
     const cgroupParents = (await Promise.all(items.map((s: any) => node.kubelet.sandboxInfo(s.id)))).map(
-      (s) => s.info.config.linux.cgroup_parent as string,
+      (s) => s.info.config.linux.cgroup_parent as string
     );
     expect(cgroupParents.length).toBeGreaterThan(0);
     const { baseDir, containerdPid, nodePid } = node;
-    const podPids = (await Promise.all(items.map((s: any) => node.kubelet.sandboxInfo(s.id)))).map((s) => Number(s.info.pid));
+    const podPids = (await Promise.all(items.map((s: any) => node.kubelet.sandboxInfo(s.id)))).map((s) =>
+      Number(s.info.pid)
+    );
     const t0 = Date.now();
     await node.stop();
     timings.push(`stop ${Date.now() - t0} ms`);
     expect(processesUnder(baseDir)).toEqual([]);
     for (const pid of [containerdPid, nodePid, ...podPids]) expect(gone(pid)).toBe(true);
     expect(mountsUnder(baseDir)).toEqual([]);
-    for (const h of cgroupHierarchies()) for (const p of cgroupParents) expect(fs.existsSync(path.join(h, p))).toBe(false);
+    for (const h of cgroupHierarchies())
+      for (const p of cgroupParents) expect(fs.existsSync(path.join(h, p))).toBe(false);
     expect(fs.existsSync(baseDir)).toBe(false);
     await node.stop(); // idempotent
   });

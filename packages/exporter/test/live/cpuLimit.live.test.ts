@@ -33,9 +33,13 @@ function cpuController(): { parent: string; limit(dir: string, quota: number | n
 /** Start the CLI inside `dir` (it moves itself there before exec) and return its read-ahead log line. */
 function readAheadLine(dir: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', 'echo $$ > "$1/cgroup.procs" && exec "$2" --web.listen-address=127.0.0.1:0', 'sh', dir, CLI], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      'sh',
+      ['-c', 'echo $$ > "$1/cgroup.procs" && exec "$2" --web.listen-address=127.0.0.1:0', 'sh', dir, CLI],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }
+    );
     let log = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
     child.stderr!.on('data', (d) => {

@@ -40,7 +40,8 @@ function dockerFlags(criSocket: string): { flags: string[]; args: string[] } {
   if (sc.readOnlyRootFilesystem) flags.push('--read-only');
   if (sc.privileged) flags.push('--privileged');
   // seccompProfile RuntimeDefault is Docker's default profile: no flag.
-  if (sc.seccompProfile.type !== 'RuntimeDefault') throw new Error(`unexpected seccomp profile ${sc.seccompProfile.type}`);
+  if (sc.seccompProfile.type !== 'RuntimeDefault')
+    throw new Error(`unexpected seccomp profile ${sc.seccompProfile.type}`);
   for (const mount of c.volumeMounts) {
     const volume = pod.volumes.find((v: any) => v.name === mount.name);
     const hostPath = volume.hostPath.type === 'Socket' ? criSocket : volume.hostPath.path;
@@ -62,18 +63,33 @@ beforeAll(async () => {
   [engine, node] = await Promise.all([startEngine(), startCriNode()]);
   web = await node.kubelet.runPod({ name: 'web-0', namespace: 'shop' });
   await node.kubelet.runContainer(web, { name: 'app', resources: { memoryLimitBytes: 48 * 1024 * 1024 } });
-  agent = await node.kubelet.runPod({ name: 'agent-0', namespace: 'kube-system', hostNetwork: true, qosClass: 'BestEffort' });
+  agent = await node.kubelet.runPod({
+    name: 'agent-0',
+    namespace: 'kube-system',
+    hostNetwork: true,
+    qosClass: 'BestEffort',
+  });
   await node.kubelet.runContainer(agent, { name: 'agent' });
 
   const port = await freeLoopbackPort();
   url = `http://127.0.0.1:${port}`;
   const { flags, args } = dockerFlags(node.socketPath);
-  await engine.run('isoscope-daemonset', [...flags, '--network', 'host', ...exporterMounts()],
-    exporterCommand([...args, `--web.listen-address=127.0.0.1:${port}`]));
-  await waitUntil('the exporter container to serve', async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), {
-    timeoutMs: 30_000, intervalMs: 200,
-  }).catch(async (err: Error) => {
-    throw new Error(`${err.message}\n${await engine.docker(['logs', 'isoscope-daemonset']).catch((e: Error) => e.message)}`);
+  await engine.run(
+    'isoscope-daemonset',
+    [...flags, '--network', 'host', ...exporterMounts()],
+    exporterCommand([...args, `--web.listen-address=127.0.0.1:${port}`])
+  );
+  await waitUntil(
+    'the exporter container to serve',
+    async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined),
+    {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    }
+  ).catch(async (err: Error) => {
+    throw new Error(
+      `${err.message}\n${await engine.docker(['logs', 'isoscope-daemonset']).catch((e: Error) => e.message)}`
+    );
   });
 });
 
@@ -82,8 +98,8 @@ afterAll(async () => {
   await node?.stop();
 });
 
-describe('the exporter with the DaemonSet\'s settings', () => {
-  it('finds the CRI socket under --path.rootfs and names every pod\'s containers', async () => {
+describe("the exporter with the DaemonSet's settings", () => {
+  it("finds the CRI socket under --path.rootfs and names every pod's containers", async () => {
     const series = await scrape();
     expect(valueOf(series, METRICS.metadataSourceUp.name, { source: 'cri' })).toBe(1);
     // --docker.socket= : no Docker source at all on a CRI node.
@@ -91,7 +107,14 @@ describe('the exporter with the DaemonSet\'s settings', () => {
     for (const pod of [web, agent]) {
       for (const c of pod.containers) {
         expect(select(series, METRICS.memoryUsage.name, { id: c.cgroupPath }).map((s) => s.labels)).toEqual([
-          { id: c.cgroupPath, name: c.id, image: node.image, namespace: pod.namespace, pod: pod.name, container: c.name },
+          {
+            id: c.cgroupPath,
+            name: c.id,
+            image: node.image,
+            namespace: pod.namespace,
+            pod: pod.name,
+            container: c.name,
+          },
         ]);
       }
       const sandbox = `${pod.cgroupParent}/${pod.sandboxId}`;
@@ -100,16 +123,21 @@ describe('the exporter with the DaemonSet\'s settings', () => {
     expect(valueOf(series, METRICS.specMemoryLimit.name, { pod: 'web-0', container: 'app' })).toBe(48 * 1024 * 1024);
   });
 
-  it('reads every pod container\'s namespaces with only SYS_PTRACE', async () => {
+  it("reads every pod container's namespaces with only SYS_PTRACE", async () => {
     const series = await scrape();
     for (const c of [...web.containers, ...agent.containers]) {
       for (const type of ['net', 'pid', 'ipc', 'mnt']) {
         const inode = Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${c.pid}/ns/${type}`))![1]);
-        expect({ c: c.name, type, inode: valueOf(series, METRICS.namespaceInode.name, { id: c.cgroupPath, ns_type: type }) })
-          .toEqual({ c: c.name, type, inode });
+        expect({
+          c: c.name,
+          type,
+          inode: valueOf(series, METRICS.namespaceInode.name, { id: c.cgroupPath, ns_type: type }),
+        }).toEqual({ c: c.name, type, inode });
       }
     }
-    expect(select(series, METRICS.podNamespaceMode.name, { pod: 'agent-0', ns_type: 'net' })[0].labels.mode).toBe('node');
+    expect(select(series, METRICS.podNamespaceMode.name, { pod: 'agent-0', ns_type: 'net' })[0].labels.mode).toBe(
+      'node'
+    );
     // Nothing failed to read: the dropped capabilities cost no value.
     expect(select(series, METRICS.readErrors.name).filter((s) => s.value !== 0)).toEqual([]);
   });

@@ -28,7 +28,9 @@ let podId: string;
 beforeAll(async () => {
   engine = await startEngine();
   // Timings go to the log so a slow CI machine is visible without a debugger.
-  console.log(`engine ready in ${engine.timings.daemonReadyMs} ms, image imported in ${engine.timings.imageImportMs} ms`);
+  console.log(
+    `engine ready in ${engine.timings.daemonReadyMs} ms, image imported in ${engine.timings.imageImportMs} ms`
+  );
   plainId = await engine.run('isoscope-plain', ['--network', 'none'], ['sleep', '3600']);
   podId = await engine.run(
     'k8s_web_web-7d9f8b6c5-x2x9q_shop_0f6e2a4c-1b1d-4f4e-9c55-2b8d1c3e4f5a_0',
@@ -44,7 +46,7 @@ beforeAll(async () => {
       '--label',
       'io.kubernetes.pod.uid=0f6e2a4c-1b1d-4f4e-9c55-2b8d1c3e4f5a',
     ],
-    ['sh', '-c', 'while true; do sleep 1; done'],
+    ['sh', '-c', 'while true; do sleep 1; done']
   );
 }, 120_000);
 
@@ -76,7 +78,11 @@ test('returns the exact name, image and Kubernetes fields of running containers'
 });
 
 test('an unknown id does not cause a second list call within the refresh interval', async () => {
-  const source = new DockerMetadataSource({ socketPath: engine.socketPath, log: recorder().log, minRefreshIntervalMs: 1000 });
+  const source = new DockerMetadataSource({
+    socketPath: engine.socketPath,
+    log: recorder().log,
+    minRefreshIntervalMs: 1000,
+  });
   const list = jest.spyOn(source, 'listContainers');
   const request = jest.spyOn(http, 'request');
 
@@ -104,7 +110,11 @@ test('an unknown id does not cause a second list call within the refresh interva
 });
 
 test('a removed container disappears from the cache at the next refresh', async () => {
-  const source = new DockerMetadataSource({ socketPath: engine.socketPath, log: recorder().log, minRefreshIntervalMs: 200 });
+  const source = new DockerMetadataSource({
+    socketPath: engine.socketPath,
+    log: recorder().log,
+    minRefreshIntervalMs: 200,
+  });
   const list = jest.spyOn(source, 'listContainers');
   const doomedId = await engine.run('isoscope-doomed', ['--network', 'none'], ['sleep', '3600']);
 
@@ -121,12 +131,17 @@ test('a removed container disappears from the cache at the next refresh', async 
 });
 
 test('a container started after the first scrape is found by the next refresh', async () => {
-  const source = new DockerMetadataSource({ socketPath: engine.socketPath, log: recorder().log, minRefreshIntervalMs: 200 });
+  const source = new DockerMetadataSource({
+    socketPath: engine.socketPath,
+    log: recorder().log,
+    minRefreshIntervalMs: 200,
+  });
   await source.lookup([plainId]);
-  const lateId = await engine.run('isoscope-late', ['--network', 'none', '--label', 'io.kubernetes.pod.namespace=late-ns'], [
-    'sleep',
-    '3600',
-  ]);
+  const lateId = await engine.run(
+    'isoscope-late',
+    ['--network', 'none', '--label', 'io.kubernetes.pod.namespace=late-ns'],
+    ['sleep', '3600']
+  );
   await sleep(250);
   expect((await source.lookup([plainId, lateId])).get(lateId)).toEqual({
     name: 'isoscope-late',
@@ -150,6 +165,6 @@ test('a missing socket path gives an empty map without throwing, and warns once'
 
 test('the harness fails, not skips, with an install hint when dockerd is missing', async () => {
   await expect(startEngine({ searchPath: [path.join(engine.baseDir, 'empty-bin')] })).rejects.toThrow(
-    /dockerd .*apt-get install docker\.io runc busybox-static/,
+    /dockerd .*apt-get install docker\.io runc busybox-static/
   );
 });

@@ -18,8 +18,18 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  cmdlineOf, defaultSearchPath, findExecutable, isStaticElf, MAX_SOCKET_PATH, mountsUnder, processesUnder, run, signal, tailOf,
-  terminatePid, watchExit,
+  cmdlineOf,
+  defaultSearchPath,
+  findExecutable,
+  isStaticElf,
+  MAX_SOCKET_PATH,
+  mountsUnder,
+  processesUnder,
+  run,
+  signal,
+  tailOf,
+  terminatePid,
+  watchExit,
 } from '../support/processes';
 import { exitsWithin, sleep } from '../support/wait';
 
@@ -79,7 +89,9 @@ function checkPrerequisites(dirs: string[]): Tools {
     throw new Error(`live tests need a Docker engine; missing: ${missing.join(', ')}. Install with: ${INSTALL_HINT}`);
   }
   if (!isStaticElf(busybox)) {
-    throw new Error(`${busybox} is dynamically linked and cannot run in a scratch image. Install with: ${INSTALL_HINT}`);
+    throw new Error(
+      `${busybox} is dynamically linked and cannot run in a scratch image. Install with: ${INSTALL_HINT}`
+    );
   }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new Error('live tests start their own dockerd and must run as root');
@@ -126,8 +138,14 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
   const pathWithSbin = searchPath.join(':');
   const daemonEnv: NodeJS.ProcessEnv = { ...process.env, PATH: pathWithSbin };
   // The CLI must talk to our socket only: drop anything that could point it elsewhere or at other config.
-  const cliEnv: NodeJS.ProcessEnv = { ...process.env, PATH: pathWithSbin, DOCKER_HOST: `unix://${socketPath}`, DOCKER_CONFIG: cliConfigDir };
-  for (const key of ['DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_API_VERSION']) delete cliEnv[key];
+  const cliEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: pathWithSbin,
+    DOCKER_HOST: `unix://${socketPath}`,
+    DOCKER_CONFIG: cliConfigDir,
+  };
+  for (const key of ['DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_API_VERSION'])
+    delete cliEnv[key];
 
   const logFd = fs.openSync(logFile, 'a');
   const t0 = Date.now();
@@ -147,7 +165,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
         `--config-file=${configFile}`,
       ],
       // Not detached: a Ctrl-C on the test run reaches dockerd too, instead of leaving it behind.
-      { stdio: ['ignore', logFd, logFd], env: daemonEnv },
+      { stdio: ['ignore', logFd, logFd], env: daemonEnv }
     );
   } finally {
     fs.closeSync(logFd);
@@ -211,11 +229,13 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
           continue;
         }
         await run(tools.umount, [mountPoint]).catch(() =>
-          run(tools.umount!, ['-l', mountPoint]).catch((err: Error) => problems.push(err.message)),
+          run(tools.umount!, ['-l', mountPoint]).catch((err: Error) => problems.push(err.message))
         );
       }
       process.removeListener('exit', onExit);
-      await fsp.rm(baseDir, { recursive: true, force: true, maxRetries: 3 }).catch((err: Error) => problems.push(err.message));
+      await fsp
+        .rm(baseDir, { recursive: true, force: true, maxRetries: 3 })
+        .catch((err: Error) => problems.push(err.message));
       if (fs.existsSync(baseDir)) problems.push(`${baseDir} still exists`);
       if (problems.length > 0) throw new Error(`engine cleanup problems:\n${problems.join('\n')}`);
     })();
@@ -226,12 +246,14 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
     const deadline = t0 + startTimeoutMs;
     for (;;) {
       if (daemonExit() !== null) {
-        throw new Error(`dockerd exited (${daemonExit()}) before answering /_ping; last lines of ${logFile}:\n${tailOf(logFile)}`);
+        throw new Error(
+          `dockerd exited (${daemonExit()}) before answering /_ping; last lines of ${logFile}:\n${tailOf(logFile)}`
+        );
       }
       if (await ping(socketPath)) break;
       if (Date.now() > deadline) {
         throw new Error(
-          `dockerd did not answer /_ping on ${socketPath} within ${startTimeoutMs} ms; last lines of ${logFile}:\n${tailOf(logFile)}`,
+          `dockerd did not answer /_ping on ${socketPath} within ${startTimeoutMs} ms; last lines of ${logFile}:\n${tailOf(logFile)}`
         );
       }
       await sleep(100);
@@ -275,7 +297,11 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
  * Builds the test image from the host's static busybox: /bin/busybox plus one symlink per applet, so
  * `sh`, `sleep`, `cat`, `dd`, `yes`, `head`, … all work, imported with `docker import` (no registry).
  */
-async function importBusyboxImage(tools: Tools, baseDir: string, docker: (args: string[]) => Promise<string>): Promise<void> {
+async function importBusyboxImage(
+  tools: Tools,
+  baseDir: string,
+  docker: (args: string[]) => Promise<string>
+): Promise<void> {
   const root = path.join(baseDir, 'image-root');
   const bin = path.join(root, 'bin');
   await fsp.mkdir(bin, { recursive: true });

@@ -28,17 +28,34 @@ beforeAll(async () => {
   workloadId = await engine.run('workload', ['--memory', '32m'], ['sleep', '600']);
   const port = await freeLoopbackPort();
   url = `http://127.0.0.1:${port}`;
-  await engine.run('isoscope-exporter', [
-    '--pid', 'host', '--network', 'host', '--cap-add', 'SYS_PTRACE',
-    '-v', '/proc:/host/proc:ro', '-v', '/sys:/host/sys:ro',
-    '-v', `${engine.socketPath}:/var/run/docker.sock:ro`,
-    ...exporterMounts(),
-  ], exporterCommand(['--path.procfs=/host/proc', '--path.sysfs=/host/sys', `--web.listen-address=127.0.0.1:${port}`]));
+  await engine.run(
+    'isoscope-exporter',
+    [
+      '--pid',
+      'host',
+      '--network',
+      'host',
+      '--cap-add',
+      'SYS_PTRACE',
+      '-v',
+      '/proc:/host/proc:ro',
+      '-v',
+      '/sys:/host/sys:ro',
+      '-v',
+      `${engine.socketPath}:/var/run/docker.sock:ro`,
+      ...exporterMounts(),
+    ],
+    exporterCommand(['--path.procfs=/host/proc', '--path.sysfs=/host/sys', `--web.listen-address=127.0.0.1:${port}`])
+  );
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false
+    );
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`exporter container did not serve:\n${await engine.docker(['logs', 'isoscope-exporter'])}`);
+    if (Date.now() > deadline)
+      throw new Error(`exporter container did not serve:\n${await engine.docker(['logs', 'isoscope-exporter'])}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 });
@@ -58,7 +75,7 @@ describe('the exporter running in a container with the host mounted', () => {
     expect(select(series, METRICS.memoryUsage.name, { name: 'isoscope-exporter' })).toHaveLength(1);
   });
 
-  it('reads other containers\' namespaces through the host PID namespace', async () => {
+  it("reads other containers' namespaces through the host PID namespace", async () => {
     const { series } = parseExposition(await scrape());
     const { State } = await engine.inspect(workloadId);
     const inode = Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${State.Pid}/ns/net`))![1]);

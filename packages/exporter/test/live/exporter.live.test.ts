@@ -41,12 +41,49 @@ function statusField(pid: number | 'self', field: string): string {
 }
 
 /** capabilities(7) names by bit, for telling Docker which capabilities the host itself lacks. */
-const CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID',
-  'SETPCAP', 'LINUX_IMMUTABLE', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER',
-  'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE',
-  'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP',
-  'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF',
-  'CHECKPOINT_RESTORE'];
+const CAPABILITIES = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'DAC_READ_SEARCH',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'SETGID',
+  'SETUID',
+  'SETPCAP',
+  'LINUX_IMMUTABLE',
+  'NET_BIND_SERVICE',
+  'NET_BROADCAST',
+  'NET_ADMIN',
+  'NET_RAW',
+  'IPC_LOCK',
+  'IPC_OWNER',
+  'SYS_MODULE',
+  'SYS_RAWIO',
+  'SYS_CHROOT',
+  'SYS_PTRACE',
+  'SYS_PACCT',
+  'SYS_ADMIN',
+  'SYS_BOOT',
+  'SYS_NICE',
+  'SYS_RESOURCE',
+  'SYS_TIME',
+  'SYS_TTY_CONFIG',
+  'MKNOD',
+  'LEASE',
+  'AUDIT_WRITE',
+  'AUDIT_CONTROL',
+  'SETFCAP',
+  'MAC_OVERRIDE',
+  'MAC_ADMIN',
+  'SYSLOG',
+  'WAKE_ALARM',
+  'BLOCK_SUSPEND',
+  'AUDIT_READ',
+  'PERFMON',
+  'BPF',
+  'CHECKPOINT_RESTORE',
+];
 
 /**
  * `--cap-add ALL`, less what this host's own bounding set lacks (runc cannot grant those: this is why
@@ -81,7 +118,11 @@ beforeAll(async () => {
   await run('spinner', ['--cpus', '0.1'], ['sh', '-c', 'while :; do :; done']);
   // dd allocates its 64 MiB block at once; under a 16 MiB limit without swap the OOM killer takes it,
   // and the shell lives on so the container (and its cgroup) stays to be scraped.
-  await run('oom', ['--memory', '16m', '--memory-swap', '16m'], ['sh', '-c', 'dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 600']);
+  await run(
+    'oom',
+    ['--memory', '16m', '--memory-swap', '16m'],
+    ['sh', '-c', 'dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 600']
+  );
   await run('unconfined', ['--security-opt', 'seccomp=unconfined', ...allHostCapabilities()]);
   await run('nonewprivs', ['--security-opt', 'no-new-privileges']);
   exporter = await startExporter([`--docker.socket=${engine.socketPath}`]);
@@ -109,8 +150,9 @@ describe('the exporter on real containers', () => {
     const info = await engine.inspect(id);
     const name = 'limited';
     expect(valueOf(series, M.specMemoryLimit.name, { name })).toBe(info.HostConfig.Memory);
-    expect(valueOf(series, M.specMemoryLimit.name, { name }))
-      .toBe(Number(readFileSync(`/sys/fs/cgroup/memory/docker/${id}/memory.limit_in_bytes`, 'utf8')));
+    expect(valueOf(series, M.specMemoryLimit.name, { name })).toBe(
+      Number(readFileSync(`/sys/fs/cgroup/memory/docker/${id}/memory.limit_in_bytes`, 'utf8'))
+    );
     expect(valueOf(series, M.specCpuPeriod.name, { name })).toBe(100_000);
     expect(valueOf(series, M.specCpuQuota.name, { name })).toBe((info.HostConfig.NanoCpus / 1e9) * 100_000);
     expect(valueOf(series, M.threadsMax.name, { name })).toBe(info.HostConfig.PidsLimit);
@@ -129,12 +171,25 @@ describe('the exporter on real containers', () => {
       for (const type of NAMESPACE_TYPES) {
         const labels = { name, ns_type: type };
         const expected = inode(pid, type);
-        expect({ name, type, inode: valueOf(series, M.namespaceInode.name, labels) }).toEqual({ name, type, inode: expected });
-        expect({ name, type, host: valueOf(series, M.namespaceSharedWithHost.name, labels) })
-          .toEqual({ name, type, host: expected === inode(hostPid, type) ? 1 : 0 });
+        expect({ name, type, inode: valueOf(series, M.namespaceInode.name, labels) }).toEqual({
+          name,
+          type,
+          inode: expected,
+        });
+        expect({ name, type, host: valueOf(series, M.namespaceSharedWithHost.name, labels) }).toEqual({
+          name,
+          type,
+          host: expected === inode(hostPid, type) ? 1 : 0,
+        });
         // Every container on the host counts, including any other engine's: count them off the inode series.
-        const sharers = select(series, M.namespaceInode.name, { ns_type: type }).filter((s) => s.value === expected).length;
-        expect({ name, type, sharers: valueOf(series, M.namespaceSharers.name, labels) }).toEqual({ name, type, sharers });
+        const sharers = select(series, M.namespaceInode.name, { ns_type: type }).filter(
+          (s) => s.value === expected
+        ).length;
+        expect({ name, type, sharers: valueOf(series, M.namespaceSharers.name, labels) }).toEqual({
+          name,
+          type,
+          sharers,
+        });
       }
     }
     // The isolation each docker flag asked for, as a user reads it off the metrics.
@@ -152,13 +207,22 @@ describe('the exporter on real containers', () => {
     const classic = BigInt(`0x${statusField('self', 'CapBnd')}`) & ((1n << 38n) - 1n);
     for (const [name, { pid }] of containers) {
       const capEff = statusField(pid, 'CapEff');
-      expect({ name, seccomp: valueOf(series, M.securitySeccompMode.name, { name }) })
-        .toEqual({ name, seccomp: Number(statusField(pid, 'Seccomp')) });
-      expect({ name, caps: valueOf(series, M.securityCapabilitiesEffective.name, { name }) }).toEqual({ name, caps: bits(capEff) });
-      expect({ name, nnp: valueOf(series, M.securityNoNewPrivs.name, { name }) })
-        .toEqual({ name, nnp: Number(statusField(pid, 'NoNewPrivs')) });
-      expect({ name, privileged: valueOf(series, M.securityPrivileged.name, { name }) })
-        .toEqual({ name, privileged: (BigInt(`0x${capEff}`) & classic) === classic ? 1 : 0 });
+      expect({ name, seccomp: valueOf(series, M.securitySeccompMode.name, { name }) }).toEqual({
+        name,
+        seccomp: Number(statusField(pid, 'Seccomp')),
+      });
+      expect({ name, caps: valueOf(series, M.securityCapabilitiesEffective.name, { name }) }).toEqual({
+        name,
+        caps: bits(capEff),
+      });
+      expect({ name, nnp: valueOf(series, M.securityNoNewPrivs.name, { name }) }).toEqual({
+        name,
+        nnp: Number(statusField(pid, 'NoNewPrivs')),
+      });
+      expect({ name, privileged: valueOf(series, M.securityPrivileged.name, { name }) }).toEqual({
+        name,
+        privileged: (BigInt(`0x${capEff}`) & classic) === classic ? 1 : 0,
+      });
       expect({ name, root: valueOf(series, M.securityRootMappedToHost.name, { name }) }).toEqual({ name, root: 1 });
     }
     expect(valueOf(series, M.securitySeccompMode.name, { name: 'limited' })).toBe(2);
@@ -197,17 +261,31 @@ describe('the exporter on real containers', () => {
     expect(usage).toBeLessThanOrEqual(64 * 1024 * 1024);
     expect(valueOf(series, M.memoryWorkingSet.name, { name })).toBeLessThanOrEqual(usage);
     expect(valueOf(series, M.processes.name, { name })).toBe(1);
-    expect(valueOf(series, M.threads.name, { name }))
-      .toBe(Number(readFileSync(`/sys/fs/cgroup/pids/docker/${id}/pids.current`, 'utf8')));
+    expect(valueOf(series, M.threads.name, { name })).toBe(
+      Number(readFileSync(`/sys/fs/cgroup/pids/docker/${id}/pids.current`, 'utf8'))
+    );
     // This host is hybrid: PSI comes from the unified hierarchy.
     expect(valueOf(series, M.pressureCpuWaiting.name, { name })).toBeGreaterThanOrEqual(0);
   });
 
-  it('counts interface traffic once per network namespace and never the host\'s', async () => {
+  it("counts interface traffic once per network namespace and never the host's", async () => {
     // Link the `limited` namespace (shared with `peer`) to the `unconfined` one with a veth pair — both
     // namespaces made by this test's engine — and send three pings across.
     const [a, b] = [pidOf('limited'), pidOf('unconfined')];
-    execFileSync('ip', ['link', 'add', 'eth1', 'netns', String(a), 'type', 'veth', 'peer', 'name', 'eth1', 'netns', String(b)]);
+    execFileSync('ip', [
+      'link',
+      'add',
+      'eth1',
+      'netns',
+      String(a),
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'eth1',
+      'netns',
+      String(b),
+    ]);
     const inNs = (pid: number, ...args: string[]) => execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', ...args]);
     inNs(a, 'addr', 'add', '169.254.77.1/30', 'dev', 'eth1');
     inNs(b, 'addr', 'add', '169.254.77.2/30', 'dev', 'eth1');
@@ -220,8 +298,14 @@ describe('the exporter on real containers', () => {
     const rx = valueOf(series, M.networkReceivePackets.name, { name: 'unconfined', interface: 'eth1' })!;
     expect(tx).toBeGreaterThanOrEqual(3);
     expect(rx).toBeGreaterThanOrEqual(3);
-    const kernelTx = Number(readFileSync(`/proc/${a}/net/dev`, 'utf8').split('\n')
-      .find((l) => l.trim().startsWith('eth1:'))!.split(':')[1].trim().split(/\s+/)[9]);
+    const kernelTx = Number(
+      readFileSync(`/proc/${a}/net/dev`, 'utf8')
+        .split('\n')
+        .find((l) => l.trim().startsWith('eth1:'))!
+        .split(':')[1]
+        .trim()
+        .split(/\s+/)[9]
+    );
     expect(tx).toBeLessThanOrEqual(kernelTx);
     // `peer` shares `limited`'s namespace: the series are on the container that started first, once.
     expect(select(series, M.networkTransmitPackets.name, { name: 'peer' })).toEqual([]);

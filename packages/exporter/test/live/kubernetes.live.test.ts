@@ -40,7 +40,9 @@ function referenceInode(type: string): number {
 }
 
 function eth0RxBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/net/dev`, 'utf8').split('\n').find((l) => l.trim().startsWith('eth0:'))!;
+  const line = readFileSync(`/proc/${pid}/net/dev`, 'utf8')
+    .split('\n')
+    .find((l) => l.trim().startsWith('eth0:'))!;
   return Number(line.split(':')[1].trim().split(/\s+/)[0]);
 }
 
@@ -57,15 +59,32 @@ beforeAll(async () => {
     resources: { cpuPeriod: 100_000, cpuQuota: 50_000, cpuShares: 102, memoryLimitBytes: 64 * 1024 * 1024 },
   });
   await kubelet.runContainer(web, { name: 'sidecar' });
-  agent = await kubelet.runPod({ name: 'node-agent-x1', namespace: 'kube-system', qosClass: 'BestEffort', hostNetwork: true, hostPID: true });
+  agent = await kubelet.runPod({
+    name: 'node-agent-x1',
+    namespace: 'kube-system',
+    qosClass: 'BestEffort',
+    hostNetwork: true,
+    hostPID: true,
+  });
   await kubelet.runContainer(agent, { name: 'agent' });
-  batch = await kubelet.runPod({ name: 'batch-0', namespace: 'jobs', qosClass: 'Guaranteed', shareProcessNamespace: true });
-  await kubelet.runContainer(batch, { name: 'runner', resources: { cpuPeriod: 100_000, cpuQuota: 100_000, cpuShares: 1024, memoryLimitBytes: 32 * 1024 * 1024 } });
-  await kubelet.runContainer(batch, { name: 'helper', resources: { cpuPeriod: 100_000, cpuQuota: 100_000, cpuShares: 1024, memoryLimitBytes: 32 * 1024 * 1024 } });
+  batch = await kubelet.runPod({
+    name: 'batch-0',
+    namespace: 'jobs',
+    qosClass: 'Guaranteed',
+    shareProcessNamespace: true,
+  });
+  await kubelet.runContainer(batch, {
+    name: 'runner',
+    resources: { cpuPeriod: 100_000, cpuQuota: 100_000, cpuShares: 1024, memoryLimitBytes: 32 * 1024 * 1024 },
+  });
+  await kubelet.runContainer(batch, {
+    name: 'helper',
+    resources: { cpuPeriod: 100_000, cpuQuota: 100_000, cpuShares: 1024, memoryLimitBytes: 32 * 1024 * 1024 },
+  });
   exporter = await startExporter(
     [`--cri.socket=${node.socketPath}`, '--docker.socket=', '--namespace.reference=self'],
     20_000,
-    ['nsenter', `--net=/proc/${node.nodePid}/ns/net`, '--'],
+    ['nsenter', `--net=/proc/${node.nodePid}/ns/net`, '--']
   );
 });
 
@@ -75,13 +94,20 @@ afterAll(async () => {
 });
 
 describe('the exporter on a containerd node, with names from the CRI', () => {
-  it('labels every workload container as kubelet\'s cAdvisor does', async () => {
+  it("labels every workload container as kubelet's cAdvisor does", async () => {
     const series = await scrape();
     for (const pod of [web, agent, batch]) {
       for (const c of pod.containers) {
         const found = select(series, M.memoryUsage.name, { id: c.cgroupPath });
         expect(found.map((s) => s.labels)).toEqual([
-          { id: c.cgroupPath, name: c.id, image: node.image, namespace: pod.namespace, pod: pod.name, container: c.name },
+          {
+            id: c.cgroupPath,
+            name: c.id,
+            image: node.image,
+            namespace: pod.namespace,
+            pod: pod.name,
+            container: c.name,
+          },
         ]);
         expect(c.cgroupPath).toBe(`${pod.cgroupParent}/${c.id}`);
       }
@@ -101,7 +127,9 @@ describe('the exporter on a containerd node, with names from the CRI', () => {
       ]);
     }
     // kubernetes-mixin's workload filter sees exactly the five workload containers.
-    const workloads = select(series, M.memoryUsage.name).filter((s) => s.labels.container && s.labels.container !== 'POD');
+    const workloads = select(series, M.memoryUsage.name).filter(
+      (s) => s.labels.container && s.labels.container !== 'POD'
+    );
     expect(workloads.map((s) => s.labels.container).sort()).toEqual(['agent', 'app', 'helper', 'runner', 'sidecar']);
   });
 
@@ -110,8 +138,9 @@ describe('the exporter on a containerd node, with names from the CRI', () => {
     const app = container(web, 'app');
     expect(valueOf(series, M.specCpuQuota.name, { id: app.cgroupPath })).toBe(50_000);
     expect(valueOf(series, M.specCpuShares.name, { id: app.cgroupPath })).toBe(102);
-    expect(valueOf(series, M.specMemoryLimit.name, { id: app.cgroupPath }))
-      .toBe(Number(readFileSync(`/sys/fs/cgroup/memory${app.cgroupPath}/memory.limit_in_bytes`, 'utf8')));
+    expect(valueOf(series, M.specMemoryLimit.name, { id: app.cgroupPath })).toBe(
+      Number(readFileSync(`/sys/fs/cgroup/memory${app.cgroupPath}/memory.limit_in_bytes`, 'utf8'))
+    );
     expect(valueOf(series, M.specMemoryLimit.name, { id: app.cgroupPath })).toBe(64 * 1024 * 1024);
     expect(valueOf(series, M.specMemoryLimit.name, { id: container(web, 'sidecar').cgroupPath })).toBe(0);
   });
@@ -128,9 +157,16 @@ describe('the exporter on a containerd node, with names from the CRI', () => {
         const want = inode(m.pid, type);
         const host = want === referenceInode(type);
         const sharers = members.filter((o) => inode(o.pid, type) === want);
-        const scope = host ? 'host' : sharers.length === 1 ? 'private' : sharers.every((o) => o.pod === m.pod) ? 'pod' : 'shared';
+        const scope = host
+          ? 'host'
+          : sharers.length === 1
+            ? 'private'
+            : sharers.every((o) => o.pod === m.pod)
+              ? 'pod'
+              : 'shared';
         expect({
-          id: m.id, type,
+          id: m.id,
+          type,
           inode: valueOf(series, M.namespaceInode.name, labels),
           host: valueOf(series, M.namespaceSharedWithHost.name, labels),
           sharers: valueOf(series, M.namespaceSharers.name, labels),
@@ -139,28 +175,52 @@ describe('the exporter on a containerd node, with names from the CRI', () => {
       }
     }
     // What each pod's spec means, as a user reads it off the scope series.
-    const scopeOf = (c: RunningContainer, ns_type: string) => select(series, M.namespaceScope.name, { id: c.cgroupPath, ns_type })[0]?.labels.scope;
-    expect(['net', 'ipc', 'uts', 'pid'].map((t) => scopeOf(container(web, 'app'), t))).toEqual(['pod', 'pod', 'pod', 'private']);
+    const scopeOf = (c: RunningContainer, ns_type: string) =>
+      select(series, M.namespaceScope.name, { id: c.cgroupPath, ns_type })[0]?.labels.scope;
+    expect(['net', 'ipc', 'uts', 'pid'].map((t) => scopeOf(container(web, 'app'), t))).toEqual([
+      'pod',
+      'pod',
+      'pod',
+      'private',
+    ]);
     expect(['net', 'pid'].map((t) => scopeOf(container(agent, 'agent'), t))).toEqual(['host', 'host']);
     expect(scopeOf(container(batch, 'runner'), 'pid')).toBe('pod');
   });
 
   it('exposes what each pod asked for, and finds the kernel in agreement', async () => {
     const series = await scrape();
-    const modes = select(series, M.podNamespaceMode.name).map((s) => `${s.labels.namespace}/${s.labels.pod} ${s.labels.ns_type}=${s.labels.mode}`);
+    const modes = select(series, M.podNamespaceMode.name).map(
+      (s) => `${s.labels.namespace}/${s.labels.pod} ${s.labels.ns_type}=${s.labels.mode}`
+    );
     expect(modes.sort()).toEqual([
-      'jobs/batch-0 ipc=pod', 'jobs/batch-0 net=pod', 'jobs/batch-0 pid=pod',
-      'kube-system/node-agent-x1 ipc=pod', 'kube-system/node-agent-x1 net=node', 'kube-system/node-agent-x1 pid=node',
-      'shop/web-7d9f8 ipc=pod', 'shop/web-7d9f8 net=pod', 'shop/web-7d9f8 pid=container',
+      'jobs/batch-0 ipc=pod',
+      'jobs/batch-0 net=pod',
+      'jobs/batch-0 pid=pod',
+      'kube-system/node-agent-x1 ipc=pod',
+      'kube-system/node-agent-x1 net=node',
+      'kube-system/node-agent-x1 pid=node',
+      'shop/web-7d9f8 ipc=pod',
+      'shop/web-7d9f8 net=pod',
+      'shop/web-7d9f8 pid=container',
     ]);
     const mismatches = select(series, M.podNamespaceMismatch.name);
     expect(mismatches).toHaveLength(9);
     expect(mismatches.filter((s) => s.value !== 0)).toEqual([]);
   });
 
-  it('reads a pod\'s network once, on its sandbox, as the kernel counts it', async () => {
+  it("reads a pod's network once, on its sandbox, as the kernel counts it", async () => {
     // Traffic between two pods on the node's bridge (both namespaces are the test's own).
-    await node.nodeExec(['nsenter', `--net=/proc/${web.sandboxPid}/ns/net`, '/bin/busybox', 'ping', '-c', '3', '-W', '1', batch.ip]);
+    await node.nodeExec([
+      'nsenter',
+      `--net=/proc/${web.sandboxPid}/ns/net`,
+      '/bin/busybox',
+      'ping',
+      '-c',
+      '3',
+      '-W',
+      '1',
+      batch.ip,
+    ]);
     const before = eth0RxBytes(web.sandboxPid);
     const series = await scrape();
     const after = eth0RxBytes(web.sandboxPid);
@@ -180,24 +240,37 @@ describe('the exporter on a containerd node, with names from the CRI', () => {
     const unknown = `${web.cgroupParent}/${randomBytes(32).toString('hex')}`;
     mkdirSync(`/sys/fs/cgroup/pids${unknown}`);
     try {
-      const down = await waitUntil('the CRI reported down', async () => {
-        const series = await scrape();
-        return valueOf(series, M.metadataSourceUp.name, { source: 'cri' }) === 0 ? series : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 1000 });
+      const down = await waitUntil(
+        'the CRI reported down',
+        async () => {
+          const series = await scrape();
+          return valueOf(series, M.metadataSourceUp.name, { source: 'cri' }) === 0 ? series : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 1000 }
+      );
       const app = container(web, 'app');
-      expect(select(down, M.memoryUsage.name, { id: app.cgroupPath })[0].labels).toMatchObject({ pod: web.name, container: 'app' });
+      expect(select(down, M.memoryUsage.name, { id: app.cgroupPath })[0].labels).toMatchObject({
+        pod: web.name,
+        container: 'app',
+      });
       // The new one is served by id alone.
       expect(select(down, M.lastSeen.name, { id: unknown }).map((s) => s.labels)).toEqual([{ id: unknown }]);
 
       await node.restartContainerd();
-      await waitUntil('the CRI reported up again', async () => {
-        const series = await scrape();
-        return valueOf(series, M.metadataSourceUp.name, { source: 'cri' }) === 1 ? true : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 1000 });
+      await waitUntil(
+        'the CRI reported up again',
+        async () => {
+          const series = await scrape();
+          return valueOf(series, M.metadataSourceUp.name, { source: 'cri' }) === 1 ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 1000 }
+      );
     } finally {
       rmdirSync(`/sys/fs/cgroup/pids${unknown}`);
     }
-    expect(exporter.log()).toMatch(/level=warn msg="cri: runtime service unreachable; container names and images will be missing"/);
+    expect(exporter.log()).toMatch(
+      /level=warn msg="cri: runtime service unreachable; container names and images will be missing"/
+    );
     expect(exporter.log()).toMatch(/level=info msg="cri: runtime service reachable"/);
   });
 });

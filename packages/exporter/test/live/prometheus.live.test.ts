@@ -29,7 +29,9 @@ interface Sample {
 
 /** An instant PromQL query through the HTTP API; the vector it returns. */
 async function query(expr: string): Promise<Sample[]> {
-  const data = await prometheus!.api<{ resultType: string; result: Sample[] }>(`query?query=${encodeURIComponent(expr)}`);
+  const data = await prometheus!.api<{ resultType: string; result: Sample[] }>(
+    `query?query=${encodeURIComponent(expr)}`
+  );
   if (data.resultType !== 'vector') throw new Error(`query ${expr} returned a ${data.resultType}`);
   return data.result;
 }
@@ -45,8 +47,16 @@ async function scalar(expr: string): Promise<number | undefined> {
 async function targetHealth(): Promise<string> {
   try {
     const res = await fetch(`${prometheus!.url}/api/v1/targets`);
-    const body = (await res.json()) as { data: { activeTargets: { health: string; lastError: string; lastScrapeDuration: number }[] } };
-    return JSON.stringify(body.data.activeTargets.map(({ health, lastError, lastScrapeDuration }) => ({ health, lastError, lastScrapeDuration })));
+    const body = (await res.json()) as {
+      data: { activeTargets: { health: string; lastError: string; lastScrapeDuration: number }[] };
+    };
+    return JSON.stringify(
+      body.data.activeTargets.map(({ health, lastError, lastScrapeDuration }) => ({
+        health,
+        lastError,
+        lastScrapeDuration,
+      }))
+    );
   } catch (err) {
     return `(targets unavailable: ${(err as Error).message})`;
   }
@@ -57,7 +67,10 @@ async function stopChild(child: ChildProcess, exited: Promise<void>, graceMs: nu
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   process.kill(child.pid, 'SIGTERM');
   let timer: NodeJS.Timeout | undefined;
-  const inTime = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs)))]);
+  const inTime = await Promise.race([
+    exited.then(() => true),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs))),
+  ]);
   clearTimeout(timer);
   if (!inTime) {
     process.kill(child.pid, 'SIGKILL');
@@ -78,7 +91,7 @@ beforeAll(async () => {
       if (prometheus!.exited()) throw new Error('prometheus exited (its log is below)');
       return (await scalar('up{job="isoscope"}')) === 1 ? true : undefined;
     },
-    { timeoutMs: 30_000, intervalMs: 500 },
+    { timeoutMs: 30_000, intervalMs: 500 }
   ).catch(async (err: Error) => {
     throw new Error(`${err.message}\ntarget: ${await targetHealth()}\n--- prometheus log ---\n${prometheus!.log()}`);
   });
@@ -93,7 +106,9 @@ afterAll(async () => {
   if (prometheus) await attempt('stopping prometheus', () => prometheus!.stop());
   if (exporter) {
     const child = exporter.child;
-    const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+    const exited = new Promise<void>((r) =>
+      child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())
+    );
     await attempt('stopping the exporter', () => stopChild(child, exited, 10_000));
   }
   if (engine) await attempt('stopping the engine', () => engine!.stop());
@@ -138,7 +153,7 @@ describe('a real Prometheus scraping the exporter', () => {
         const result = await query(expr);
         return result.length > 0 && result.every((s) => Number(s.value[1]) > 0) ? result : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 1000 },
+      { timeoutMs: 30_000, intervalMs: 1000 }
     );
     for (const s of rates) expect(Number(s.value[1])).toBeGreaterThan(0);
     // Seconds of CPU per second: a 0.2-CPU quota caps it near 0.2; 0.5 leaves room for extrapolation.

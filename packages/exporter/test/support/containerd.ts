@@ -36,8 +36,22 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import {
-  cmdlineOf, defaultSearchPath, findExecutable, isAlive, isStaticElf, MAX_SOCKET_PATH, mountsUnder, processesUnder, run, signal,
-  tailOf, terminatePid, unescapeMountPath, waitForExit, watchExit, type ExitWatch,
+  cmdlineOf,
+  defaultSearchPath,
+  findExecutable,
+  isAlive,
+  isStaticElf,
+  MAX_SOCKET_PATH,
+  mountsUnder,
+  processesUnder,
+  run,
+  signal,
+  tailOf,
+  terminatePid,
+  unescapeMountPath,
+  waitForExit,
+  watchExit,
+  type ExitWatch,
 } from './processes';
 import { exitsWithin, sleep } from './wait';
 
@@ -270,14 +284,19 @@ function checkPrerequisites(dirs: string[]): Tools {
   };
   need('containerd-shim-runc-v2', 'containerd-shim-runc-v2 (package containerd)');
   for (const plugin of ['bridge', 'host-local', 'loopback']) {
-    if (!fs.existsSync(path.join(CNI_BIN_DIR, plugin))) missing.push(`${CNI_BIN_DIR}/${plugin} (package containernetworking-plugins)`);
+    if (!fs.existsSync(path.join(CNI_BIN_DIR, plugin)))
+      missing.push(`${CNI_BIN_DIR}/${plugin} (package containernetworking-plugins)`);
   }
   if (!fs.existsSync(tools.busybox)) missing.push('/bin/busybox (package busybox-static)');
   if (missing.length > 0) {
-    throw new Error(`live CRI tests need containerd with its CRI plugin; missing: ${missing.join(', ')}. Install with: ${INSTALL_HINT}`);
+    throw new Error(
+      `live CRI tests need containerd with its CRI plugin; missing: ${missing.join(', ')}. Install with: ${INSTALL_HINT}`
+    );
   }
   if (!isStaticElf(tools.busybox)) {
-    throw new Error(`${tools.busybox} is dynamically linked and cannot run in a scratch image. Install with: ${INSTALL_HINT}`);
+    throw new Error(
+      `${tools.busybox} is dynamically linked and cannot run in a scratch image. Install with: ${INSTALL_HINT}`
+    );
   }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new Error('live CRI tests start their own containerd in private namespaces and must run as root');
@@ -307,11 +326,7 @@ export function podCgroupParent(qosClass: QosClass, podUid: string): string {
 
 function readPids(cgroupDir: string): number[] {
   try {
-    return fs
-      .readFileSync(path.join(cgroupDir, 'cgroup.procs'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
+    return fs.readFileSync(path.join(cgroupDir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }
@@ -352,7 +367,9 @@ async function removeCgroupTree(dir: string, problems: string[]): Promise<void> 
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
       if (Date.now() > deadline) {
-        problems.push(`cannot remove cgroup ${dir}: ${(err as Error).message} (pids: ${readPids(dir).join(' ') || 'none'})`);
+        problems.push(
+          `cannot remove cgroup ${dir}: ${(err as Error).message} (pids: ${readPids(dir).join(' ') || 'none'})`
+        );
         return;
       }
     }
@@ -393,7 +410,8 @@ function removeOwnedKubepods(hierarchies: string[]): string[] {
       try {
         fs.rmdirSync(dir);
       } catch (err) {
-        if (childCgroups(dir).length === 0 && readPids(dir).length === 0) problems.push(`cannot remove cgroup ${dir}: ${(err as Error).message}`);
+        if (childCgroups(dir).length === 0 && readPids(dir).length === 0)
+          problems.push(`cannot remove cgroup ${dir}: ${(err as Error).message}`);
       }
     }
   }
@@ -410,7 +428,11 @@ function loadKubeletPackage(): grpc.GrpcObject {
   return kubeletPackage;
 }
 
-type ServiceCtor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => grpc.Client;
+type ServiceCtor = new (
+  address: string,
+  credentials: grpc.ChannelCredentials,
+  options?: grpc.ChannelOptions
+) => grpc.Client;
 
 interface CriClients {
   runtime: grpc.Client;
@@ -421,9 +443,16 @@ interface CriClients {
 function criClients(socketPath: string): CriClients {
   const v1 = (loadKubeletPackage().runtime as grpc.GrpcObject).v1 as grpc.GrpcObject;
   // Short reconnect backoff: tests stop and restart containerd and expect the channel back within a second.
-  const options: grpc.ChannelOptions = { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 1000 };
+  const options: grpc.ChannelOptions = {
+    'grpc.initial_reconnect_backoff_ms': 100,
+    'grpc.max_reconnect_backoff_ms': 1000,
+  };
   const address = `unix://${socketPath}`;
-  const runtime = new (v1.RuntimeService as unknown as ServiceCtor)(address, grpc.credentials.createInsecure(), options);
+  const runtime = new (v1.RuntimeService as unknown as ServiceCtor)(
+    address,
+    grpc.credentials.createInsecure(),
+    options
+  );
   const image = new (v1.ImageService as unknown as ServiceCtor)(address, grpc.credentials.createInsecure(), options);
   return {
     runtime,
@@ -439,7 +468,7 @@ export class CriCallError extends Error {
   constructor(
     readonly method: string,
     readonly code: number | undefined,
-    details: string,
+    details: string
   ) {
     super(`CRI ${method} failed: ${details}`);
   }
@@ -447,7 +476,8 @@ export class CriCallError extends Error {
 
 function unary<T>(client: grpc.Client, method: string, request: object, timeoutMs: number): Promise<T> {
   const fn = (client as unknown as Record<string, unknown>)[method];
-  if (typeof fn !== 'function') return Promise.reject(new Error(`CRI method ${method} is not declared in kubelet.proto`));
+  if (typeof fn !== 'function')
+    return Promise.reject(new Error(`CRI method ${method} is not declared in kubelet.proto`));
   return new Promise<T>((resolve, reject) => {
     (fn as (...a: unknown[]) => void).call(
       client,
@@ -456,7 +486,7 @@ function unary<T>(client: grpc.Client, method: string, request: object, timeoutM
       (err: grpc.ServiceError | null, response: T) => {
         if (err) reject(new CriCallError(method, err.code, err.details || err.message));
         else resolve(response);
-      },
+      }
     );
   });
 }
@@ -555,11 +585,12 @@ function createKubelet(ctx: KubeletContext): Kubelet {
       const { pod_sandbox_id: sandboxId } = await call<{ pod_sandbox_id: string }>(
         'RunPodSandbox',
         { config: sandboxConfig, runtime_handler: '' },
-        ctx.callTimeoutMs * 2,
+        ctx.callTimeoutMs * 2
       );
       const { status, info } = await sandboxInfo(sandboxId);
       const sandboxPid = Number(info.pid);
-      if (!(sandboxPid > 0)) throw new Error(`PodSandboxStatus of ${sandboxId} has no pid in info: ${JSON.stringify(info).slice(0, 300)}`);
+      if (!(sandboxPid > 0))
+        throw new Error(`PodSandboxStatus of ${sandboxId} has no pid in info: ${JSON.stringify(info).slice(0, 300)}`);
       return {
         name,
         namespace,
@@ -610,7 +641,10 @@ function createKubelet(ctx: KubeletContext): Kubelet {
           security_context: {
             privileged: spec.privileged ?? false,
             namespace_options: { ...podNamespaces },
-            capabilities: { add_capabilities: spec.addCapabilities ?? [], drop_capabilities: spec.dropCapabilities ?? [] },
+            capabilities: {
+              add_capabilities: spec.addCapabilities ?? [],
+              drop_capabilities: spec.dropCapabilities ?? [],
+            },
           },
         },
       };
@@ -623,7 +657,9 @@ function createKubelet(ctx: KubeletContext): Kubelet {
       const { status, info } = await containerInfo(id);
       const pid = Number(info.pid);
       if (status?.state !== 'CONTAINER_RUNNING' || !(pid > 0)) {
-        throw new Error(`container ${spec.name} (${id}) is ${String(status?.state)} after StartContainer (pid ${String(info.pid)}, reason ${String(status?.reason)})`);
+        throw new Error(
+          `container ${spec.name} (${id}) is ${String(status?.state)} after StartContainer (pid ${String(info.pid)}, reason ${String(status?.reason)})`
+        );
       }
       const container: RunningContainer = {
         id,
@@ -638,7 +674,11 @@ function createKubelet(ctx: KubeletContext): Kubelet {
     },
 
     async stopContainer(container: RunningContainer, timeoutSeconds = 0): Promise<void> {
-      await call('StopContainer', { container_id: container.id, timeout: timeoutSeconds }, ctx.callTimeoutMs + timeoutSeconds * 1000);
+      await call(
+        'StopContainer',
+        { container_id: container.id, timeout: timeoutSeconds },
+        ctx.callTimeoutMs + timeoutSeconds * 1000
+      );
     },
 
     async removeContainer(container: RunningContainer): Promise<void> {
@@ -747,7 +787,7 @@ function cniConflist(baseDir: string, subnet: string): string {
       ],
     },
     null,
-    2,
+    2
   )}\n`;
 }
 
@@ -791,7 +831,13 @@ exec '${tools.sleep}' 2147483647
  * with rootfs.diff_ids, a manifest, index.json naming the image) and imports it with ctr into the CRI
  * plugin's namespace.
  */
-async function importBusyboxImage(tools: Tools, baseDir: string, socketPath: string, image: string, snapshotter: string): Promise<void> {
+async function importBusyboxImage(
+  tools: Tools,
+  baseDir: string,
+  socketPath: string,
+  image: string,
+  snapshotter: string
+): Promise<void> {
   const stage = path.join(baseDir, 'image-build');
   const root = path.join(stage, 'rootfs');
   const layout = path.join(stage, 'layout');
@@ -808,7 +854,10 @@ async function importBusyboxImage(tools: Tools, baseDir: string, socketPath: str
     if (!applet || applet === 'busybox' || applet.includes('/')) continue;
     await fsp.symlink('busybox', path.join(root, 'bin', applet));
   }
-  await fsp.writeFile(path.join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
+  await fsp.writeFile(
+    path.join(root, 'etc', 'passwd'),
+    'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n'
+  );
   await fsp.writeFile(path.join(root, 'etc', 'group'), 'root:x:0:\nnogroup:x:65534:\n');
 
   const layerTar = path.join(stage, 'layer.tar');
@@ -822,7 +871,10 @@ async function importBusyboxImage(tools: Tools, baseDir: string, socketPath: str
   };
   const layer = await writeBlob(layerBytes);
   await fsp.rm(layerTar);
-  const architecture = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[process.arch] ?? process.arch;
+  const architecture =
+    ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[
+      process.arch
+    ] ?? process.arch;
   const config = await writeBlob(
     JSON.stringify({
       architecture,
@@ -831,7 +883,7 @@ async function importBusyboxImage(tools: Tools, baseDir: string, socketPath: str
       config: { Env: ['PATH=/bin'], Cmd: ['/bin/sleep', '2147483647'], WorkingDir: '/' },
       rootfs: { type: 'layers', diff_ids: [layer.digest] },
       history: [{ created_by: 'isoscope test harness: busybox-static' }],
-    }),
+    })
   );
   const manifest = await writeBlob(
     JSON.stringify({
@@ -839,7 +891,7 @@ async function importBusyboxImage(tools: Tools, baseDir: string, socketPath: str
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
       layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }],
-    }),
+    })
   );
   await fsp.writeFile(path.join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   await fsp.writeFile(
@@ -854,11 +906,21 @@ async function importBusyboxImage(tools: Tools, baseDir: string, socketPath: str
           annotations: { 'io.containerd.image.name': image, 'org.opencontainers.image.ref.name': 'latest' },
         },
       ],
-    }),
+    })
   );
   const imageTar = path.join(stage, 'image.tar');
   await run(tools.tar, ['-C', layout, '-cf', imageTar, 'oci-layout', 'index.json', 'blobs']);
-  await run(tools.ctr, ['-a', socketPath, '-n', K8S_NAMESPACE, 'images', 'import', '--snapshotter', snapshotter, imageTar]);
+  await run(tools.ctr, [
+    '-a',
+    socketPath,
+    '-n',
+    K8S_NAMESPACE,
+    'images',
+    'import',
+    '--snapshotter',
+    snapshotter,
+    imageTar,
+  ]);
   await fsp.rm(stage, { recursive: true, force: true });
 }
 
@@ -886,24 +948,38 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
   // The dir goes into a shell script, a TOML file and overlay mount options unquoted by anything smarter.
   if (!/^[A-Za-z0-9._/-]+$/.test(baseDir) || Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
     await fsp.rm(baseDir, { recursive: true, force: true });
-    throw new Error(`temp dir ${baseDir} is unusable (needs plain characters and a short socket path); set TMPDIR to a short plain dir`);
+    throw new Error(
+      `temp dir ${baseDir} is unusable (needs plain characters and a short socket path); set TMPDIR to a short plain dir`
+    );
   }
 
   // Which kubepods cgroups exist before we start: only those created after this are ours to remove.
   const hierarchies = cgroupHierarchies();
-  for (const h of hierarchies) for (const d of KUBEPODS_DIRS) if (!fs.existsSync(path.join(h, d))) kubepodsOwnedHere.add(path.join(h, d));
+  for (const h of hierarchies)
+    for (const d of KUBEPODS_DIRS) if (!fs.existsSync(path.join(h, d))) kubepodsOwnedHere.add(path.join(h, d));
   /** Pod cgroup parents (relative to each hierarchy) of pods run through this node, until removed. */
   const podCgroups = new Set<string>();
 
   await Promise.all(
-    ['root', 'state', 'runc', 'opt', 'cni/conf', 'cni/ipam', 'pods'].map((d) => fsp.mkdir(path.join(baseDir, d), { recursive: true })),
+    ['root', 'state', 'runc', 'opt', 'cni/conf', 'cni/ipam', 'pods'].map((d) =>
+      fsp.mkdir(path.join(baseDir, d), { recursive: true })
+    )
   );
   await fsp.writeFile(configFile, configToml(baseDir, image, tools, snapshotter));
   await fsp.writeFile(path.join(baseDir, 'cni', 'conf', '10-isoscope.conflist'), cniConflist(baseDir, podSubnet));
   await fsp.writeFile(nodeScriptFile, nodeScript(baseDir, tools), { mode: 0o755 });
 
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: searchPath.join(':') };
-  for (const key of ['CONTAINERD_ADDRESS', 'CONTAINERD_NAMESPACE', 'CONTAINERD_SNAPSHOTTER', 'http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete env[key];
+  for (const key of [
+    'CONTAINERD_ADDRESS',
+    'CONTAINERD_NAMESPACE',
+    'CONTAINERD_SNAPSHOTTER',
+    'http_proxy',
+    'https_proxy',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+  ])
+    delete env[key];
 
   // --- the node: unshare → node.sh → sleep, holding the mount and network namespaces
   let nodeChild: ChildProcess | null = null;
@@ -916,14 +992,19 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
   const getClients = () => (clients ??= criClients(socketPath));
 
   const podPidsNow = (): number[] =>
-    [...podCgroups].flatMap((rel) => hierarchies.flatMap((h) => pidsInTree(path.join(h, rel)))).filter((p) => p !== process.pid);
+    [...podCgroups]
+      .flatMap((rel) => hierarchies.flatMap((h) => pidsInTree(path.join(h, rel))))
+      .filter((p) => p !== process.pid);
 
   // Last resort if the test process exits without calling stop(): do not leave daemons or pods running, and
   // (synchronously, bounded) not their cgroups and files either.
   const onExit = () => {
     // unshare last, so that it reaps the holder instead of leaving it a zombie.
     const unsharePid = nodeChild?.pid ?? 0;
-    const ours = () => [containerdPid, ...processesUnder(baseDir), ...podPidsNow(), nodePid].filter((p) => p > 0 && p !== unsharePid && isAlive(p));
+    const ours = () =>
+      [containerdPid, ...processesUnder(baseDir), ...podPidsNow(), nodePid].filter(
+        (p) => p > 0 && p !== unsharePid && isAlive(p)
+      );
     const deadline = Date.now() + 3000;
     for (let pids = ours(); pids.length > 0 && Date.now() < deadline; pids = ours()) {
       for (const pid of pids) signal(pid, 'SIGKILL');
@@ -952,7 +1033,11 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
   };
 
   const startContainerdProcess = () => {
-    const child = spawnLogged(tools.nsenter, ['-t', String(nodePid), '-m', '-n', '--', tools.containerd, '--config', configFile], logFile);
+    const child = spawnLogged(
+      tools.nsenter,
+      ['-t', String(nodePid), '-m', '-n', '--', tools.containerd, '--config', configFile],
+      logFile
+    );
     containerd = child;
     containerdPid = child.pid ?? 0;
     containerdRun = watchExit(child);
@@ -963,7 +1048,9 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
     let last = 'no answer yet';
     for (;;) {
       if (containerdRun.status() !== null) {
-        throw new Error(`containerd exited (${containerdRun.status()}) before answering CRI Version; last lines of ${logFile}:\n${tailOf(logFile)}`);
+        throw new Error(
+          `containerd exited (${containerdRun.status()}) before answering CRI Version; last lines of ${logFile}:\n${tailOf(logFile)}`
+        );
       }
       try {
         await unary(getClients().runtime, 'Version', { version: 'v1' }, 1000);
@@ -972,7 +1059,9 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
         last = (err as Error).message;
       }
       if (Date.now() > deadline) {
-        throw new Error(`containerd did not answer CRI Version on ${socketPath} within ${startTimeoutMs} ms (${last}); last lines of ${logFile}:\n${tailOf(logFile)}`);
+        throw new Error(
+          `containerd did not answer CRI Version on ${socketPath} within ${startTimeoutMs} ms (${last}); last lines of ${logFile}:\n${tailOf(logFile)}`
+        );
       }
       await sleep(100);
     }
@@ -1041,10 +1130,14 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
       problems.push(...removeOwnedKubepods(hierarchies));
       // 5. Mounts visible from here (none expected: everything was mounted inside the private namespace).
       for (const mountPoint of mountsUnder(baseDir)) {
-        await run(tools.umount, [mountPoint]).catch(() => run(tools.umount, ['-l', mountPoint]).catch((err: Error) => problems.push(err.message)));
+        await run(tools.umount, [mountPoint]).catch(() =>
+          run(tools.umount, ['-l', mountPoint]).catch((err: Error) => problems.push(err.message))
+        );
       }
       process.removeListener('exit', onExit);
-      await fsp.rm(baseDir, { recursive: true, force: true, maxRetries: 3 }).catch((err: Error) => problems.push(err.message));
+      await fsp
+        .rm(baseDir, { recursive: true, force: true, maxRetries: 3 })
+        .catch((err: Error) => problems.push(err.message));
       if (fs.existsSync(baseDir)) problems.push(`${baseDir} still exists`);
       if (problems.length > 0) throw new Error(`CRI node cleanup problems:\n${problems.join('\n')}`);
     })();
@@ -1055,20 +1148,22 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
     const child = spawnLogged(
       tools.unshare,
       ['--mount', '--net', '--propagation', 'private', '--fork', '--kill-child', '--', tools.sh, nodeScriptFile],
-      nodeLog,
+      nodeLog
     );
     nodeChild = child;
     nodeRun = watchExit(child);
     const nodeDeadline = Date.now() + startTimeoutMs;
     while (!nodePid) {
-      if (nodeRun.status() !== null) throw new Error(`the node (unshare + node.sh) exited (${nodeRun.status()}); ${nodeLog}:\n${tailOf(nodeLog)}`);
+      if (nodeRun.status() !== null)
+        throw new Error(`the node (unshare + node.sh) exited (${nodeRun.status()}); ${nodeLog}:\n${tailOf(nodeLog)}`);
       try {
         const pid = Number(fs.readFileSync(nodePidFile, 'utf8').trim());
         if (pid > 0 && isAlive(pid)) nodePid = pid;
       } catch {
         // Not written yet.
       }
-      if (!nodePid && Date.now() > nodeDeadline) throw new Error(`the node did not come up within ${startTimeoutMs} ms; ${nodeLog}:\n${tailOf(nodeLog)}`);
+      if (!nodePid && Date.now() > nodeDeadline)
+        throw new Error(`the node did not come up within ${startTimeoutMs} ms; ${nodeLog}:\n${tailOf(nodeLog)}`);
       if (!nodePid) await sleep(20);
     }
     const nodeReadyMs = Date.now() - t0;
@@ -1083,10 +1178,16 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
     // The CRI plugin learns about images imported behind its back from containerd's events: wait for it.
     const imageDeadline = Date.now() + startTimeoutMs;
     for (;;) {
-      const { images } = await kubelet.callImage<{ images: Array<{ id: string; repo_tags: string[] }> }>('ListImages', {});
+      const { images } = await kubelet.callImage<{ images: Array<{ id: string; repo_tags: string[] }> }>(
+        'ListImages',
+        {}
+      );
       imageId = images.find((i) => i.repo_tags.includes(image))?.id;
       if (imageId !== undefined) break;
-      if (Date.now() > imageDeadline) throw new Error(`the CRI plugin does not list ${image} after the import; last lines of ${logFile}:\n${tailOf(logFile)}`);
+      if (Date.now() > imageDeadline)
+        throw new Error(
+          `the CRI plugin does not list ${image} after the import; last lines of ${logFile}:\n${tailOf(logFile)}`
+        );
       await sleep(100);
     }
     const imageImportMs = Date.now() - t2;

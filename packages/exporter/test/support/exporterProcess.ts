@@ -46,18 +46,21 @@ export function startExporter(args: string[], timeoutMs = 20000, launcher: strin
       const port = Number(m[1]);
       const url = `http://127.0.0.1:${port}`;
       resolve({
-        child, port, url,
+        child,
+        port,
+        url,
         log: () => output,
         scrape: async () => {
           const res = await fetch(`${url}/metrics`);
           if (res.status !== 200) throw new Error(`scrape answered ${res.status}: ${await res.text()}`);
           return res.text();
         },
-        stop: () => new Promise<void>((done) => {
-          if (child.exitCode !== null) return done();
-          child.once('exit', () => done());
-          child.kill('SIGTERM');
-        }),
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
       });
     }, 20);
     child.once('exit', () => clearInterval(poll));

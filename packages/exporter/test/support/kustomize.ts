@@ -22,7 +22,7 @@ export function findKubectl(): string {
   }
   throw new Error(
     `kubectl not found (looked in PATH and /usr/bin, /usr/local/bin): these tests render deploy/kubernetes with ` +
-      '`kubectl kustomize`, which needs kubectl 1.14 or later (no cluster needed). Install kubectl and run again.',
+      '`kubectl kustomize`, which needs kubectl 1.14 or later (no cluster needed). Install kubectl and run again.'
   );
 }
 
@@ -37,7 +37,8 @@ export function renderKustomization(dir = DEPLOY_DIR, kubectl = findKubectl()): 
   }
   const objects: any[] = [];
   for (const doc of parseAllDocuments(out)) {
-    if (doc.errors.length) throw new Error(`kubectl kustomize ${dir}: bad YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
+    if (doc.errors.length)
+      throw new Error(`kubectl kustomize ${dir}: bad YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
     const value: unknown = doc.toJS();
     if (value == null) continue;
     objects.push(value);

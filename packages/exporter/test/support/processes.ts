@@ -61,7 +61,9 @@ export function run(file: string, args: string[], env?: NodeJS.ProcessEnv, timeo
     execFile(file, args, { env, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
       if (err) {
         const how = err.killed ? `killed after ${timeoutMs} ms` : `exit code ${String(err.code)}`;
-        reject(new Error(`${path.basename(file)} ${args.join(' ')} failed (${how}): ${String(stderr).trim() || err.message}`));
+        reject(
+          new Error(`${path.basename(file)} ${args.join(' ')} failed (${how}): ${String(stderr).trim() || err.message}`)
+        );
       } else {
         resolve(String(stdout));
       }

@@ -34,7 +34,7 @@ export function sleep(ms: number): Promise<void> {
 export async function waitUntil<T>(
   what: string,
   probe: () => Promise<T | undefined> | T | undefined,
-  { timeoutMs = 30_000, intervalMs = 250 }: { timeoutMs?: number; intervalMs?: number } = {},
+  { timeoutMs = 30_000, intervalMs = 250 }: { timeoutMs?: number; intervalMs?: number } = {}
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no attempt finished';
@@ -46,7 +46,8 @@ export async function waitUntil<T>(
     } catch (err) {
       last = `error: ${(err as Error).message}`;
     }
-    if (Date.now() + intervalMs > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last})`);
+    if (Date.now() + intervalMs > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last})`);
     await sleep(intervalMs);
   }
 }

@@ -459,12 +459,35 @@ describe('buildPanelModel: hosts and names', () => {
 
   it('names a containerd or CRI-O container, whose name label is its id, by its Kubernetes container name', () => {
     const id = 'd'.repeat(64);
-    const crio = { instance: 'node-a:9100', id: `/kubepods/burstable/pod1/${id}`, name: id, namespace: 'shop', pod: 'web-1' };
+    const crio = {
+      instance: 'node-a:9100',
+      id: `/kubepods/burstable/pod1/${id}`,
+      name: id,
+      namespace: 'shop',
+      pod: 'web-1',
+    };
     const model = build(
       instantFrames('memory', [
         { labels: containerLabels({ ...crio, container: 'nginx' }), value: 1 },
-        { labels: containerLabels({ ...crio, id: crio.id.replace(id, 'e'.repeat(64)), name: 'e'.repeat(64), container: 'POD' }), value: 1 },
-        { labels: containerLabels({ ...crio, id: crio.id.replace(id, 'f'.repeat(64)), name: 'f'.repeat(64), namespace: undefined, pod: undefined }), value: 1 },
+        {
+          labels: containerLabels({
+            ...crio,
+            id: crio.id.replace(id, 'e'.repeat(64)),
+            name: 'e'.repeat(64),
+            container: 'POD',
+          }),
+          value: 1,
+        },
+        {
+          labels: containerLabels({
+            ...crio,
+            id: crio.id.replace(id, 'f'.repeat(64)),
+            name: 'f'.repeat(64),
+            namespace: undefined,
+            pod: undefined,
+          }),
+          value: 1,
+        },
       ])
     );
     expect(model.containers.map((c) => c.name).sort()).toEqual(['POD', 'ffffffffffff', 'nginx']);

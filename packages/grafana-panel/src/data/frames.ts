@@ -80,7 +80,9 @@ export function shortName(id: string): string {
  * (a pod's sandbox is "POD"). Without either, the short form of the cgroup path.
  */
 export function displayName(name: string | undefined, container: string | undefined, id: string): string {
-  if (name && !/^[0-9a-f]{64}$/.test(name)) return name;
+  if (name && !/^[0-9a-f]{64}$/.test(name)) {
+    return name;
+  }
   return container || (name ? name.slice(0, 12) : shortName(id));
 }
 

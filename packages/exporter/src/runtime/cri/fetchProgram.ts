@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import { runChildProgram } from '../../childProgram';
-import { LOADER_OPTIONS, type CriContainer, type CriImage, type CriPodSandbox, type CriPodSandboxStatus, type CriVersion } from './messages';
+import {
+  LOADER_OPTIONS,
+  type CriContainer,
+  type CriImage,
+  type CriPodSandbox,
+  type CriPodSandboxStatus,
+  type CriVersion,
+} from './messages';
 
 /**
  * One CRI refresh, in a short-lived child process. gRPC and the .proto loaded into the exporter itself would
@@ -67,20 +74,30 @@ export function criFetchProgram(): void {
   process.stdin.on('data', (d: string) => (input += d));
   process.stdin.on('end', () => {
     const req = JSON.parse(input) as Request;
+    /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
+       a child program runs from its source text: it can only require, and by the paths it is given. */
     const grpc = require(req.grpc) as typeof import('@grpc/grpc-js');
     const protoLoader = require(req.protoLoader) as typeof import('@grpc/proto-loader');
+    /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
     const options: Record<string, unknown> = { includeDirs: [req.includeDir] };
     for (const [k, v] of Object.entries(req.loaderOptions)) options[k] = v === 'String' ? String : v;
     const definition = protoLoader.loadSync(req.proto, options);
-    const pkg = grpc.loadPackageDefinition(definition) as any;
+    // Service constructors are made at run time from the .proto: the loader has no static types for them.
+    type Callback = (err: (Error & { details?: string }) | null, res: Record<string, unknown>) => void;
+    type Client = Record<string, (request: object, options: { deadline: number }, cb: Callback) => void>;
+    type ClientClass = new (address: string, creds: unknown, options: object) => Client;
+    const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+      runtime: { v1: { RuntimeService: ClientClass; ImageService: ClientClass } };
+    };
     const address = `unix://${req.socketPath}`;
     const channel = { 'grpc.max_receive_message_length': req.maxMessageBytes, 'grpc.default_authority': 'localhost' };
     const runtime = new pkg.runtime.v1.RuntimeService(address, grpc.credentials.createInsecure(), channel);
     const image = new pkg.runtime.v1.ImageService(address, grpc.credentials.createInsecure(), channel);
-    const call = (client: any, method: string, request: object): Promise<any> =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by mapping.ts
+    const call = (client: Client, method: string, request: object): Promise<any> =>
       new Promise((resolve, reject) => {
-        client[method](request, { deadline: req.deadline }, (err: any, res: any) =>
-          err ? reject(new Error(`${method}: ${err.details || err.message}`)) : resolve(res),
+        client[method](request, { deadline: req.deadline }, (err, res) =>
+          err ? reject(new Error(`${method}: ${err.details || err.message}`)) : resolve(res)
         );
       });
     const known = new Set(req.knownSandboxes);
@@ -96,10 +113,13 @@ export function criFetchProgram(): void {
         .map((s) =>
           call(runtime, 'PodSandboxStatus', { pod_sandbox_id: s.id }).then(
             (r) => (statuses[s.id] = r.status),
-            () => (statuses[s.id] = null),
-          ),
+            () => (statuses[s.id] = null)
+          )
         );
-      const images = call(image, 'ListImages', {}).then((r) => r.images, () => null);
+      const images = call(image, 'ListImages', {}).then(
+        (r) => r.images,
+        () => null
+      );
       await Promise.all(statusCalls);
       return { version, sandboxes, containers, statuses, images: await images };
     })().then(
@@ -109,7 +129,7 @@ export function criFetchProgram(): void {
       (err: Error) => {
         process.stderr.write(`${err.message}\n`);
         process.exit(1);
-      },
+      }
     );
   });
 }

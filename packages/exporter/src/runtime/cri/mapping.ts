@@ -1,7 +1,15 @@
 import { POD_SANDBOX_CONTAINER, type PodNamespaceMode, type PodNamespaceType } from '@isoscope/shared';
 import type { ContainerMetadata, PodSpec } from '../../types';
 import { kubernetesFromLabels } from '../kubernetes';
-import type { CriContainer, CriImage, CriNamespaceMode, CriNamespaceOption, CriPodSandbox, CriPodSandboxMetadata, CriPodSandboxStatus } from './messages';
+import type {
+  CriContainer,
+  CriImage,
+  CriNamespaceMode,
+  CriNamespaceOption,
+  CriPodSandbox,
+  CriPodSandboxMetadata,
+  CriPodSandboxStatus,
+} from './messages';
 
 /**
  * CRI answers → per-container metadata, as kubelet's cAdvisor labels them on containerd: `namespace`, `pod`
@@ -49,11 +57,20 @@ export function criMetadata(snapshot: CriSnapshot): Map<string, ContainerMetadat
 }
 
 function sandboxMetadata(s: CriPodSandbox, spec: PodSpec | undefined): ContainerMetadata {
-  return defined({ name: s.id, container: POD_SANDBOX_CONTAINER, sandbox: true, ...podIdentity(s.labels, s.metadata), podSpec: spec });
+  return defined({
+    name: s.id,
+    container: POD_SANDBOX_CONTAINER,
+    sandbox: true,
+    ...podIdentity(s.labels, s.metadata),
+    podSpec: spec,
+  });
 }
 
 /** The pod a sandbox (or its status) names: kubelet's labels, else the CRI metadata. */
-function podIdentity(labels: unknown, metadata: CriPodSandboxMetadata | null): Pick<ContainerMetadata, 'namespace' | 'pod' | 'podUid'> {
+function podIdentity(
+  labels: unknown,
+  metadata: CriPodSandboxMetadata | null
+): Pick<ContainerMetadata, 'namespace' | 'pod' | 'podUid'> {
   const k = kubernetesFromLabels(labels);
   return {
     namespace: k.namespace ?? nonEmpty(metadata?.namespace),
@@ -87,12 +104,22 @@ export function imageName(c: CriContainer, images: ReadonlyMap<string, CriImage>
   return image ?? nonEmpty(c.image_ref);
 }
 
-const MODES: Record<CriNamespaceMode, PodNamespaceMode> = { POD: 'pod', CONTAINER: 'container', NODE: 'node', TARGET: 'target' };
+const MODES: Record<CriNamespaceMode, PodNamespaceMode> = {
+  POD: 'pod',
+  CONTAINER: 'container',
+  NODE: 'node',
+  TARGET: 'target',
+};
 
 /** What a pod asked for, from PodSandboxStatus; namespace modes only where the runtime reported them. */
 export function podSpecOf(status: CriPodSandboxStatus): PodSpec {
   const { namespace, pod, podUid } = podIdentity(status.labels, status.metadata);
-  return defined({ namespace, pod, uid: podUid, namespaceModes: namespaceModes(status.linux?.namespaces?.options ?? null) });
+  return defined({
+    namespace,
+    pod,
+    uid: podUid,
+    namespaceModes: namespaceModes(status.linux?.namespaces?.options ?? null),
+  });
 }
 
 function namespaceModes(options: CriNamespaceOption | null): PodSpec['namespaceModes'] {

@@ -28,7 +28,10 @@ afterEach(async () => {
   runtime = undefined;
 });
 
-async function against(answers = CONTAINERD, opts: { minRefreshIntervalMs?: number; timeoutMs?: number; maxAgeMs?: number } = {}) {
+async function against(
+  answers = CONTAINERD,
+  opts: { minRefreshIntervalMs?: number; timeoutMs?: number; maxAgeMs?: number } = {}
+) {
   runtime = await startFakeRuntime(structuredClone(answers));
   const rec = recorder();
   source = new CriMetadataSource({ socketPath: runtime.socketPath, log: rec.log, minRefreshIntervalMs: 0, ...opts });
@@ -36,7 +39,7 @@ async function against(answers = CONTAINERD, opts: { minRefreshIntervalMs?: numb
 }
 
 describe('CriMetadataSource on containerd answers', () => {
-  it('labels workload containers as kubelet\'s cAdvisor does: id as name, image name, pod trio', async () => {
+  it("labels workload containers as kubelet's cAdvisor does: id as name, image name, pod trio", async () => {
     const { source } = await against();
     const md = await source.lookup([NGINX, SHIPPER, AGENT]);
     expect(md.get(NGINX)).toMatchObject({
@@ -49,7 +52,9 @@ describe('CriMetadataSource on containerd answers', () => {
     });
     expect(md.get(NGINX)?.sandbox).toBeUndefined();
     // An image with no tag is named by its digest; the DaemonSet pod's container by its tag.
-    expect(md.get(SHIPPER)?.image).toBe('cr.fluentbit.io/fluent/fluent-bit@sha256:4c5a6f1e8b2d9c3a7f0e1b5d8c2a6f9e3b7d0c4a8f1e5b9d2c6a0f3e7b1d5c9a');
+    expect(md.get(SHIPPER)?.image).toBe(
+      'cr.fluentbit.io/fluent/fluent-bit@sha256:4c5a6f1e8b2d9c3a7f0e1b5d8c2a6f9e3b7d0c4a8f1e5b9d2c6a0f3e7b1d5c9a'
+    );
     expect(md.get(AGENT)).toMatchObject({ namespace: 'kube-system', pod: 'node-agent-9qz7m', container: 'agent' });
   });
 
@@ -57,18 +62,24 @@ describe('CriMetadataSource on containerd answers', () => {
     const { source } = await against();
     const md = await source.lookup([WEB_SANDBOX, AGENT_SANDBOX, NGINX, AGENT]);
     expect(md.get(WEB_SANDBOX)).toMatchObject({
-      name: WEB_SANDBOX, container: 'POD', sandbox: true, namespace: 'shop', pod: 'shop-web-7d9f8b6c5-x2x4k',
+      name: WEB_SANDBOX,
+      container: 'POD',
+      sandbox: true,
+      namespace: 'shop',
+      pod: 'shop-web-7d9f8b6c5-x2x4k',
     });
     expect(md.get(WEB_SANDBOX)?.podSpec?.namespaceModes).toEqual({ net: 'pod', pid: 'container', ipc: 'pod' });
     expect(md.get(NGINX)?.podSpec).toBe(md.get(WEB_SANDBOX)?.podSpec);
     // hostNetwork + hostPID: the node's; no user namespace options from containerd 1.6, so no word on them.
     expect(md.get(AGENT)?.podSpec).toEqual({
-      namespace: 'kube-system', pod: 'node-agent-9qz7m', uid: '6b1e2d3c-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
+      namespace: 'kube-system',
+      pod: 'node-agent-9qz7m',
+      uid: '6b1e2d3c-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
       namespaceModes: { net: 'node', pid: 'node', ipc: 'pod' },
     });
   });
 
-  it('falls back to the CRI metadata where kubelet\'s labels are missing', async () => {
+  it("falls back to the CRI metadata where kubelet's labels are missing", async () => {
     const answers = structuredClone(CONTAINERD);
     for (const s of answers.sandboxes) s.labels = {};
     for (const c of answers.containers) c.labels = {};
@@ -78,7 +89,7 @@ describe('CriMetadataSource on containerd answers', () => {
     expect(md.get(WEB_SANDBOX)).toMatchObject({ namespace: 'shop', pod: 'shop-web-7d9f8b6c5-x2x4k', container: 'POD' });
   });
 
-  it('asks each sandbox\'s status once in its life, and nothing while it knows every id', async () => {
+  it("asks each sandbox's status once in its life, and nothing while it knows every id", async () => {
     const { runtime, source } = await against();
     await source.lookup([NGINX]);
     await source.lookup([NGINX, SHIPPER, AGENT, WEB_SANDBOX]);
@@ -90,7 +101,13 @@ describe('CriMetadataSource on containerd answers', () => {
     expect(runtime.calls.get('PodSandboxStatus')).toBe(2);
     expect(runtime.calls.get('Version')).toBe(3);
     // Never the stats calls: the fake has none, and an unknown method would have failed the lookup.
-    expect([...runtime.calls.keys()].sort()).toEqual(['ListContainers', 'ListImages', 'ListPodSandbox', 'PodSandboxStatus', 'Version']);
+    expect([...runtime.calls.keys()].sort()).toEqual([
+      'ListContainers',
+      'ListImages',
+      'ListPodSandbox',
+      'PodSandboxStatus',
+      'Version',
+    ]);
   });
 
   it('keeps names through a runtime outage, reports it down once, and up again after', async () => {
@@ -129,14 +146,23 @@ describe('CriMetadataSource on containerd answers', () => {
     // Every id is known and the cache is old: answered from the cache at once, while a refresh starts.
     expect((await source.lookup([NGINX])).get(NGINX)?.container).toBe('nginx');
     expect(performance.now() - start).toBeLessThan(200);
-    await waitUntil('the refresh to reach the runtime', () => (runtime.calls.get('ListContainers')! > calls! ? true : undefined), {
-      timeoutMs: 5000, intervalMs: 20,
-    });
+    await waitUntil(
+      'the refresh to reach the runtime',
+      () => (runtime.calls.get('ListContainers')! > calls! ? true : undefined),
+      {
+        timeoutMs: 5000,
+        intervalMs: 20,
+      }
+    );
   });
 
   it('serves ids only when the socket does not exist', async () => {
     const rec = recorder();
-    source = new CriMetadataSource({ socketPath: join(tmpdir(), 'isoscope-no-such-cri.sock'), log: rec.log, minRefreshIntervalMs: 0 });
+    source = new CriMetadataSource({
+      socketPath: join(tmpdir(), 'isoscope-no-such-cri.sock'),
+      log: rec.log,
+      minRefreshIntervalMs: 0,
+    });
     expect((await source.lookup([NGINX])).size).toBe(0);
     expect((await source.lookup([NGINX])).size).toBe(0);
     expect(source.up()).toBe(false);
@@ -149,7 +175,11 @@ describe('CriMetadataSource on CRI-O answers', () => {
     const { runtime, source } = await against(CRIO);
     const [runner] = CRIO.containers.map((c) => c.id);
     const md = await source.lookup([runner, CRIO.sandboxes[0].id]);
-    expect(md.get(runner)).toMatchObject({ image: 'quay.io/example/batch-runner:2.3', namespace: 'jobs', container: 'runner' });
+    expect(md.get(runner)).toMatchObject({
+      image: 'quay.io/example/batch-runner:2.3',
+      namespace: 'jobs',
+      container: 'runner',
+    });
     expect(md.get(CRIO.sandboxes[0].id)).toMatchObject({ container: 'POD', sandbox: true });
     expect(md.get(runner)?.podSpec?.namespaceModes).toEqual({ net: 'pod', pid: 'pod', ipc: 'pod', user: 'pod' });
     // The image list is empty here: the name is CRI-O's own.

@@ -21,7 +21,9 @@ export interface CriRecording {
 }
 
 export function recording(name: 'containerd-1.6' | 'cri-o-1.28'): CriRecording {
-  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'cri', `${name}.json`), 'utf8')) as CriRecording;
+  return JSON.parse(
+    readFileSync(join(__dirname, '..', '..', 'fixtures', 'cri', `${name}.json`), 'utf8')
+  ) as CriRecording;
 }
 
 export interface FakeRuntime {
@@ -38,7 +40,10 @@ export interface FakeRuntime {
 export async function startFakeRuntime(answers: CriRecording): Promise<FakeRuntime> {
   const dir = mkdtempSync(join(tmpdir(), 'isoscope-fake-cri-'));
   const socketPath = join(dir, 'cri.sock');
-  const definition = protoLoader.loadSync(join(PROTO_DIR, 'services.proto'), { ...LOADER_OPTIONS, includeDirs: [PROTO_DIR] });
+  const definition = protoLoader.loadSync(join(PROTO_DIR, 'services.proto'), {
+    ...LOADER_OPTIONS,
+    includeDirs: [PROTO_DIR],
+  });
   const pkg = grpc.loadPackageDefinition(definition) as any;
   const server = new grpc.Server();
   const fake: FakeRuntime = {
@@ -53,7 +58,8 @@ export async function startFakeRuntime(answers: CriRecording): Promise<FakeRunti
     },
   };
   const pending: Array<() => void> = [];
-  const unary = (method: string, answer: (request: any) => object | Error) =>
+  const unary =
+    (method: string, answer: (request: any) => object | Error) =>
     (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => {
       fake.calls.set(method, (fake.calls.get(method) ?? 0) + 1);
       if (fake.mode === 'hang') {
@@ -78,7 +84,9 @@ export async function startFakeRuntime(answers: CriRecording): Promise<FakeRunti
     ListImages: unary('ListImages', () => ({ images: fake.answers.images })),
   });
   await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix://${socketPath}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+    server.bindAsync(`unix://${socketPath}`, grpc.ServerCredentials.createInsecure(), (err) =>
+      err ? reject(err) : resolve()
+    )
   );
   const close = fake.close;
   fake.close = async () => {
