@@ -165,8 +165,8 @@ export class ReadAhead {
     });
     // The thread never keeps the process alive: shutting down does not have to wait for it.
     worker.unref();
-    worker.on('error', (err) => {
-      if (this.worker === worker) this.stop(err.message);
+    worker.on('error', (err: unknown) => {
+      if (this.worker === worker) this.stop(err instanceof Error ? err.message : String(err));
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) this.stop(`exited with code ${code}`);
