@@ -14,7 +14,7 @@
 //   whole CA bundle at start (~1 MiB resident).
 // Measured in docs/benchmarks.md.
 import { helpText, parseArgs, UsageError } from './flags';
-import { createLogger } from './log';
+import { createLogger } from './log/logger';
 import { runExporter } from './app';
 import { VERSION } from './version';
 

@@ -13,7 +13,7 @@ import { isPrivilegedLike } from './collectors/security';
 import { Exporter } from './exporter';
 import type { MetadataSource } from './runtime/source';
 import { Exposition } from './exposition';
-import { silentLogger } from './log';
+import { silentLogger } from './log/logger';
 import { ReadAhead, type ScrapeReads } from './scrape/readAhead';
 import { sampleLabels, type Sample } from './scrape/scrape';
 import type { ContainerMetadata, PodSpec } from './types';

@@ -1,5 +1,5 @@
 import { COLLECTORS, type CollectorName } from '@isoscope/shared';
-import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log/logger';
 
 /**
  * Command-line flags in node_exporter's style: namespaced long flags (`--web.*`, `--path.*`, `--log.*`),

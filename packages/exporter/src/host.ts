@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { runChildProgram } from './childProgram';
-import type { Logger } from './log';
+import { runChildProgram } from './child/program';
+import type { Logger } from './log/logger';
 
 export interface HostFacts {
   cpuCores: number;

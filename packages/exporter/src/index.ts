@@ -3,4 +3,4 @@ export { Exporter } from './exporter';
 export { Exposition } from './exposition';
 export { parseArgs, defaultOptions } from './flags';
 export type { Options } from './flags';
-export { createLogger, silentLogger } from './log';
+export { createLogger, silentLogger } from './log/logger';

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import type { MountInfoEntry } from '../readers/mountinfo';
+import type { MountInfoEntry } from '../parsers/mountinfo';
 import type { CgroupHierarchy } from '../types';
 
 /**

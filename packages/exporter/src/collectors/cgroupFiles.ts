@@ -1,5 +1,5 @@
 import { cgroupFile, psiFile } from '../cgroup/hierarchy';
-import { parseFlatKeyed } from '../readers/flatKeyed';
+import { parseFlatKeyed } from '../parsers/flatKeyed';
 import type { FileReader } from '../scrape/files';
 import type { Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';

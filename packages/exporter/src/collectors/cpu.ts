@@ -1,5 +1,5 @@
 import { CPU_LABEL_TOTAL, METRICS } from '@isoscope/shared';
-import { parseUint } from '../readers/values';
+import { parseUint } from '../parsers/values';
 import type { Collector, Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';
 import { controllerFile, isV1, readFlatKeyed, requireKey } from './cgroupFiles';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { METRICS } from '@isoscope/shared';
-import { parseProcPidStat } from '../readers/procStat';
+import { parseProcPidStat } from '../parsers/procStat';
 import type { Collector, Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';
 

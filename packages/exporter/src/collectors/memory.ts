@@ -1,5 +1,5 @@
 import { METRICS, type MetricFamily } from '@isoscope/shared';
-import { parseUint } from '../readers/values';
+import { parseUint } from '../parsers/values';
 import type { FileReader } from '../scrape/files';
 import type { Collector, Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';

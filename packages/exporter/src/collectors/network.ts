@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { METRICS } from '@isoscope/shared';
-import { parseNetDev, type NetDevCounters } from '../readers/netDev';
+import { parseNetDev, type NetDevCounters } from '../parsers/netDev';
 import type { Collector, Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';
 import { processStartTime } from './lifecycle';

@@ -1,5 +1,5 @@
 import { METRICS, type MetricFamily } from '@isoscope/shared';
-import { parsePressure } from '../readers/pressure';
+import { parsePressure } from '../parsers/pressure';
 import type { Collector } from '../scrape/scrape';
 import { pressureFile } from './cgroupFiles';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { METRICS } from '@isoscope/shared';
-import { mapsRootToHostRoot, parseIdMap } from '../readers/idMap';
-import { countBits, parseProcStatus } from '../readers/procStatus';
+import { mapsRootToHostRoot, parseIdMap } from '../parsers/idMap';
+import { countBits, parseProcStatus } from '../parsers/procStatus';
 import type { Collector } from '../scrape/scrape';
 
 /**

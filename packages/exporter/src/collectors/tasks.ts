@@ -1,5 +1,5 @@
 import { METRICS } from '@isoscope/shared';
-import { parseLimitOrZero, parseUint } from '../readers/values';
+import { parseLimitOrZero, parseUint } from '../parsers/values';
 import type { Collector } from '../scrape/scrape';
 import { controllerFile } from './cgroupFiles';
 

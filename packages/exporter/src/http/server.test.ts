@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { COLLECTORS, METRICS, type CollectorName } from '@isoscope/shared';
 import type { ScrapeRequest } from '../exporter';
 import { Exposition } from '../exposition';
-import { silentLogger } from '../log';
+import { silentLogger } from '../log/logger';
 import type { Sample } from '../scrape/scrape';
 import { startServer } from './server';
 

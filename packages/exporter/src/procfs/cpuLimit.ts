@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCpuMax } from '../readers/cpuMax';
-import { parseMountinfo, type MountInfoEntry } from '../readers/mountinfo';
-import { parseInteger, parseUint } from '../readers/values';
+import { parseCpuMax } from '../parsers/cpuMax';
+import { parseMountinfo, type MountInfoEntry } from '../parsers/mountinfo';
+import { parseInteger, parseUint } from '../parsers/values';
 
 /**
  * How much CPU time the exporter's own cgroup may use, in CPUs: quota / period of the CPU controller, the

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
-import { parseNamespaceLink } from '../readers/nsLink';
+import { parseNamespaceLink } from '../parsers/nsLink';
 import type { FileReader } from '../scrape/files';
 
 /**

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { NamespaceReferenceSource, NamespaceType } from '@isoscope/shared';
 import type { NamespaceReferenceChoice } from '../flags';
-import type { Logger } from '../log';
-import { parseProcStatus } from '../readers/procStatus';
+import type { Logger } from '../log/logger';
+import { parseProcStatus } from '../parsers/procStatus';
 import { FileReader, ReadErrors } from '../scrape/files';
 import { readNamespaces } from './namespaces';
 

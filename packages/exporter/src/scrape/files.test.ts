@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../log';
-import { parseUint } from '../readers/values';
+import { silentLogger } from '../log/logger';
+import { parseUint } from '../parsers/values';
 import { FileReader, ReadErrors, type VanishProbe } from './files';
 
 describe('FileReader error policy', () => {

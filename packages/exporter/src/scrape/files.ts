@@ -1,6 +1,6 @@
 import { closeSync, constants, existsSync, openSync, readSync, readlinkSync } from 'node:fs';
-import { ParseError } from '../readers/errors';
-import type { Logger } from '../log';
+import { ParseError } from '../parsers/parseError';
+import type { Logger } from '../log/logger';
 
 /**
  * File access for one scrape with the product's error policy: a missing, unreadable or malformed file skips

@@ -1,6 +1,6 @@
 import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import type { Logger } from '../log';
+import type { Logger } from '../log/logger';
 import { readPseudoFile, type ReadSource } from './files';
 import { readAheadThread } from './readAheadThread';
 import type { Target } from './target';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { CollectorName, MetricFamily, NamespaceType } from '@isoscope/shared';
 import type { CgroupHierarchy } from '../types';
-import type { Logger } from '../log';
+import type { Logger } from '../log/logger';
 import type { HostReference } from '../procfs/reference';
 import { readNamespaces } from '../procfs/namespaces';
 import { DIRECT, FileReader, ReadErrors } from './files';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { runChildProgram } from '../../childProgram';
+import { runChildProgram } from '../../child/program';
 import {
   LOADER_OPTIONS,
   type CriContainer,

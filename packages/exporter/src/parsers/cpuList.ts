@@ -1,4 +1,4 @@
-import { ParseError } from './errors';
+import { ParseError } from './parseError';
 
 /**
  * No kernel supports this many CPUs (x86 NR_CPUS tops out at 8192); the cap stops a corrupt "0-4294967295"

@@ -1,5 +1,5 @@
 import { parseCpuList } from './cpuList';
-import { ParseError } from './errors';
+import { ParseError } from './parseError';
 
 describe('parseCpuList', () => {
   it('reads cpuset.cpus of this host', () => {

@@ -1,4 +1,4 @@
-import { ParseError } from './errors';
+import { ParseError } from './parseError';
 import { parseUint } from './values';
 
 describe('ParseError', () => {

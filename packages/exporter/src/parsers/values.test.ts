@@ -1,4 +1,4 @@
-import { ParseError } from './errors';
+import { ParseError } from './parseError';
 import { isUnlimited, parseInteger, parseLimit, parseUint, V1_UNLIMITED_THRESHOLD } from './values';
 
 describe('parseUint', () => {

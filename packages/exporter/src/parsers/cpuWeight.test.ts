@@ -1,5 +1,5 @@
 import { cpuWeightToShares } from './cpuWeight';
-import { ParseError } from './errors';
+import { ParseError } from './parseError';
 
 describe('cpuWeightToShares', () => {
   it("reports the kernel's default weight 100 as cAdvisor does: 2597", () => {

@@ -1,4 +1,4 @@
-import { ParseError } from './errors';
+import { ParseError } from './parseError';
 
 /** Field 22 of /proc/<pid>/stat, counted from 1 with pid as field 1 and comm as field 2. */
 const START_TIME_FIELD = 22;

@@ -1,5 +1,5 @@
 import { parseCpuMax } from './cpuMax';
-import { ParseError } from './errors';
+import { ParseError } from './parseError';
 
 describe('parseCpuMax', () => {
   it('reads the default "max 100000" as no quota', () => {

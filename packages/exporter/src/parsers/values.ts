@@ -1,4 +1,4 @@
-import { ParseError } from './errors';
+import { ParseError } from './parseError';
 
 const UINT = /^\d+$/;
 const INT = /^-?\d+$/;

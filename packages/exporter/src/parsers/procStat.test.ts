@@ -1,4 +1,4 @@
-import { ParseError } from './errors';
+import { ParseError } from './parseError';
 import { parseBootTime, parseProcPidStat } from './procStat';
 
 // /proc/self/stat of `cat` on this host.

@@ -1,4 +1,4 @@
-import { createLogger } from './log';
+import { createLogger } from './logger';
 
 const at = () => new Date('2026-01-02T03:04:05.000Z');
 

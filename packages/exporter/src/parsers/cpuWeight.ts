@@ -1,4 +1,4 @@
-import { ParseError } from './errors';
+import { ParseError } from './parseError';
 
 const MIN_WEIGHT = 1;
 const MAX_WEIGHT = 10000;

@@ -1,4 +1,4 @@
-import { ParseError } from './errors';
+import { ParseError } from './parseError';
 
 export interface NamespaceLink {
   type: string;
