@@ -1,6 +1,6 @@
 import { METRICS, type MetricFamily } from '@isoscope/shared';
 import { parseUint } from '../parsers/values';
-import type { FileReader } from '../scrape/files';
+import type { FileReader } from '../files/reader';
 import type { Collector, Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';
 import { controllerFile, isV1, readFlatKeyed, requireKey } from './cgroupFiles';

@@ -1,6 +1,6 @@
 /**
- * Thrown by single-value parsers. The caller catches it, skips that one value and counts a parse error,
- * so the message must say what was expected and show what was found.
+ * Thrown by single-value parsers. The file reader's error policy (files/reader.ts) catches it, skips that
+ * one value and counts a read error, so the message must say what was expected and show what was found.
  */
 export class ParseError extends Error {
   constructor(expected: string, found: string) {

@@ -3,7 +3,7 @@ import type { NamespaceReferenceSource, NamespaceType } from '@isoscope/shared';
 import type { NamespaceReferenceChoice } from '../flags';
 import type { Logger } from '../log/logger';
 import { parseProcStatus } from '../parsers/procStatus';
-import { FileReader, ReadErrors } from '../scrape/files';
+import { FileReader, ReadErrors } from '../files/reader';
 import { readNamespaces } from './namespaces';
 
 /** The host's namespaces and capability bounding set, which containers are compared with. */

@@ -1,7 +1,7 @@
 import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log/logger';
-import { readPseudoFile, type ReadSource } from './files';
+import { readPseudoFile, type ReadSource } from '../files/pseudoFile';
 import { readAheadThread } from './readAheadThread';
 import type { Target } from './target';
 

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { ContainerCgroup, ContainerLabels, ContainerMetadata } from '../types';
-import type { VanishProbe } from './files';
+import type { VanishProbe } from '../files/reader';
 
 /** One container as a scrape sees it. */
 export interface Target extends VanishProbe {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../log/logger';
 import { parseUint } from '../parsers/values';
-import { FileReader, ReadErrors, type VanishProbe } from './files';
+import { FileReader, ReadErrors, type VanishProbe } from './reader';
 
 describe('FileReader error policy', () => {
   let dir: string;
