@@ -11,7 +11,7 @@ import { parseListenAddress } from './flags';
 import { readHostFacts } from './host';
 import { startServer } from './http/server';
 import type { Logger } from './log/logger';
-import { ownCpuLimit } from './procfs/cpuLimit';
+import { ownCpuLimit } from './cgroup/cpuLimit';
 import { resolveHostReference } from './procfs/reference';
 import { parseMountinfo } from './parsers/mountinfo';
 import { parseBootTime } from './parsers/procStat';

@@ -16,7 +16,7 @@ import { Exposition } from './exposition';
 import { silentLogger } from './log/logger';
 import { ReadAhead, type ScrapeReads } from './scrape/readAhead';
 import { sampleLabels, type Sample } from './scrape/scrape';
-import type { ContainerMetadata, PodSpec } from './types';
+import type { ContainerMetadata, PodSpec } from './runtime/metadata';
 
 const HOSTS = join(__dirname, '..', 'test', 'fixtures', 'hosts');
 const TREES = readdirSync(HOSTS, { withFileTypes: true })

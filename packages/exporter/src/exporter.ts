@@ -10,7 +10,7 @@ import type { ReadAhead } from './scrape/readAhead';
 import { SampleBuffer, Scrape } from './scrape/scrape';
 import { makeTarget, parseProcs, type Target } from './scrape/target';
 import type { MetadataSource } from './runtime/source';
-import type { ContainerMetadata } from './types';
+import type { ContainerMetadata } from './runtime/metadata';
 
 export interface ExporterConfig {
   env: Environment;

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseMountinfo } from '../parsers/mountinfo';
-import type { CgroupHierarchy } from '../types';
+import type { CgroupHierarchy } from './hierarchy';
 import { discoverContainers, MAX_DEPTH, walkRoot } from './discovery';
 import { detectHierarchy } from './hierarchy';
 

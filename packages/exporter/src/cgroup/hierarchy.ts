@@ -1,6 +1,18 @@
 import * as path from 'path';
+import type { CgroupMode } from '@isoscope/shared';
 import type { MountInfoEntry } from '../parsers/mountinfo';
-import type { CgroupHierarchy } from '../types';
+
+/**
+ * Where the host's cgroup hierarchies are, as seen from the exporter (paths already rebased under
+ * `--path.sysfs`).
+ */
+export interface CgroupHierarchy {
+  mode: CgroupMode;
+  /** The cgroup v2 mount: the only hierarchy on a v2 host, the PSI-bearing `unified` one on a hybrid host. */
+  unified: string | null;
+  /** cgroup v1 controller name (cpu, cpuacct, memory, pids, blkio, cpuset, …) → its mount point. */
+  v1: Map<string, string>;
+}
 
 /**
  * Mount options that cgroup v1 lists beside the controllers in the super options; none of them

@@ -7,7 +7,7 @@ import {
 } from '@isoscope/shared';
 import type { Collector, Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';
-import type { PodSpec } from '../types';
+import type { PodSpec } from '../runtime/metadata';
 import { contradictsSpec, namespaceScope, type Member } from './namespaceJudgement';
 
 /**

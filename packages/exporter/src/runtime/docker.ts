@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { ContainerMetadata } from '../types';
+import type { ContainerMetadata } from './metadata';
 import { errorMessage, MetadataCache, type RuntimeLogFn } from './cache';
 import { kubernetesFromLabels } from './kubernetes';
 import type { RuntimeMetadataSource } from './source';

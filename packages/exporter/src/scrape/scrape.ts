@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { CollectorName, MetricFamily, NamespaceType } from '@isoscope/shared';
-import type { CgroupHierarchy } from '../types';
+import type { CgroupHierarchy } from '../cgroup/hierarchy';
 import type { Logger } from '../log/logger';
 import type { HostReference } from '../procfs/reference';
 import { readNamespaces } from '../procfs/namespaces';
