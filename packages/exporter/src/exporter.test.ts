@@ -15,7 +15,7 @@ import type { MetadataSource } from './runtime/source';
 import { Exposition } from './exposition';
 import { silentLogger } from './log/logger';
 import { ReadAhead, type ScrapeReads } from './scrape/readAhead';
-import { sampleLabels, type Sample } from './scrape/scrape';
+import { sampleLabels, type Sample } from './scrape/samples';
 import type { ContainerMetadata, PodSpec } from './runtime/metadata';
 
 const HOSTS = join(__dirname, '..', 'test', 'fixtures', 'hosts');

@@ -1,6 +1,6 @@
 import { COLLECTORS, METRICS, type CollectorName } from '@isoscope/shared';
 import { Exposition, type ExpositionSink } from './exposition';
-import type { Sample } from './scrape/scrape';
+import type { Sample } from './scrape/samples';
 import { makeTarget } from './scrape/target';
 import { parseExposition, valueOf } from '../test/support/exposition';
 

@@ -1,6 +1,6 @@
 import type * as PromClient from 'prom-client';
 import { ALL_METRICS, labelsOf, type CollectorName, type MetricFamily } from '@isoscope/shared';
-import { SampleBuffer, type Sample } from './scrape/scrape';
+import { SampleBuffer, type Sample } from './scrape/samples';
 import type { Target } from './scrape/target';
 
 /*

@@ -3,7 +3,8 @@ import { METRICS } from '@isoscope/shared';
 import { parseBlkio } from '../parsers/blkio';
 import { parseDiskstats } from '../parsers/diskstats';
 import { parseIoStat } from '../parsers/ioStat';
-import type { Collector, Scrape } from '../scrape/scrape';
+import type { Scrape } from '../scrape/scrape';
+import type { Collector } from './collector';
 import type { Target } from '../scrape/target';
 import { controllerFile, isV1 } from './cgroupFiles';
 

@@ -3,7 +3,8 @@ import { parseCpuList } from '../parsers/cpuList';
 import { parseCpuMax } from '../parsers/cpuMax';
 import { cpuWeightToShares } from '../parsers/cpuWeight';
 import { parseInteger, parseLimitOrZero, parseUint, V1_UNLIMITED_THRESHOLD } from '../parsers/values';
-import type { Collector, Scrape } from '../scrape/scrape';
+import type { Scrape } from '../scrape/scrape';
+import type { Collector } from './collector';
 import type { Target } from '../scrape/target';
 import { controllerFile, isV1 } from './cgroupFiles';
 

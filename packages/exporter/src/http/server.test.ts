@@ -8,7 +8,7 @@ import { COLLECTORS, METRICS, type CollectorName } from '@isoscope/shared';
 import type { ScrapeRequest } from '../exporter';
 import { Exposition } from '../exposition';
 import { silentLogger } from '../log/logger';
-import type { Sample } from '../scrape/scrape';
+import type { Sample } from '../scrape/samples';
 import { startServer } from './server';
 
 const exposition = new Exposition(new Set<CollectorName>(COLLECTORS), { processMetrics: false });
