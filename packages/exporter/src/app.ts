@@ -5,7 +5,7 @@ import type http from 'node:http';
 import { METRICS } from '@isoscope/shared';
 import { detectHierarchy } from './cgroup/hierarchy';
 import { Exporter } from './exporter';
-import { Exposition } from './exposition';
+import { Exposition } from './exposition/exposition';
 import type { Options } from './flags';
 import { parseListenAddress } from './flags';
 import { readHostFacts } from './host';

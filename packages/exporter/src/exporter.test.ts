@@ -12,7 +12,7 @@ import { COLLECTOR_REGISTRY } from './collectors';
 import { isPrivilegedLike } from './collectors/security';
 import { Exporter } from './exporter';
 import type { MetadataSource } from './runtime/source';
-import { Exposition } from './exposition';
+import { Exposition } from './exposition/exposition';
 import { silentLogger } from './log/logger';
 import { ReadAhead, type ScrapeReads } from './scrape/readAhead';
 import { sampleLabels, type Sample } from './scrape/samples';

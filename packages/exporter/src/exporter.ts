@@ -5,7 +5,8 @@ import { procsFile } from './cgroup/hierarchy';
 import { discoverContainers } from './cgroup/discovery';
 import { COLLECTOR_REGISTRY } from './collectors';
 import { CollectorHealth, CollectorSteps, type Collector, type Step } from './collectors/collector';
-import { ByteCollector, type Exposition, type ExpositionSink } from './exposition';
+import type { Exposition } from './exposition/exposition';
+import { ByteCollector, type ScrapeRequest } from './exposition/sink';
 import type { ContainerMetadata } from './runtime/metadata';
 import type { MetadataSource } from './runtime/source';
 import type { ReadAhead } from './scrape/readAhead';
@@ -21,15 +22,6 @@ export interface ExporterConfig {
   metadata?: MetadataSource;
   /** A thread that reads each scrape's files ahead of the collectors; without it they read on demand. */
   readAhead?: ReadAhead;
-}
-
-/** A request for a scrape's exposition: where its bytes go, and how it ends. */
-export interface ScrapeRequest extends ExpositionSink {
-  /** The first bytes are about to come (send the status line and headers). */
-  begin(): void;
-  end(): void;
-  /** The scrape failed; `begin` was called if some bytes went out already. */
-  fail(err: Error): void;
 }
 
 /** Health is reported for every collector and for discovery, the step every scrape starts with. */

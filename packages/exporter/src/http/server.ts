@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ScrapeRequest } from '../exporter';
+import type { ScrapeRequest } from '../exposition/sink';
 import type { Logger } from '../log/logger';
 
 export interface ServerOptions {

@@ -1,8 +1,9 @@
 import { COLLECTORS, METRICS, type CollectorName } from '@isoscope/shared';
-import { Exposition, type ExpositionSink } from './exposition';
-import type { Sample } from './scrape/samples';
-import { makeTarget } from './scrape/target';
-import { parseExposition, valueOf } from '../test/support/exposition';
+import { Exposition } from './exposition';
+import type { ExpositionSink } from './sink';
+import type { Sample } from '../scrape/samples';
+import { makeTarget } from '../scrape/target';
+import { parseExposition, valueOf } from '../../test/support/exposition';
 
 const ALL = new Set<CollectorName>(COLLECTORS);
 
