@@ -30,8 +30,8 @@ import {
   tailOf,
   terminatePid,
   watchExit,
-} from '../support/processes';
-import { exitsWithin, sleep } from '../support/wait';
+} from './processes';
+import { exitsWithin, sleep } from './wait';
 
 export const TEST_IMAGE = 'isoscope-test/busybox:latest';
 

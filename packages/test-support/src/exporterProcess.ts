@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-/** The built CLI, exactly what users run. `npm test` builds before testing (turbo: test dependsOn build). */
-export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+/**
+ * The exporter's built CLI in this repository, exactly what users run. `npm test` builds it before testing
+ * (turbo: test dependsOn build, and the panel's test dependsOn the exporter's build).
+ */
+export const CLI = join(__dirname, '..', '..', 'exporter', 'dist', 'cli.js');
 
 export interface ExporterProcess {
   child: ChildProcess;

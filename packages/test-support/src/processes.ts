@@ -1,5 +1,6 @@
 /**
- * Process and file helpers for the tests' private daemons (test/live/engine.ts, test/support/containerd.ts):
+ * Process and file helpers for the tests' private daemons (engine.ts here, and the exporter's
+ * test/support/containerd.ts):
  * finding tools, running them with a deadline, and stopping and finding what a daemon left, by pid and by
  * its temp dir only, so nothing of anyone else's is ever touched.
  */
