@@ -12,8 +12,8 @@ import {
   type ScopedVars,
 } from '@grafana/data';
 
-import { DEFAULT_THRESHOLDS } from '../components/UsageBar/thresholds';
-import { DEFAULT_OPTIONS, type IsolationOptions } from '../types';
+import { DEFAULT_THRESHOLDS } from '../../src/components/UsageBar/thresholds';
+import { DEFAULT_OPTIONS, type IsolationOptions } from '../../src/types';
 
 /**
  * A stand-in for Grafana's template service, enough for data links: `${__field.labels.X}` and

@@ -1,7 +1,7 @@
 import { NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
 
-import { containerView } from '../data/testFrames';
-import type { ContainerView, NamespaceCell, NamespaceState } from '../data/types';
+import { containerView } from '../fixtures/testFrames';
+import type { ContainerView, NamespaceCell, NamespaceState } from '../../src/data/types';
 
 /**
  * Builds ContainerView objects for component tests: every namespace private, no security facts, no
