@@ -101,9 +101,10 @@ export function detectHierarchy(mounts: MountInfoEntry[], sysfsRoot: string): Cg
 
 /** Join a container's cgroup path (starting with "/") under a hierarchy mount. */
 function under(mount: string, containerPath: string, file: string): string {
-  // Plain concatenation, not path.join: this runs ~25 times per container and scrape, and join's
-  // normalising allocated 3.5 MB a scrape at 200 containers. Mounts come without a trailing slash
-  // (rebased above) and discovery builds container paths as "/a/b", or "/" for the root.
+  // Plain concatenation, not path.join: this runs for every file of every container each scrape, and join's
+  // normalising allocated megabytes a scrape (docs/benchmarks.md, "Why the code is shaped this way"). Mounts
+  // come without a trailing slash (rebased above) and discovery builds container paths as "/a/b", or "/" for
+  // the root.
   return `${mount}${containerPath === '/' ? '' : containerPath}/${file}`;
 }
 

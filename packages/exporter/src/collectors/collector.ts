@@ -29,10 +29,9 @@ export type Step = Pick<Collector, 'collect' | 'finish'> & { readonly name: stri
  * One scrape's record of its collectors' steps: how long each collector took, and which failed. A step
  * that throws fails its collector for this scrape, never the scrape.
  *
- * Steps run through this method rather than through a closure made per step: V8 keeps a function's
- * optimised code only while a closure of it lives, so closures made anew every scrape were optimised anew
- * after every GC (with the other per-scrape closures, 1.8 TurboFan compilations per scrape instead of 0.3;
- * docs/benchmarks.md).
+ * Steps run through this method rather than through a closure made per step: V8 keeps a function's optimised
+ * code only while a closure of it lives, so closures made anew every scrape were optimised anew after every
+ * GC (docs/benchmarks.md, "Why the code is shaped this way").
  */
 export class CollectorSteps {
   readonly durations = new Map<string, number>();

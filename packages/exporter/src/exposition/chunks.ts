@@ -21,8 +21,9 @@ export class ChunkPool {
 }
 
 /**
- * Lines gather in a short string that goes into the current chunk every ~16 KiB: one Buffer.write per line
- * cost more than the formatting itself, and a short string dies young, unlike a 2 MB rope.
+ * Lines gather in a short string that goes into the current chunk every FLUSH_AT characters: one Buffer.write
+ * per line cost more than the formatting itself, and a short string dies young, unlike a rope of the whole
+ * exposition.
  */
 const FLUSH_AT = 16 * 1024;
 

@@ -11,11 +11,11 @@ import { ByteCollector, type ExpositionSink } from './sink';
  * The text exposition (Prometheus format 0.0.4) of the families in the shared contract: the one place that
  * formats isoscope's own series. Families of disabled collectors are left out.
  *
- * Why not prom-client's registry for these: a scrape at 200 containers carries ~13,000 series, and
- * resetting, refilling and formatting prom-client metrics took 46 ms of a 182 ms scrape (its label-hash
- * maps and per-value label formatting). Here each container's labels are formatted once per scrape and
- * each series is one string append: measured in docs/benchmarks.md. prom-client still provides and
- * formats the process metrics (process_*, nodejs_*), appended at the end.
+ * Why not prom-client's registry for these: resetting, refilling and formatting its metrics every scrape (its
+ * label-hash maps and per-value label formatting) was a large share of a scrape. Here each container's labels
+ * are formatted once per scrape and each series is one string append (docs/benchmarks.md, "Why the code is
+ * shaped this way"). prom-client still provides and formats the process metrics (process_*, nodejs_*),
+ * appended at the end.
  */
 export class Exposition {
   private readonly families: MetricFamily[];
@@ -41,12 +41,11 @@ export class Exposition {
   }
 
   /**
-   * The exposition of one scrape's samples, the static facts and the process metrics, as UTF-8 bytes sent
-   * to every sink chunk by chunk as it is formatted: a scrape at 200 containers is 2.3 MB of text, and a
-   * buffer holding all of it stayed resident between scrapes (and grew with the number of containers),
-   * where a few 64 KiB chunks that come back once the sinks are done with them do not. Building one 2 MB
-   * string instead kept its whole rope alive through every young-generation GC of the render
-   * (docs/benchmarks.md).
+   * The exposition of one scrape's samples, the static facts and the process metrics, as UTF-8 bytes sent to
+   * every sink chunk by chunk as it is formatted: a buffer holding all of it stayed resident between scrapes
+   * (and grew with the number of containers), where a few chunks that come back once the sinks are done with
+   * them do not; one string of it all kept its whole rope alive through every young-generation GC of the
+   * render (docs/benchmarks.md, "Why the code is shaped this way").
    */
   async stream(input: SampleBuffer | readonly Sample[], sinks: readonly ExpositionSink[]): Promise<void> {
     const samples = input instanceof SampleBuffer ? input : SampleBuffer.of(input);
@@ -79,9 +78,9 @@ export class Exposition {
   }
 
   /**
-   * The samples' indices grouped by family (a counting sort into reused arrays: grouping into fresh
-   * per-family arrays allocated ~100 KB per scrape that outlived the young generation). Samples of families
-   * not rendered (disabled collectors) and of containers that vanished during the scrape are left out.
+   * The samples' indices grouped by family (a counting sort into reused arrays: fresh per-family arrays
+   * outlived the young generation every scrape). Samples of families not rendered (disabled collectors) and
+   * of containers that vanished during the scrape are left out.
    */
   private orderByFamily(samples: SampleBuffer): Int32Array {
     const start = this.familyStart.fill(0);

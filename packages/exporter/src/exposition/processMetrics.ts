@@ -2,9 +2,9 @@ import type * as PromClient from 'prom-client';
 
 /*
  * prom-client's registry and default metrics, loaded from their own modules: its index also loads its push
- * gateway (https, zlib), cluster aggregation and summaries, none of which the process metrics use, for
- * ~1–2.5 MiB of resident memory (docs/benchmarks.md). Its version is pinned to 15.1.x for these paths, and
- * exposition.test.ts checks that the process metrics are there.
+ * gateway (https, zlib), cluster aggregation and summaries, none of which the process metrics use, and they
+ * would stay resident (docs/benchmarks.md, "Why the code is shaped this way"). Its version is pinned to
+ * 15.1.x for these paths, and exposition.test.ts checks that the process metrics are there.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- deep paths of the pinned version, as said above */
 const Registry: typeof PromClient.Registry = require('prom-client/lib/registry');

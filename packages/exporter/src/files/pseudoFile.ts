@@ -2,9 +2,8 @@ import { closeSync, constants, openSync, readSync } from 'node:fs';
 
 /*
  * Reads are synchronous on purpose: cgroupfs and procfs files are tiny and served from kernel memory, and a
- * sync read costs a few microseconds where a thread-pool round trip costs tens. The scrape yields to the
- * event loop between containers, so /healthz and other requests are never held for more than one
- * container's worth of reads.
+ * sync read costs a fraction of a thread-pool round trip. The scrape yields to the event loop between
+ * containers, so /healthz and other requests are never held for more than one container's worth of reads.
  */
 
 /** One buffer for every read: a scrape reads thousands of small files, and a Buffer each is garbage. */
@@ -12,9 +11,9 @@ let readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * The whole text of a cgroupfs or procfs file with open, read, close. Every file the exporter reads is a
- * kernel seq_file, which fills a read as far as the caller's buffer allows before returning: a short read
- * is the end of the file, so one read(2) suffices unless the buffer came back full (then it grows).
- * readFileSync would add an fstat and a second read per file (measured: docs/benchmarks.md).
+ * kernel seq_file, which fills a read as far as the caller's buffer allows before returning: a short read is
+ * the end of the file, so one read(2) suffices unless the buffer came back full (then it grows). readFileSync
+ * would add an fstat and a second read per file (docs/benchmarks.md, "Why the code is shaped this way").
  */
 export function readPseudoFile(path: string): string {
   const fd = openSync(path, constants.O_RDONLY);

@@ -10,11 +10,11 @@ import type { Target } from './target';
  * Read-ahead: a helper thread reads a scrape's cgroupfs and procfs files while the main thread parses the
  * ones already read.
  *
- * Why: three quarters of a scrape's CPU time is the open/read/close of ~25 small kernel files per container
- * (docs/benchmarks.md), and Node has no way to issue them other than one synchronous call at a time. The
- * machine usually has a second core. The thread does nothing but the syscalls; every decision (parsing,
- * the error policy, "did the container vanish?") stays on the main thread, which sees the same text or the
- * same errno it would have got from reading the file itself, a few milliseconds earlier.
+ * Why: most of a scrape's CPU time is the open/read/close of small kernel files, a couple of dozen per
+ * container (docs/benchmarks.md, "Why the code is shaped this way"), and Node has no way to issue them other
+ * than one synchronous call at a time. The machine usually has a second core. The thread does nothing but the
+ * syscalls; every decision (parsing, the error policy, "did the container vanish?") stays on the main thread,
+ * which sees the same text or the same errno it would have got from reading the file itself, only sooner.
  *
  * What it reads: the files each container's collectors read in the previous scrape (they are the same from
  * one scrape to the next unless a container's process or its collectors' choices change), one group per
@@ -27,10 +27,9 @@ import type { Target } from './target';
  * stay busy until they meet. Claims are compare-and-swap on a shared state array, so no group is read twice.
  * A group the thread has not reached when the main thread gets to it is claimed and read on demand.
  *
- * Memory: the thread's own V8 isolate and Node environment (~7.5 MiB resident whatever its limits), its copy
- * of the file list, and an arena that holds one scrape's file contents (~3 KiB per container), grown when a
- * scrape did not fit: ~11 MiB in all at 200 containers (docs/benchmarks.md). That is why
- * `--scrape.read-ahead=off` exists.
+ * Memory: the thread's own V8 isolate and Node environment (resident whatever its limits), its copy of the
+ * file list, and an arena that holds one scrape's file contents, grown when a scrape did not fit. That cost
+ * (docs/benchmarks.md, "Why the code is shaped this way") is why `--scrape.read-ahead=off` exists.
  */
 
 const { FREE, WORKER, DONE, MAIN, CANCEL, FIRST_GROUP, TABLE_STRIDE, TABLE_OFFSET, TABLE_LENGTH, ARENA_FULL } =
@@ -274,8 +273,8 @@ export class ScrapeReads {
 class TargetReads implements ReadSource {
   /**
    * Every path read, kept only once the reads departed from the plan: while they follow it, the plan's own
-   * list stands for them (recording ~5,000 fresh path strings per scrape made them outlive V8's young
-   * generation).
+   * list stands for them (recording every path afresh each scrape made thousands of strings outlive V8's
+   * young generation).
    */
   private recorded: string[] | undefined;
   /** How many of the plan's paths for this container were read so far, in order. */

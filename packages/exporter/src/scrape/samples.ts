@@ -17,11 +17,11 @@ export interface Sample {
 }
 
 /**
- * A scrape's samples, column by column. Served scrapes reuse one buffer: a scrape at 200 containers emits
- * ~13,000 samples, and objects that live through a whole scrape outlive V8's young generation, so a fresh
- * object (and a boxed number) per sample was promoted to the old generation and made it grow by over 1 MB
- * per scrape until the next full GC (docs/benchmarks.md). Columns that stay from scrape to scrape, with the
- * values unboxed in a Float64Array, allocate nothing per sample. `toSamples` gives objects of their own.
+ * A scrape's samples, column by column. Served scrapes reuse one buffer: objects that live through a whole
+ * scrape outlive V8's young generation, so a fresh object (and a boxed number) per sample was promoted and
+ * grew the old generation every scrape (docs/benchmarks.md, "Why the code is shaped this way"). Columns that
+ * stay from scrape to scrape, with the values unboxed in a Float64Array, allocate nothing per sample.
+ * `toSamples` gives objects of their own.
  */
 export class SampleBuffer {
   readonly families: MetricFamily[] = [];
