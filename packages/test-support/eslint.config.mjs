@@ -3,9 +3,8 @@ import base from '../../eslint.base.mjs';
 export default [
   ...base,
   {
-    // Everything here is test support: it reports to the terminal and reads untyped JSON from daemons, as
-    // the tests that use it do.
+    // What it reads back from engines and daemons is untyped JSON, as in the tests that use it.
     files: ['src/**'],
-    rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 ];
