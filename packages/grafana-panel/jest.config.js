@@ -18,8 +18,9 @@ module.exports = {
     '^.+\\.mjs$': swc,
   },
   transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, ...grafana13ESModules])],
-  // src/ (the scaffold's patterns) plus scripts/ (the provisioning checks). Not tests/: those are Playwright
-  // specs against a running Grafana (tests/README.md), nor e2e/ (jest.e2e.config.js).
-  testMatch: [...base.testMatch, '<rootDir>/scripts/**/*.test.ts'],
+  // src/ (the scaffold's patterns), test/ (the checks of the test fixtures themselves) and scripts/ (the
+  // provisioning checks). Not tests/: those are Playwright specs against a running Grafana (tests/README.md),
+  // nor e2e/ (jest.e2e.config.js).
+  testMatch: [...base.testMatch, '<rootDir>/test/**/*.test.{ts,tsx}', '<rootDir>/scripts/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/', '<rootDir>/e2e/'],
 };

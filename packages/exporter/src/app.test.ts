@@ -3,7 +3,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { metadataSources } from './app';
-import { silentLogger } from './log';
+import { silentLogger } from './log/logger';
 
 describe('metadataSources', () => {
   let root: string;

@@ -12,11 +12,11 @@ import { COLLECTOR_REGISTRY } from './collectors';
 import { isPrivilegedLike } from './collectors/security';
 import { Exporter } from './exporter';
 import type { MetadataSource } from './runtime/source';
-import { Exposition } from './exposition';
-import { silentLogger } from './log';
+import { Exposition } from './exposition/exposition';
+import { silentLogger } from './log/logger';
 import { ReadAhead, type ScrapeReads } from './scrape/readAhead';
-import { sampleLabels, type Sample } from './scrape/scrape';
-import type { ContainerMetadata, PodSpec } from './types';
+import { sampleLabels, type Sample } from './scrape/samples';
+import type { ContainerMetadata, PodSpec } from './runtime/metadata';
 
 const HOSTS = join(__dirname, '..', 'test', 'fixtures', 'hosts');
 const TREES = readdirSync(HOSTS, { withFileTypes: true })

@@ -4,13 +4,15 @@ import { METRICS, RUNTIMES, type CollectorName } from '@isoscope/shared';
 import { procsFile } from './cgroup/hierarchy';
 import { discoverContainers } from './cgroup/discovery';
 import { COLLECTOR_REGISTRY } from './collectors';
-import { ByteCollector, type Exposition, type ExpositionSink } from './exposition';
-import type { Collector, Environment, Sample } from './scrape/scrape';
-import type { ReadAhead } from './scrape/readAhead';
-import { SampleBuffer, Scrape } from './scrape/scrape';
-import { makeTarget, parseProcs, type Target } from './scrape/target';
+import { CollectorHealth, CollectorSteps, type Collector, type Step } from './collectors/collector';
+import type { Exposition } from './exposition/exposition';
+import { ByteCollector, type ScrapeRequest } from './exposition/sink';
+import type { ContainerMetadata } from './runtime/metadata';
 import type { MetadataSource } from './runtime/source';
-import type { ContainerMetadata } from './types';
+import type { ReadAhead } from './scrape/readAhead';
+import { SampleBuffer, type Sample } from './scrape/samples';
+import { Scrape, type Environment } from './scrape/scrape';
+import { makeTarget, parseProcs, type Target } from './scrape/target';
 
 export interface ExporterConfig {
   env: Environment;
@@ -20,15 +22,6 @@ export interface ExporterConfig {
   metadata?: MetadataSource;
   /** A thread that reads each scrape's files ahead of the collectors; without it they read on demand. */
   readAhead?: ReadAhead;
-}
-
-/** A request for a scrape's exposition: where its bytes go, and how it ends. */
-export interface ScrapeRequest extends ExpositionSink {
-  /** The first bytes are about to come (send the status line and headers). */
-  begin(): void;
-  end(): void;
-  /** The scrape failed; `begin` was called if some bytes went out already. */
-  fail(err: Error): void;
 }
 
 /** Health is reported for every collector and for discovery, the step every scrape starts with. */
@@ -44,17 +37,14 @@ export class Exporter {
   private queued: Array<{ request: ScrapeRequest; settled: () => void }> = [];
   private busy = false;
   private readonly collectors: Collector[];
-  /** Cumulative read errors per collector, for the isoscope_read_errors_total counter. */
-  private readonly readErrorTotals = new Map<string, number>();
   /** The samples of served scrapes, reused (see SampleBuffer). */
   private readonly served = new SampleBuffer();
-
-  /** The names the health families carry a series for: discovery, then every enabled collector. */
-  private readonly healthNames: readonly string[];
+  /** Health series for discovery, then every enabled collector. */
+  private readonly health: CollectorHealth;
 
   constructor(private readonly config: ExporterConfig) {
     this.collectors = [...config.collectors].map((name) => COLLECTOR_REGISTRY[name]);
-    this.healthNames = [DISCOVERY, ...this.collectors.map((c) => c.name)];
+    this.health = new CollectorHealth([DISCOVERY, ...this.collectors.map((c) => c.name)]);
   }
 
   /**
@@ -154,10 +144,8 @@ export class Exporter {
     const live = scrape.live();
     reads?.end(live);
 
-    for (const [collector, n] of scrape.errors.counts) {
-      this.readErrorTotals.set(collector, (this.readErrorTotals.get(collector) ?? 0) + n);
-    }
-    this.healthSamples(samples, live, steps);
+    this.health.record(steps, scrape.errors, samples);
+    this.runtimeHealth(samples, live);
     return samples;
   }
 
@@ -175,13 +163,8 @@ export class Exporter {
     return targets;
   }
 
-  private healthSamples(samples: SampleBuffer, live: readonly Target[], steps: CollectorSteps): void {
-    for (const name of this.healthNames) {
-      const labels = { collector: name };
-      samples.push(METRICS.scrapeCollectorDuration, steps.durations.get(name) ?? 0, undefined, undefined, labels);
-      samples.push(METRICS.scrapeCollectorSuccess, steps.failed.has(name) ? 0 : 1, undefined, undefined, labels);
-      samples.push(METRICS.readErrors, this.readErrorTotals.get(name) ?? 0, undefined, undefined, labels);
-    }
+  /** The containers found, per runtime, and whether each metadata source answers. */
+  private runtimeHealth(samples: SampleBuffer, live: readonly Target[]): void {
     const perRuntime = new Map<string, number>();
     for (const t of live) perRuntime.set(t.cgroup.runtime, (perRuntime.get(t.cgroup.runtime) ?? 0) + 1);
     for (const runtime of RUNTIMES) {
@@ -192,9 +175,6 @@ export class Exporter {
     }
   }
 }
-
-/** A collector, or a step timed like one: `collect` runs per container, `finish` once per scrape. */
-type Step = Pick<Collector, 'collect' | 'finish'> & { readonly name: string };
 
 /**
  * cgroup.procs of a container, just before its collectors run: its processes, and the one whose /proc
@@ -221,32 +201,3 @@ const READ_PIDS: Step = {
 
 /** The child cgroup crun puts a container's processes in (see READ_PIDS). */
 const CRUN_LEAF = 'container';
-
-/**
- * One scrape's record of its collectors' steps: how long each collector took, and which failed. A step
- * that throws fails its collector for this scrape, never the scrape.
- *
- * Steps run through this method rather than through a closure made per step: V8 keeps a function's
- * optimised code only while a closure of it lives, so closures made anew every scrape were optimised anew
- * after every GC (with the other per-scrape closures, 1.8 TurboFan compilations per scrape instead of 0.3;
- * docs/benchmarks.md).
- */
-class CollectorSteps {
-  readonly durations = new Map<string, number>();
-  readonly failed = new Set<string>();
-
-  constructor(private readonly env: Environment) {}
-
-  /** `collect` of a container when `target` is given, otherwise the collector's `finish`. */
-  run(c: Step, scrape: Scrape, target: Target | undefined): void {
-    const start = process.hrtime.bigint();
-    try {
-      if (target) c.collect!(scrape, target);
-      else c.finish!(scrape);
-    } catch (err) {
-      this.failed.add(c.name);
-      this.env.log.error('collector failed', { collector: c.name, err: (err as Error).stack ?? String(err) });
-    }
-    this.durations.set(c.name, (this.durations.get(c.name) ?? 0) + Number(process.hrtime.bigint() - start) / 1e9);
-  }
-}

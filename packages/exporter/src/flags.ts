@@ -1,13 +1,11 @@
 import { COLLECTORS, type CollectorName } from '@isoscope/shared';
-import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log/logger';
+import { NAMESPACE_REFERENCES, type NamespaceReferenceChoice } from './procfs/reference';
 
 /**
  * Command-line flags in node_exporter's style: namespaced long flags (`--web.*`, `--path.*`, `--log.*`),
  * `--flag=value` or `--flag value`, and `--collector.X` / `--no-collector.X` switches.
  */
-
-export const NAMESPACE_REFERENCES = ['auto', 'pid1', 'self'] as const;
-export type NamespaceReferenceChoice = (typeof NAMESPACE_REFERENCES)[number];
 
 export const READ_AHEAD_CHOICES = ['auto', 'on', 'off'] as const;
 export type ReadAheadChoice = (typeof READ_AHEAD_CHOICES)[number];

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { silentLogger } from './log';
+import { silentLogger } from './log/logger';
 import { readHostFacts } from './host';
 
 describe('host facts', () => {

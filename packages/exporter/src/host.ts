@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { runChildProgram } from './childProgram';
-import type { Logger } from './log';
+import { runChildProgram } from './child/program';
+import type { Logger } from './log/logger';
 
 export interface HostFacts {
   cpuCores: number;
@@ -22,10 +22,10 @@ const READ_LIMIT_MS = 15_000;
  * Host facts, read once at start: they do not change while the exporter runs. systeminformation gives the
  * distribution's name; if it cannot (a minimal container image), Node's own view of the kernel is used.
  *
- * It runs in a short-lived child process, not in this one: whatever a process touches of the node binary
- * (the sources and code cache of the built-in modules the library loads) stays resident for the process's
- * whole life, even after the thread that touched it is gone. Measured: ~0.6 MiB less RSS than with the same
- * work in a short-lived thread (docs/benchmarks.md).
+ * It runs in a short-lived child process, not in this one: whatever a process touches of the node binary (the
+ * sources and code cache of the built-in modules the library loads) stays resident for the process's whole
+ * life, even after the thread that touched it is gone, which a short-lived thread does not avoid
+ * (docs/benchmarks.md, "Why the code is shaped this way").
  */
 export async function readHostFacts(log: Logger): Promise<HostFacts> {
   const facts = await readInChild().catch((err: Error): ReadFacts => ({ osInfo: { error: err.message } }));

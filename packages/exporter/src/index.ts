@@ -1,6 +1,6 @@
 export { runExporter, loadEnvironment } from './app';
 export { Exporter } from './exporter';
-export { Exposition } from './exposition';
+export { Exposition } from './exposition/exposition';
 export { parseArgs, defaultOptions } from './flags';
 export type { Options } from './flags';
-export { createLogger, silentLogger } from './log';
+export { createLogger, silentLogger } from './log/logger';

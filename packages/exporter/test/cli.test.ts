@@ -1,6 +1,6 @@
 /** The built CLI as a user meets it: flags, exit codes and messages. */
 import { spawnSync } from 'node:child_process';
-import { CLI } from './support/exporterProcess';
+import { CLI } from '@isoscope/test-support';
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 });

@@ -19,14 +19,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
+import {
+  startEngine,
+  type Engine,
+  CLI,
+  startExporter,
+  type ExporterProcess,
+  terminate,
+  waitUntil,
+  startPrometheus,
+  type Prometheus,
+} from '@isoscope/test-support';
 import { ROLES, RAW_METRICS_QUERY, type RoleKey } from '../src/data/roles';
-import { startEngine, type Engine } from '../../exporter/test/live/engine';
-import { CLI, startExporter, type ExporterProcess } from '../../exporter/test/support/exporterProcess';
-import { terminate, waitUntil } from '../../exporter/test/support/wait';
 import { buildHost } from './host/buildHost';
 import type { MountInput, MountResult } from './host/host';
 import { queryResponse, type PromData, type PromTarget } from './promToFrames';
-import { startPrometheus, type Prometheus } from '../../exporter/test/support/prometheus';
 import { startStaticServer, type StaticServer } from './support/staticServer';
 
 jest.setTimeout(300_000);

@@ -2,7 +2,7 @@ import { FieldConfigProperty, PanelOptionsEditorBuilder, ThresholdsMode } from '
 
 import { migrateOptions } from './migrations';
 import { plugin } from './module';
-import { initOptionRegistries } from './test-utils/optionsRegistry';
+import { initOptionRegistries } from '../test/support/optionsRegistry';
 import { DEFAULT_OPTIONS, type IsolationOptions } from './types';
 
 initOptionRegistries();

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { parseMountinfo } from '../readers/mountinfo';
-import type { CgroupHierarchy } from '../types';
+import { parseMountinfo } from '../parsers/mountinfo';
+import type { CgroupHierarchy } from './hierarchy';
 import { discoverContainers, MAX_DEPTH, walkRoot } from './discovery';
 import { detectHierarchy } from './hierarchy';
 

@@ -1,7 +1,13 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import type { CgroupHierarchy, ContainerCgroup } from '../types';
-import { identifyContainerPath } from './paths';
+import type { CgroupHierarchy } from './hierarchy';
+import { identifyContainerPath, type PathIdentity } from './paths';
+
+/** A container found in the cgroup hierarchy. */
+export interface ContainerCgroup extends PathIdentity {
+  /** The cgroup path relative to the hierarchy root, starting with "/": cAdvisor's `id` label. */
+  path: string;
+}
 
 /**
  * Deepest cgroup level walked. The deepest container path we recognise is kubelet's systemd layout

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
-import { parseMountinfo, type MountInfoEntry } from '../readers/mountinfo';
+import { parseMountinfo, type MountInfoEntry } from '../parsers/mountinfo';
 import { cgroupFile, detectHierarchy, procsFile, psiFile } from './hierarchy';
 
 const HOSTS = join(__dirname, '../../test/fixtures/hosts');

@@ -1,6 +1,18 @@
 import * as path from 'path';
-import type { MountInfoEntry } from '../readers/mountinfo';
-import type { CgroupHierarchy } from '../types';
+import type { CgroupMode } from '@isoscope/shared';
+import type { MountInfoEntry } from '../parsers/mountinfo';
+
+/**
+ * Where the host's cgroup hierarchies are, as seen from the exporter (paths already rebased under
+ * `--path.sysfs`).
+ */
+export interface CgroupHierarchy {
+  mode: CgroupMode;
+  /** The cgroup v2 mount: the only hierarchy on a v2 host, the PSI-bearing `unified` one on a hybrid host. */
+  unified: string | null;
+  /** cgroup v1 controller name (cpu, cpuacct, memory, pids, blkio, cpuset, …) → its mount point. */
+  v1: Map<string, string>;
+}
 
 /**
  * Mount options that cgroup v1 lists beside the controllers in the super options; none of them
@@ -89,9 +101,10 @@ export function detectHierarchy(mounts: MountInfoEntry[], sysfsRoot: string): Cg
 
 /** Join a container's cgroup path (starting with "/") under a hierarchy mount. */
 function under(mount: string, containerPath: string, file: string): string {
-  // Plain concatenation, not path.join: this runs ~25 times per container and scrape, and join's
-  // normalising allocated 3.5 MB a scrape at 200 containers. Mounts come without a trailing slash
-  // (rebased above) and discovery builds container paths as "/a/b", or "/" for the root.
+  // Plain concatenation, not path.join: this runs for every file of every container each scrape, and join's
+  // normalising allocated megabytes a scrape (docs/benchmarks.md, "Why the code is shaped this way"). Mounts
+  // come without a trailing slash (rebased above) and discovery builds container paths as "/a/b", or "/" for
+  // the root.
   return `${mount}${containerPath === '/' ? '' : containerPath}/${file}`;
 }
 

@@ -1,5 +1,15 @@
 import type { QosClass, Runtime } from '@isoscope/shared';
-import type { PathIdentity } from '../types';
+
+/** What a container's cgroup path says about it. */
+export interface PathIdentity {
+  runtime: Runtime;
+  /** The runtime's container id (64 hex digits for Docker, Podman, containerd, CRI-O). */
+  containerId: string;
+  /** Kubernetes pod UID (with dashes), when the path is under kubepods. */
+  podUid?: string;
+  /** Kubernetes QoS class, when the path is under kubepods. */
+  qos?: QosClass;
+}
 
 /**
  * Which cgroup paths are containers, and what they say about them. Like cAdvisor's per-runtime

@@ -1,6 +1,6 @@
 import { cgroupFile, psiFile } from '../cgroup/hierarchy';
-import { parseFlatKeyed } from '../readers/flatKeyed';
-import type { FileReader } from '../scrape/files';
+import { parseFlatKeyed } from '../parsers/flatKeyed';
+import type { FileReader } from '../files/reader';
 import type { Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';
 

@@ -1,6 +1,7 @@
 import { CPU_LABEL_TOTAL, METRICS } from '@isoscope/shared';
-import { parseUint } from '../readers/values';
-import type { Collector, Scrape } from '../scrape/scrape';
+import { parseUint } from '../parsers/values';
+import type { Scrape } from '../scrape/scrape';
+import type { Collector } from './collector';
 import type { Target } from '../scrape/target';
 import { controllerFile, isV1, readFlatKeyed, requireKey } from './cgroupFiles';
 

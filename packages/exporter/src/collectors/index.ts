@@ -1,5 +1,5 @@
 import type { CollectorName } from '@isoscope/shared';
-import type { Collector } from '../scrape/scrape';
+import type { Collector } from './collector';
 import { cpuCollector } from './cpu';
 import { ioCollector } from './io';
 import { lifecycleCollector } from './lifecycle';

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { METRICS } from '@isoscope/shared';
-import { parseBlkio } from '../readers/blkio';
-import { parseDiskstats } from '../readers/diskstats';
-import { parseIoStat } from '../readers/ioStat';
-import type { Collector, Scrape } from '../scrape/scrape';
+import { parseBlkio } from '../parsers/blkio';
+import { parseDiskstats } from '../parsers/diskstats';
+import { parseIoStat } from '../parsers/ioStat';
+import type { Scrape } from '../scrape/scrape';
+import type { Collector } from './collector';
 import type { Target } from '../scrape/target';
 import { controllerFile, isV1 } from './cgroupFiles';
 

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { METRICS } from '@isoscope/shared';
-import { parseProcPidStat } from '../readers/procStat';
-import type { Collector, Scrape } from '../scrape/scrape';
+import { parseProcPidStat } from '../parsers/procStat';
+import type { Scrape } from '../scrape/scrape';
+import type { Collector } from './collector';
 import type { Target } from '../scrape/target';
 
 /** /proc/<pid>/stat counts start time in clock ticks since boot; USER_HZ is 100 on Linux. */

@@ -1,9 +1,10 @@
 import { METRICS } from '@isoscope/shared';
-import { parseCpuList } from '../readers/cpuList';
-import { parseCpuMax } from '../readers/cpuMax';
-import { cpuWeightToShares } from '../readers/cpuWeight';
-import { parseInteger, parseLimitOrZero, parseUint, V1_UNLIMITED_THRESHOLD } from '../readers/values';
-import type { Collector, Scrape } from '../scrape/scrape';
+import { parseCpuList } from '../parsers/cpuList';
+import { parseCpuMax } from '../parsers/cpuMax';
+import { cpuWeightToShares } from '../parsers/cpuWeight';
+import { parseInteger, parseLimitOrZero, parseUint, V1_UNLIMITED_THRESHOLD } from '../parsers/values';
+import type { Scrape } from '../scrape/scrape';
+import type { Collector } from './collector';
 import type { Target } from '../scrape/target';
 import { controllerFile, isV1 } from './cgroupFiles';
 

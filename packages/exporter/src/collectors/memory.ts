@@ -1,7 +1,8 @@
 import { METRICS, type MetricFamily } from '@isoscope/shared';
-import { parseUint } from '../readers/values';
-import type { FileReader } from '../scrape/files';
-import type { Collector, Scrape } from '../scrape/scrape';
+import { parseUint } from '../parsers/values';
+import type { FileReader } from '../files/reader';
+import type { Scrape } from '../scrape/scrape';
+import type { Collector } from './collector';
 import type { Target } from '../scrape/target';
 import { controllerFile, isV1, readFlatKeyed, requireKey } from './cgroupFiles';
 

@@ -5,9 +5,10 @@ import {
   type NamespaceScope,
   type NamespaceType,
 } from '@isoscope/shared';
-import type { Collector, Scrape } from '../scrape/scrape';
+import type { Scrape } from '../scrape/scrape';
+import type { Collector } from './collector';
 import type { Target } from '../scrape/target';
-import type { PodSpec } from '../types';
+import type { PodSpec } from '../runtime/metadata';
 import { contradictsSpec, namespaceScope, type Member } from './namespaceJudgement';
 
 /**

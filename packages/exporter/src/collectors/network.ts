@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { METRICS } from '@isoscope/shared';
-import { parseNetDev, type NetDevCounters } from '../readers/netDev';
-import type { Collector, Scrape } from '../scrape/scrape';
+import { parseNetDev, type NetDevCounters } from '../parsers/netDev';
+import type { Scrape } from '../scrape/scrape';
+import type { Collector } from './collector';
 import type { Target } from '../scrape/target';
 import { processStartTime } from './lifecycle';
 

@@ -1,6 +1,6 @@
 import { METRICS, type MetricFamily } from '@isoscope/shared';
-import { parsePressure } from '../readers/pressure';
-import type { Collector } from '../scrape/scrape';
+import { parsePressure } from '../parsers/pressure';
+import type { Collector } from './collector';
 import { pressureFile } from './cgroupFiles';
 
 const RESOURCES: Array<[file: string, waiting: MetricFamily, stalled: MetricFamily]> = [

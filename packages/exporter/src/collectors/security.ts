@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { METRICS } from '@isoscope/shared';
-import { mapsRootToHostRoot, parseIdMap } from '../readers/idMap';
-import { countBits, parseProcStatus } from '../readers/procStatus';
-import type { Collector } from '../scrape/scrape';
+import { mapsRootToHostRoot, parseIdMap } from '../parsers/idMap';
+import { countBits, parseProcStatus } from '../parsers/procStatus';
+import type { Collector } from './collector';
 
 /**
  * Capabilities 0–37 (CAP_CHOWN … CAP_AUDIT_READ, Linux 3.16). Runtimes built before Linux 5.8/5.9 do not

@@ -1,6 +1,6 @@
 import { METRICS } from '@isoscope/shared';
-import { parseLimitOrZero, parseUint } from '../readers/values';
-import type { Collector } from '../scrape/scrape';
+import { parseLimitOrZero, parseUint } from '../parsers/values';
+import type { Collector } from './collector';
 import { controllerFile } from './cgroupFiles';
 
 /**

@@ -5,10 +5,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { COLLECTORS, METRICS, type CollectorName } from '@isoscope/shared';
-import type { ScrapeRequest } from '../exporter';
-import { Exposition } from '../exposition';
-import { silentLogger } from '../log';
-import type { Sample } from '../scrape/scrape';
+import type { ScrapeRequest } from '../exposition/sink';
+import { Exposition } from '../exposition/exposition';
+import { silentLogger } from '../log/logger';
+import type { Sample } from '../scrape/samples';
 import { startServer } from './server';
 
 const exposition = new Exposition(new Set<CollectorName>(COLLECTORS), { processMetrics: false });

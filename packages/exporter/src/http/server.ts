@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ScrapeRequest } from '../exporter';
-import type { Logger } from '../log';
+import type { ScrapeRequest } from '../exposition/sink';
+import type { Logger } from '../log/logger';
 
 export interface ServerOptions {
   host?: string;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
-import { parseNamespaceLink } from '../readers/nsLink';
-import type { FileReader } from '../scrape/files';
+import { parseNamespaceLink } from '../parsers/nsLink';
+import type { FileReader } from '../files/reader';
 
 /**
  * A process's namespaces: `readlink <procfs>/<pid>/ns/<type>` gives "type:[inode]", and two processes are

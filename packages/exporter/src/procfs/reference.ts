@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import type { NamespaceReferenceSource, NamespaceType } from '@isoscope/shared';
-import type { NamespaceReferenceChoice } from '../flags';
-import type { Logger } from '../log';
-import { parseProcStatus } from '../readers/procStatus';
-import { FileReader, ReadErrors } from '../scrape/files';
+import type { Logger } from '../log/logger';
+import { parseProcStatus } from '../parsers/procStatus';
+import { FileReader, ReadErrors } from '../files/reader';
 import { readNamespaces } from './namespaces';
+
+/** Where `--namespace.reference` may take the host's namespaces from (see resolveHostReference). */
+export const NAMESPACE_REFERENCES = ['auto', 'pid1', 'self'] as const;
+export type NamespaceReferenceChoice = (typeof NAMESPACE_REFERENCES)[number];
 
 /** The host's namespaces and capability bounding set, which containers are compared with. */
 export interface HostReference {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ContainerMetadata } from '../types';
+import type { ContainerMetadata } from './metadata';
 
 export type RuntimeLogFn = (level: 'debug' | 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
 

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { ContainerMetadata } from '../types';
+import type { ContainerMetadata } from './metadata';
 import { errorMessage, MetadataCache, type RuntimeLogFn } from './cache';
 import { kubernetesFromLabels } from './kubernetes';
 import type { RuntimeMetadataSource } from './source';
@@ -7,7 +7,7 @@ import type { RuntimeMetadataSource } from './source';
 /**
  * Container metadata from the Docker Engine API (Podman's compat API serves the same endpoints). One
  * `GET /containers/json` lists every running container with its name, image and labels; MetadataCache
- * decides when to ask. No stats API (the cgroup readers already have the numbers, and it costs ~1 s per
+ * decides when to ask. No stats API (the cgroup collectors already have the numbers, and it costs ~1 s per
  * container) and no per-container inspect.
  */
 

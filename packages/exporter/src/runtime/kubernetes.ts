@@ -1,4 +1,4 @@
-import type { ContainerMetadata } from '../types';
+import type { ContainerMetadata } from './metadata';
 
 /**
  * The labels kubelet puts on every pod sandbox and container it asks a runtime for (Docker through

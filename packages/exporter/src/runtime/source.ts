@@ -1,5 +1,5 @@
 import type { MetadataSourceName, Runtime } from '@isoscope/shared';
-import type { ContainerMetadata, PathIdentity } from '../types';
+import type { ContainerMetadata } from './metadata';
 
 /** One runtime API the exporter asks for names, images and Kubernetes labels. */
 export interface RuntimeMetadataSource {
@@ -13,9 +13,15 @@ export interface RuntimeMetadataSource {
   up(): boolean | undefined;
 }
 
+/** What a source is asked about a container: which runtime runs it, and its id (both from its cgroup path). */
+export interface ContainerRef {
+  runtime: Runtime;
+  containerId: string;
+}
+
 /** Where a scrape gets metadata from: every configured source, each asked about the containers it runs. */
 export interface MetadataSource {
-  lookup(containers: readonly PathIdentity[]): Promise<Map<string, ContainerMetadata>>;
+  lookup(containers: readonly ContainerRef[]): Promise<Map<string, ContainerMetadata>>;
   /** Configured sources and whether each is up, for isoscope_metadata_source_up. */
   health(): Array<{ source: MetadataSourceName; up: boolean }>;
 }
@@ -40,7 +46,7 @@ export class RuntimeMetadata implements MetadataSource {
     for (const s of sources) this.bySource.set(s.source, s);
   }
 
-  async lookup(containers: readonly PathIdentity[]): Promise<Map<string, ContainerMetadata>> {
+  async lookup(containers: readonly ContainerRef[]): Promise<Map<string, ContainerMetadata>> {
     const ids = new Map<RuntimeMetadataSource, string[]>();
     for (const s of this.bySource.values()) ids.set(s, []);
     for (const c of containers) {

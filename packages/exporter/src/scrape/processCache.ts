@@ -11,11 +11,11 @@ export interface ProcessFacts {
 }
 
 /**
- * What never changes for a running process is read once, not every scrape: its start time, its user-ID
- * map (written once, before the process runs anything) and its namespaces. A process can move to another
+ * What never changes for a running process is read once, not every scrape: its start time, its user-ID map
+ * (written once, before the process runs anything) and its namespaces. A process can move to another
  * namespace only by calling setns/unshare itself, which a container's first process does not do once the
- * runtime has handed over; that is the assumption this cache makes. It saves 10 of the ~35 file reads
- * per container and scrape (docs/benchmarks.md).
+ * runtime has handed over; that is the assumption this cache makes. It saves the namespace links, the user-ID
+ * map and the stat file from every scrape (docs/benchmarks.md, "Why the code is shaped this way").
  *
  * Keyed by cgroup path and pid, so a pid reused by another container is a new entry; entries of processes
  * no longer seen are dropped after every scrape.

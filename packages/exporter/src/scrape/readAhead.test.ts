@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { silentLogger } from '../log';
+import { silentLogger } from '../log/logger';
 import { ReadAhead, type ScrapeReads } from './readAhead';
 import type { Target } from './target';
 

@@ -1,7 +1,8 @@
 import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import type { Logger } from '../log';
-import { readPseudoFile, type ReadSource } from './files';
+import type { Logger } from '../log/logger';
+import { readPseudoFile, type ReadSource } from '../files/pseudoFile';
+import { READ_AHEAD_PROTOCOL, stateBytes, tableBytes, type ReadAheadJob } from './readAheadProtocol';
 import { readAheadThread } from './readAheadThread';
 import type { Target } from './target';
 
@@ -9,11 +10,11 @@ import type { Target } from './target';
  * Read-ahead: a helper thread reads a scrape's cgroupfs and procfs files while the main thread parses the
  * ones already read.
  *
- * Why: three quarters of a scrape's CPU time is the open/read/close of ~25 small kernel files per container
- * (docs/benchmarks.md), and Node has no way to issue them other than one synchronous call at a time. The
- * machine usually has a second core. The thread does nothing but the syscalls; every decision (parsing,
- * the error policy, "did the container vanish?") stays on the main thread, which sees the same text or the
- * same errno it would have got from reading the file itself, a few milliseconds earlier.
+ * Why: most of a scrape's CPU time is the open/read/close of small kernel files, a couple of dozen per
+ * container (docs/benchmarks.md, "Why the code is shaped this way"), and Node has no way to issue them other
+ * than one synchronous call at a time. The machine usually has a second core. The thread does nothing but the
+ * syscalls; every decision (parsing, the error policy, "did the container vanish?") stays on the main thread,
+ * which sees the same text or the same errno it would have got from reading the file itself, only sooner.
  *
  * What it reads: the files each container's collectors read in the previous scrape (they are the same from
  * one scrape to the next unless a container's process or its collectors' choices change), one group per
@@ -26,21 +27,13 @@ import type { Target } from './target';
  * stay busy until they meet. Claims are compare-and-swap on a shared state array, so no group is read twice.
  * A group the thread has not reached when the main thread gets to it is claimed and read on demand.
  *
- * Memory: the thread's own V8 isolate and Node environment (~7.5 MiB resident whatever its limits), its copy
- * of the file list, and an arena that holds one scrape's file contents (~3 KiB per container), grown when a
- * scrape did not fit: ~11 MiB in all at 200 containers (docs/benchmarks.md). That is why
- * `--scrape.read-ahead=off` exists.
+ * Memory: the thread's own V8 isolate and Node environment (resident whatever its limits), its copy of the
+ * file list, and an arena that holds one scrape's file contents, grown when a scrape did not fit. That cost
+ * (docs/benchmarks.md, "Why the code is shaped this way") is why `--scrape.read-ahead=off` exists.
  */
 
-// The protocol shared with readAheadThread.ts (passed to it as workerData). State of a group:
-const FREE = 0;
-const WORKER = 1;
-const DONE = 2;
-const MAIN = 3;
-/** state[0]: set when the scrape is over; the thread stops between groups. */
-const CANCEL = 0;
-/** A table length that says "did not fit in the arena": the main thread reads that file itself. */
-const ARENA_FULL = -1_000_000;
+const { FREE, WORKER, DONE, MAIN, CANCEL, FIRST_GROUP, TABLE_STRIDE, TABLE_OFFSET, TABLE_LENGTH, ARENA_FULL } =
+  READ_AHEAD_PROTOCOL;
 
 const INITIAL_ARENA = 256 * 1024;
 const MAX_ARENA = 64 * 1024 * 1024;
@@ -104,7 +97,7 @@ export class ReadAhead {
   /** Whether the thread has the current plan's paths (they are sent only when the plan changes). */
   private planSent = false;
   private arena = new SharedArrayBuffer(INITIAL_ARENA);
-  private table = new SharedArrayBuffer(8);
+  private table = new SharedArrayBuffer(tableBytes(0));
   /** A file did not fit in the arena last scrape: the next one gets a bigger arena. */
   arenaFull = false;
 
@@ -123,9 +116,9 @@ export class ReadAhead {
       this.arena = new SharedArrayBuffer(this.arena.byteLength * 2);
     this.arenaFull = false;
     // A fresh state per scrape: the thread may still be finishing the last one's job when this one begins.
-    const state = new Int32Array(new SharedArrayBuffer(4 * (this.plan.groups.length + 1)));
+    const state = new Int32Array(new SharedArrayBuffer(stateBytes(this.plan.groups.length)));
     if (this.worker && this.plan.groups.length > 0) {
-      const job = { arena: this.arena, table: this.table, state: state.buffer };
+      const job: ReadAheadJob = { arena: this.arena, table: this.table, state: state.buffer };
       this.worker.postMessage(this.planSent ? job : { ...job, paths: this.plan.paths, starts: this.plan.starts });
       this.planSent = true;
     }
@@ -136,7 +129,7 @@ export class ReadAhead {
   learn(groups: ReadonlyArray<{ key: string; paths: readonly string[] }>): void {
     if (this.plan.matches(groups)) return;
     this.plan = new Plan(groups);
-    this.table = new SharedArrayBuffer(Math.max(8, 8 * this.plan.paths.length));
+    this.table = new SharedArrayBuffer(tableBytes(this.plan.paths.length));
     this.planSent = false;
   }
 
@@ -158,7 +151,7 @@ export class ReadAhead {
   private startThread(): Worker {
     const worker = new Worker(`(${readAheadThread.toString()})()`, {
       eval: true,
-      workerData: { FREE, WORKER, DONE, CANCEL, ARENA_FULL },
+      workerData: READ_AHEAD_PROTOCOL,
       // It holds the file list and little else. (A --max-semi-space-size given to the process, as the CLI
       // does, takes precedence over the young-generation limit here.)
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 32 },
@@ -223,7 +216,7 @@ export class ScrapeReads {
 
   /** Make group g the main thread's to read from: wait for the thread, take it, or read another meanwhile. */
   acquire(g: number): GroupMode {
-    const slot = g + 1;
+    const slot = FIRST_GROUP + g;
     for (;;) {
       const s = Atomics.load(this.state, slot);
       if (s === DONE) return 'arena';
@@ -246,13 +239,13 @@ export class ScrapeReads {
     if (mode === 'stolen') return this.stolen.get(g)!.get(path);
     const i = this.plan.groups[g].index.get(path);
     if (i === undefined) return undefined;
-    const length = this.table[2 * i + 1];
+    const length = this.table[TABLE_STRIDE * i + TABLE_LENGTH];
     if (length === ARENA_FULL) {
       this.owner.arenaFull = true;
       return undefined;
     }
     if (length < 0) return length;
-    const offset = this.table[2 * i];
+    const offset = this.table[TABLE_STRIDE * i + TABLE_OFFSET];
     return this.arena.toString('latin1', offset, offset + length);
   }
 
@@ -260,7 +253,7 @@ export class ScrapeReads {
   private stealFromBack(current: number): boolean {
     while (this.back > current) {
       const g = this.back--;
-      if (Atomics.compareExchange(this.state, g + 1, FREE, MAIN) !== FREE) return false;
+      if (Atomics.compareExchange(this.state, FIRST_GROUP + g, FREE, MAIN) !== FREE) return false;
       const values = new Map<string, string | number>();
       for (const path of this.plan.groups[g].paths) {
         try {
@@ -280,8 +273,8 @@ export class ScrapeReads {
 class TargetReads implements ReadSource {
   /**
    * Every path read, kept only once the reads departed from the plan: while they follow it, the plan's own
-   * list stands for them (recording ~5,000 fresh path strings per scrape made them outlive V8's young
-   * generation).
+   * list stands for them (recording every path afresh each scrape made thousands of strings outlive V8's
+   * young generation).
    */
   private recorded: string[] | undefined;
   /** How many of the plan's paths for this container were read so far, in order. */

@@ -1,7 +1,10 @@
+import type { ReadAheadJob, ReadAheadProtocol } from './readAheadProtocol';
+
 /**
- * The read-ahead thread's whole program (see readAhead.ts for the protocol and why it exists). It runs in a
- * worker_threads Worker from its own source text, so it must be self-contained: no imports, no module-level
- * names, only Node built-ins required inside, and the protocol's constants passed in as workerData.
+ * The read-ahead thread's whole program (readAheadProtocol.ts declares the protocol, readAhead.ts says why it
+ * exists). It runs in a worker_threads Worker from its own source text, so it must be self-contained: no
+ * module-level names, only Node built-ins required inside, the protocol's values passed in as workerData
+ * (type imports are erased, so the thread may use the protocol's types).
  *
  * A job names the files of one scrape, group after group (one group per container). For each group it can
  * claim (FREE → WORKER; the main thread claims from the other end), the thread reads every file into the
@@ -14,7 +17,8 @@ export function readAheadThread(): void {
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const fs = require('node:fs') as typeof import('node:fs');
   /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
-  const { FREE, WORKER, DONE, CANCEL, ARENA_FULL } = workerData as Record<string, number>;
+  const { FREE, WORKER, DONE, CANCEL, FIRST_GROUP, TABLE_STRIDE, TABLE_OFFSET, TABLE_LENGTH, ARENA_FULL } =
+    workerData as ReadAheadProtocol;
   const O_RDONLY = fs.constants.O_RDONLY;
 
   let paths: string[] = [];
@@ -25,32 +29,24 @@ export function readAheadThread(): void {
   let table: Int32Array<ArrayBufferLike> = new Int32Array(0);
   let offset = 0;
 
-  parentPort!.on(
-    'message',
-    (job: {
-      paths?: string[];
-      starts?: Int32Array;
-      arena: SharedArrayBuffer;
-      table: SharedArrayBuffer;
-      state: SharedArrayBuffer;
-    }) => {
-      if (job.paths && job.starts) {
-        paths = job.paths;
-        starts = job.starts;
-      }
-      arena = Buffer.from(job.arena);
-      table = new Int32Array(job.table);
-      offset = 0;
-      const state = new Int32Array(job.state);
-      for (let g = 0; g + 1 < starts.length; g++) {
-        if (Atomics.load(state, CANCEL) !== 0) return;
-        if (Atomics.compareExchange(state, g + 1, FREE, WORKER) !== FREE) continue;
-        for (let i = starts[g]; i < starts[g + 1]; i++) readFile(i);
-        Atomics.store(state, g + 1, DONE);
-        Atomics.notify(state, g + 1);
-      }
+  parentPort!.on('message', (job: ReadAheadJob) => {
+    if (job.paths && job.starts) {
+      paths = job.paths;
+      starts = job.starts;
     }
-  );
+    arena = Buffer.from(job.arena);
+    table = new Int32Array(job.table);
+    offset = 0;
+    const state = new Int32Array(job.state);
+    for (let g = 0; g + 1 < starts.length; g++) {
+      if (Atomics.load(state, CANCEL) !== 0) return;
+      const slot = FIRST_GROUP + g;
+      if (Atomics.compareExchange(state, slot, FREE, WORKER) !== FREE) continue;
+      for (let i = starts[g]; i < starts[g + 1]; i++) readFile(i);
+      Atomics.store(state, slot, DONE);
+      Atomics.notify(state, slot);
+    }
+  });
 
   /** File i of the plan into the arena at `offset`, its place (or its errno) into the table. */
   function readFile(i: number): void {
@@ -58,7 +54,7 @@ export function readAheadThread(): void {
     try {
       fd = fs.openSync(paths[i], O_RDONLY);
     } catch (err) {
-      table[2 * i + 1] = errno(err);
+      table[TABLE_STRIDE * i + TABLE_LENGTH] = errno(err);
       return;
     }
     try {
@@ -67,14 +63,14 @@ export function readAheadThread(): void {
       // that fills the room may have been cut short, so the main thread reads that file itself.
       const n = room > 0 ? fs.readSync(fd, arena, offset, room, null) : 0;
       if (n >= room) {
-        table[2 * i + 1] = ARENA_FULL;
+        table[TABLE_STRIDE * i + TABLE_LENGTH] = ARENA_FULL;
       } else {
-        table[2 * i] = offset;
-        table[2 * i + 1] = n;
+        table[TABLE_STRIDE * i + TABLE_OFFSET] = offset;
+        table[TABLE_STRIDE * i + TABLE_LENGTH] = n;
         offset += n;
       }
     } catch (err) {
-      table[2 * i + 1] = errno(err);
+      table[TABLE_STRIDE * i + TABLE_LENGTH] = errno(err);
     } finally {
       fs.closeSync(fd);
     }

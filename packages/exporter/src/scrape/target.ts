@@ -1,6 +1,10 @@
 import { dirname } from 'node:path';
-import type { ContainerCgroup, ContainerLabels, ContainerMetadata } from '../types';
-import type { VanishProbe } from './files';
+import type { ContainerCgroup } from '../cgroup/discovery';
+import type { ContainerMetadata } from '../runtime/metadata';
+import type { VanishProbe } from '../files/reader';
+
+/** Label values of every series of one container. */
+export type ContainerLabels = Record<string, string>;
 
 /** One container as a scrape sees it. */
 export interface Target extends VanishProbe {

@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { mountsUnder, processesUnder } from '@isoscope/test-support';
 import { type CriNode, cgroupHierarchies, startCriNode } from '../support/containerd';
-import { mountsUnder, processesUnder } from '../support/processes';
 
 const MiB = 1024 * 1024;
 

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { parseMountinfo } from '../../src/readers/mountinfo';
-import { CLI } from '../support/exporterProcess';
+import { CLI } from '@isoscope/test-support';
+import { parseMountinfo } from '../../src/parsers/mountinfo';
 
 /** Where this test may make a cgroup with a CPU quota, and how to set one; undefined if the host has no cpu controller. */
 function cpuController(): { parent: string; limit(dir: string, quota: number | null): void } | undefined {

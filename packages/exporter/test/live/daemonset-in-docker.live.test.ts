@@ -9,12 +9,11 @@
  */
 import { readlinkSync } from 'node:fs';
 import { METRICS } from '@isoscope/shared';
-import { startEngine, type Engine } from './engine';
+import { startEngine, type Engine, freeLoopbackPort, waitUntil } from '@isoscope/test-support';
 import { startCriNode, type CriNode, type RunningPod } from '../support/containerd';
 import { exporterCommand, exporterMounts } from '../support/exporterInContainer';
 import { parseExposition, select, valueOf, type Series } from '../support/exposition';
 import { renderedDaemonSet } from '../support/kustomize';
-import { freeLoopbackPort, waitUntil } from '../support/wait';
 
 jest.setTimeout(180_000);
 

@@ -6,8 +6,8 @@
 import http from 'node:http';
 import path from 'node:path';
 
+import { type Engine, TEST_IMAGE, startEngine } from '@isoscope/test-support';
 import { DockerMetadataSource, type DockerLogFn } from '../../src/runtime/docker';
-import { type Engine, TEST_IMAGE, startEngine } from './engine';
 
 const UNKNOWN_ID = 'f'.repeat(64); // e.g. a containerd or CRI-O container Docker has never heard of
 

@@ -6,10 +6,9 @@
  */
 import { readlinkSync } from 'node:fs';
 import { METRICS } from '@isoscope/shared';
-import { startEngine, type Engine } from './engine';
+import { startEngine, type Engine, freeLoopbackPort } from '@isoscope/test-support';
 import { exporterCommand, exporterMounts } from '../support/exporterInContainer';
 import { parseExposition, select, valueOf } from '../support/exposition';
-import { freeLoopbackPort } from '../support/wait';
 
 jest.setTimeout(120_000);
 

@@ -6,8 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { METRICS, NAMESPACE_TYPES } from '@isoscope/shared';
-import { startEngine, TEST_IMAGE, type Engine } from './engine';
-import { startExporter, type ExporterProcess } from '../support/exporterProcess';
+import { startEngine, TEST_IMAGE, type Engine, startExporter, type ExporterProcess } from '@isoscope/test-support';
 import { parseExposition, select, valueOf, type Series } from '../support/exposition';
 
 jest.setTimeout(180_000);

@@ -11,10 +11,9 @@
 import { mkdirSync, readFileSync, readlinkSync, rmdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { METRICS, NAMESPACE_TYPES } from '@isoscope/shared';
+import { startExporter, type ExporterProcess, waitUntil } from '@isoscope/test-support';
 import { startCriNode, type CriNode, type RunningContainer, type RunningPod } from '../support/containerd';
-import { startExporter, type ExporterProcess } from '../support/exporterProcess';
 import { parseExposition, select, valueOf, type Series } from '../support/exposition';
-import { waitUntil } from '../support/wait';
 
 jest.setTimeout(240_000);
 

@@ -6,10 +6,15 @@
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { COLLECTORS, METRICS } from '@isoscope/shared';
-import { startEngine, type Engine } from './engine';
-import { startExporter, type ExporterProcess } from '../support/exporterProcess';
-import { startPrometheus, type Prometheus } from '../support/prometheus';
-import { waitUntil } from '../support/wait';
+import {
+  startEngine,
+  type Engine,
+  startExporter,
+  type ExporterProcess,
+  startPrometheus,
+  type Prometheus,
+  waitUntil,
+} from '@isoscope/test-support';
 
 jest.setTimeout(180_000);
 

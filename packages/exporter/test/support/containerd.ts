@@ -52,8 +52,9 @@ import {
   waitForExit,
   watchExit,
   type ExitWatch,
-} from './processes';
-import { exitsWithin, sleep } from './wait';
+  exitsWithin,
+  sleep,
+} from '@isoscope/test-support';
 
 /**
  * The imported test image. A `localhost/` name: the CRI plugin normalises references (a bare
@@ -243,7 +244,7 @@ export interface StartCriNodeOptions {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Tools (process and file helpers shared with live/engine.ts are in ./processes)
+// Tools (process and file helpers shared with the Docker engine are in @isoscope/test-support)
 
 interface Tools {
   containerd: string;

@@ -15,7 +15,7 @@ import {
   tableFrames,
   type ContainerSpec,
   type TableRow,
-} from './testFrames';
+} from '../../test/fixtures/testFrames';
 import type { ContainerView } from './types';
 
 const M = METRICS;

@@ -1,5 +1,5 @@
 import { groupByHostAndPod } from './group';
-import { containerView as v } from './testFrames';
+import { containerView as v } from '../../test/fixtures/testFrames';
 
 describe('groupByHostAndPod', () => {
   it('sorts hosts by instance and pods by namespace then pod, loose containers last', () => {

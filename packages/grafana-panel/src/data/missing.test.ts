@@ -1,6 +1,6 @@
 import { describeMissing } from './missing';
 import { RAW_METRICS_QUERY, ROLE_KEYS, type RoleKey } from './roles';
-import { containerView as v } from './testFrames';
+import { containerView as v } from '../../test/fixtures/testFrames';
 import type { PanelModel } from './types';
 
 const model = (present: RoleKey[], containers = [v({ name: 'a' })], unrecognised: string[] = []): PanelModel => ({

@@ -3,7 +3,7 @@ import { NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
 
 import { HOST_RISK_WEIGHT } from './namespaceRisk';
 import { filterContainers, isolationRank, riskScore, sortContainers } from './sortFilter';
-import { containerView as v } from './testFrames';
+import { containerView as v } from '../../test/fixtures/testFrames';
 import type { ContainerView, NamespaceState } from './types';
 
 const names = (cs: ContainerView[]) => cs.map((c) => c.name);

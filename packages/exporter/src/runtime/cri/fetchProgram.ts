@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { runChildProgram } from '../../childProgram';
+import { runChildProgram } from '../../child/program';
 import {
   LOADER_OPTIONS,
   type CriContainer,
@@ -11,10 +11,10 @@ import {
 
 /**
  * One CRI refresh, in a short-lived child process. gRPC and the .proto loaded into the exporter itself would
- * stay resident for its whole life: ~13 MiB of RSS (grpc-js with Node's http2 and tls, protobufjs, the
- * parsed descriptors; docs/benchmarks.md), for calls made about once a minute. The child makes the calls,
- * all with one deadline, and writes the decoded answers as JSON; a hung runtime costs the deadline, after
- * which the child is killed.
+ * stay resident for its whole life (grpc-js with Node's http2 and tls, protobufjs, the parsed descriptors;
+ * docs/benchmarks.md, "Why the code is shaped this way"), for calls made about once a minute. The child makes
+ * the calls, all with one deadline, and writes the decoded answers as JSON; a hung runtime costs the
+ * deadline, after which the child is killed.
  */
 
 /** What one refresh brings back. */

@@ -1,5 +1,5 @@
 import { POD_SANDBOX_CONTAINER, type PodNamespaceMode, type PodNamespaceType } from '@isoscope/shared';
-import type { ContainerMetadata, PodSpec } from '../../types';
+import type { ContainerMetadata, PodSpec } from '../metadata';
 import { kubernetesFromLabels } from '../kubernetes';
 import type {
   CriContainer,

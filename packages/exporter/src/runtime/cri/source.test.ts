@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitUntil } from '@isoscope/test-support';
 import { recording, startFakeRuntime, type FakeRuntime } from '../../../test/support/cri/fakeRuntime';
-import { waitUntil } from '../../../test/support/wait';
 import type { RuntimeLogFn } from '../cache';
 import { CriMetadataSource, detectCriSocket } from './source';
 

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerMetadata, PodSpec } from '../../types';
+import type { ContainerMetadata, PodSpec } from '../metadata';
 import { MetadataCache, type RuntimeLogFn } from '../cache';
 import type { RuntimeMetadataSource } from '../source';
 import { fetchCri } from './fetchProgram';

@@ -4,7 +4,7 @@ import type { LinkModel } from '@grafana/data';
 
 import { groupByHostAndPod } from '../../data';
 import type { ContainerView } from '../../data/types';
-import { makeContainer, manyContainers } from '../../test-utils/factory';
+import { makeContainer, manyContainers } from '../../../test/support/factory';
 import { TEST_IDS } from '../testIds';
 import { ContainerTable, type ContainerTableProps } from './ContainerTable';
 import { ROW_HEIGHT } from './ContainerTable.styles';

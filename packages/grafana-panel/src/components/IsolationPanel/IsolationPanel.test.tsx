@@ -3,8 +3,8 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { LoadingState, type DataFrame } from '@grafana/data';
 import { METRICS } from '@isoscope/shared';
 
-import { instantFrames, metricLabels, type ContainerSpec } from '../../data/testFrames';
-import { panelProps, WithOptions, type PropsSpec } from '../../test-utils/panelProps';
+import { instantFrames, metricLabels, type ContainerSpec } from '../../../test/fixtures/testFrames';
+import { panelProps, WithOptions, type PropsSpec } from '../../../test/support/panelProps';
 import type { IsolationOptions } from '../../types';
 import { TEST_IDS } from '../testIds';
 import { IsolationPanel } from './IsolationPanel';

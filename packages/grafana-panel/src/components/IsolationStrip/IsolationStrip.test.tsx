@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { createTheme } from '@grafana/data';
 import { NAMESPACE_TYPES } from '@isoscope/shared';
 
-import { namespaces } from '../../test-utils/factory';
+import { namespaces } from '../../../test/support/factory';
 import { TEST_IDS } from '../testIds';
 import { IsolationStrip } from './IsolationStrip';
 import { cellTone, describeCell, toneStyle } from './states';

@@ -1,0 +1,101 @@
+import { COLLECTORS, METRICS, type CollectorName } from '@isoscope/shared';
+import { Exposition } from './exposition';
+import type { ExpositionSink } from './sink';
+import type { Sample } from '../scrape/samples';
+import { makeTarget } from '../scrape/target';
+import { parseExposition, valueOf } from '../../test/support/exposition';
+
+const ALL = new Set<CollectorName>(COLLECTORS);
+
+describe('Exposition', () => {
+  const target = makeTarget(
+    { path: '/docker/abc', runtime: 'docker', containerId: 'abc' },
+    { name: 'web "blue"', image: 'registry.example/café\\app:1\nx' },
+    '/sys/fs/cgroup/pids/docker/abc/cgroup.procs'
+  );
+
+  it('writes each family once with HELP and TYPE, and escapes label values as the format asks', async () => {
+    const samples: Sample[] = [
+      { family: METRICS.memoryUsage, value: 4096, target },
+      { family: METRICS.namespaceSharers, value: 2, target, extra: { ns_type: 'net' } },
+      { family: METRICS.namespaceSharers, value: 1, target, extra: { ns_type: 'pid' } },
+      { family: METRICS.containers, value: 1, labels: { runtime: 'docker' } },
+    ];
+    const text = (await new Exposition(ALL, { processMetrics: false }).render(samples)).toString('utf8');
+    expect(text).toContain(`# TYPE ${METRICS.memoryUsage.name} gauge\n`);
+    expect(text.match(new RegExp(`# TYPE ${METRICS.namespaceSharers.name} `, 'g'))).toHaveLength(1);
+    expect(text).toContain(
+      `${METRICS.memoryUsage.name}{id="/docker/abc",name="web \\"blue\\"",image="registry.example/café\\\\app:1\\nx"} 4096\n`
+    );
+    const { series } = parseExposition(text);
+    expect(valueOf(series, METRICS.namespaceSharers.name, { ns_type: 'net', name: 'web "blue"' })).toBe(2);
+    expect(valueOf(series, METRICS.containers.name, { runtime: 'docker' })).toBe(1);
+  });
+
+  it('writes non-finite values as Prometheus spells them', async () => {
+    const samples: Sample[] = [
+      { family: METRICS.containers, value: Infinity, labels: { runtime: 'docker' } },
+      { family: METRICS.containers, value: NaN, labels: { runtime: 'podman' } },
+    ];
+    const text = (await new Exposition(ALL, { processMetrics: false }).render(samples)).toString();
+    expect(text).toContain(`${METRICS.containers.name}{runtime="docker"} +Inf\n`);
+    expect(text).toContain(`${METRICS.containers.name}{runtime="podman"} NaN\n`);
+  });
+
+  it('keeps static facts across renders and refuses undeclared labels', async () => {
+    const exposition = new Exposition(ALL, { processMetrics: false });
+    exposition.setStatic(METRICS.buildInfo, 1, { version: '1.2.3', nodeversion: 'v20' });
+    expect(() => exposition.setStatic(METRICS.buildInfo, 1, { colour: 'red' })).toThrow(/colour is not declared/);
+    for (let i = 0; i < 2; i++) {
+      const text = (await exposition.render([])).toString();
+      expect(text).toContain(`${METRICS.buildInfo.name}{version="1.2.3",nodeversion="v20"} 1\n`);
+    }
+  });
+
+  it('streams a large exposition in chunks, never overwriting a chunk a sink still holds', async () => {
+    const exposition = new Exposition(ALL, { processMetrics: false });
+    const many: Sample[] = Array.from({ length: 40000 }, (_, i) => ({
+      family: METRICS.containers,
+      value: i,
+      labels: { runtime: `r${i}` },
+    }));
+    const whole = (await exposition.render(many)).toString();
+    expect(whole.length).toBeGreaterThan(1 << 20);
+    expect(whole).toContain(`${METRICS.containers.name}{runtime="r39999"} 39999\n`);
+
+    // A fast sink (done at once) and a slow one (done only at the very end) share one stream.
+    const fast: Buffer[] = [];
+    const slow: Array<{ chunk: Buffer; copy: Buffer; done: () => void }> = [];
+    const fastSink: ExpositionSink = { write: (chunk, done) => (fast.push(Buffer.from(chunk)), done()) };
+    const slowSink: ExpositionSink = { write: (chunk, done) => slow.push({ chunk, copy: Buffer.from(chunk), done }) };
+    await exposition.stream(many, [fastSink, slowSink]);
+    expect(Buffer.concat(fast).toString()).toBe(whole);
+    expect(slow.length).toBeGreaterThan(10);
+    // What the slow sink still holds is what it was given: the writer took fresh chunks meanwhile.
+    for (const { chunk, copy } of slow) expect(chunk.equals(copy)).toBe(true);
+    expect(new Set(slow.map((s) => s.chunk.buffer)).size).toBe(slow.length);
+    for (const { done } of slow) done();
+  });
+
+  it('reuses the chunks sinks are done with: memory does not grow with the exposition', async () => {
+    const exposition = new Exposition(ALL, { processMetrics: false });
+    const many: Sample[] = Array.from({ length: 40000 }, (_, i) => ({
+      family: METRICS.containers,
+      value: i,
+      labels: { runtime: `r${i}` },
+    }));
+    const used = new Set<ArrayBufferLike>();
+    let chunks = 0;
+    await exposition.stream(many, [{ write: (chunk, done) => (used.add(chunk.buffer), chunks++, done()) }]);
+    expect(chunks).toBeGreaterThan(10);
+    expect(used.size).toBeLessThanOrEqual(2);
+  });
+
+  it('appends the process metrics prom-client provides, without gauges named *_total', async () => {
+    const text = (await new Exposition(ALL).render([])).toString();
+    expect(text).toContain('process_cpu_user_seconds_total');
+    const { types } = parseExposition(text);
+    for (const [name, type] of types)
+      if (name.endsWith('_total')) expect({ name, type }).toEqual({ name, type: 'counter' });
+  });
+});

@@ -1,0 +1,133 @@
+import type * as PromClient from 'prom-client';
+import { ALL_METRICS, labelsOf, type CollectorName, type MetricFamily } from '@isoscope/shared';
+import { SampleBuffer, type Sample } from '../scrape/samples';
+import type { Target } from '../scrape/target';
+import { ChunkPool, ChunkWriter } from './chunks';
+import { familyHeader, formatLabels, joinLabelPairs, labelPairs, seriesLine } from './format';
+import { CONTENT_TYPE, processRegistry } from './processMetrics';
+import { ByteCollector, type ExpositionSink } from './sink';
+
+/**
+ * The text exposition (Prometheus format 0.0.4) of the families in the shared contract: the one place that
+ * formats isoscope's own series. Families of disabled collectors are left out.
+ *
+ * Why not prom-client's registry for these: resetting, refilling and formatting its metrics every scrape (its
+ * label-hash maps and per-value label formatting) was a large share of a scrape. Here each container's labels
+ * are formatted once per scrape and each series is one string append (docs/benchmarks.md, "Why the code is
+ * shaped this way"). prom-client still provides and formats the process metrics (process_*, nodejs_*),
+ * appended at the end.
+ */
+export class Exposition {
+  private readonly families: MetricFamily[];
+  private readonly statics = new Map<MetricFamily, string>();
+  private readonly process: PromClient.Registry | undefined;
+  private readonly chunks = new ChunkPool();
+  /** Family → its position in `families`; familyStart[f] … familyStart[f+1] is its range in `order`. */
+  private readonly familyIndex = new Map<MetricFamily, number>();
+  private readonly familyStart: Int32Array;
+  private order = new Int32Array(1024);
+
+  constructor(collectors: ReadonlySet<CollectorName>, opts: { processMetrics?: boolean } = {}) {
+    this.families = ALL_METRICS.filter((f) => !f.collector || collectors.has(f.collector));
+    this.families.forEach((family, f) => this.familyIndex.set(family, f));
+    this.familyStart = new Int32Array(this.families.length + 1);
+    if (opts.processMetrics ?? true) this.process = processRegistry();
+  }
+
+  /** Set a fact that holds for the process's lifetime (host info, build info). */
+  setStatic(family: MetricFamily, value: number, labels: Record<string, string> = {}): void {
+    checkLabels(family, labels);
+    this.statics.set(family, seriesLine(family.name, formatLabels(labels), value));
+  }
+
+  /**
+   * The exposition of one scrape's samples, the static facts and the process metrics, as UTF-8 bytes sent to
+   * every sink chunk by chunk as it is formatted: a buffer holding all of it stayed resident between scrapes
+   * (and grew with the number of containers), where a few chunks that come back once the sinks are done with
+   * them do not; one string of it all kept its whole rope alive through every young-generation GC of the
+   * render (docs/benchmarks.md, "Why the code is shaped this way").
+   */
+  async stream(input: SampleBuffer | readonly Sample[], sinks: readonly ExpositionSink[]): Promise<void> {
+    const samples = input instanceof SampleBuffer ? input : SampleBuffer.of(input);
+    const order = this.orderByFamily(samples);
+    const prefixes = new Map<Target, string>();
+    const out = new ChunkWriter(this.chunks, sinks);
+    for (let f = 0; f < this.families.length; f++) {
+      const family = this.families[f];
+      const fixed = this.statics.get(family);
+      const first = this.familyStart[f];
+      const end = this.familyStart[f + 1];
+      if (!fixed && first === end) continue;
+      out.write(familyHeader(family));
+      if (fixed) out.write(fixed);
+      for (let k = first; k < end; k++) {
+        const i = order[k];
+        out.write(seriesLine(family.name, seriesLabels(samples, i, prefixes), samples.values[i]));
+        if (out.sent) await out.settle();
+      }
+    }
+    if (this.process) out.write(await this.process.metrics());
+    out.end();
+  }
+
+  /** The whole exposition in one buffer of its own (tests, tools). */
+  async render(input: SampleBuffer | readonly Sample[]): Promise<Buffer> {
+    const bytes = new ByteCollector();
+    await this.stream(input, [bytes]);
+    return bytes.all();
+  }
+
+  /**
+   * The samples' indices grouped by family (a counting sort into reused arrays: fresh per-family arrays
+   * outlived the young generation every scrape). Samples of families not rendered (disabled collectors) and
+   * of containers that vanished during the scrape are left out.
+   */
+  private orderByFamily(samples: SampleBuffer): Int32Array {
+    const start = this.familyStart.fill(0);
+    for (let i = 0; i < samples.length; i++) {
+      const f = this.slot(samples, i);
+      if (f !== undefined) start[f + 1]++;
+    }
+    for (let f = 0; f < this.families.length; f++) start[f + 1] += start[f];
+    if (this.order.length < start[this.families.length]) this.order = new Int32Array(start[this.families.length] * 2);
+    const next = Int32Array.from(start.subarray(0, this.families.length));
+    for (let i = 0; i < samples.length; i++) {
+      const f = this.slot(samples, i);
+      if (f !== undefined) this.order[next[f]++] = i;
+    }
+    return this.order;
+  }
+
+  /**
+   * Sample i's family position, or undefined when it is not rendered. (A method, not a closure made per
+   * scrape: V8 re-optimises such closures after every GC; see CollectorSteps in collectors/collector.ts.)
+   */
+  private slot(samples: SampleBuffer, i: number): number | undefined {
+    return samples.targets[i]?.vanished ? undefined : this.familyIndex.get(samples.families[i]);
+  }
+
+  get contentType(): string {
+    return CONTENT_TYPE;
+  }
+}
+
+/** `{id="…",name="…",extra="…"}` of sample i, the container part formatted once per container and scrape. */
+function seriesLabels(samples: SampleBuffer, i: number, prefixes: Map<Target, string>): string {
+  const target = samples.targets[i];
+  if (!target) return formatLabels(samples.labels[i] ?? {});
+  let prefix = prefixes.get(target);
+  if (prefix === undefined) {
+    prefix = labelPairs(target.labels);
+    prefixes.set(target, prefix);
+  }
+  const extraLabels = samples.extras[i];
+  const extra = extraLabels ? labelPairs(extraLabels) : '';
+  return joinLabelPairs(prefix, extra);
+}
+
+function checkLabels(family: MetricFamily, labels: Record<string, string>): void {
+  const allowed = new Set(labelsOf(family));
+  for (const key of Object.keys(labels)) {
+    if (!allowed.has(key)) throw new Error(`label ${key} is not declared for ${family.name}`);
+  }
+}

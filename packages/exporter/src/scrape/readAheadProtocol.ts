@@ -1,0 +1,57 @@
+/**
+ * What the main thread (readAhead.ts) and the read-ahead thread (readAheadThread.ts) agree on, declared once
+ * for both. The thread runs from its function's source text and can require nothing of this package, so it
+ * gets READ_AHEAD_PROTOCOL as its workerData and each scrape's ReadAheadJob as a message; the types here are
+ * erased from that text, the values travel.
+ *
+ * Three shared arrays per job:
+ * - `state` (Int32Array): `state[CANCEL]` is set by the main thread when the scrape is over, and the thread
+ *   stops between groups; `state[FIRST_GROUP + g]` is group g's slot: FREE until a thread claims it by
+ *   compare-and-swap, WORKER while the read-ahead thread reads it, DONE once its files are in the table (the
+ *   thread then notifies the slot), MAIN when the main thread took it to read itself.
+ * - `table` (Int32Array): TABLE_STRIDE entries per file of the plan, in plan order: at TABLE_OFFSET where its
+ *   text starts in the arena, at TABLE_LENGTH its length in bytes, or the negative errno of the failed
+ *   open/read, or ARENA_FULL when it did not fit (the main thread then reads that file itself).
+ * - `arena` (bytes): the files' texts, one after another, as read.
+ */
+export const READ_AHEAD_PROTOCOL = {
+  /** Group slot states. */
+  FREE: 0,
+  WORKER: 1,
+  DONE: 2,
+  MAIN: 3,
+  /** The state entry that cancels the job; group slots follow it. */
+  CANCEL: 0,
+  FIRST_GROUP: 1,
+  /** Table layout: per file, its offset and its length (or errno, or ARENA_FULL). */
+  TABLE_STRIDE: 2,
+  TABLE_OFFSET: 0,
+  TABLE_LENGTH: 1,
+  /** A length that says "did not fit in the arena"; below every errno. */
+  ARENA_FULL: -1_000_000,
+} as const;
+
+export type ReadAheadProtocol = typeof READ_AHEAD_PROTOCOL;
+
+/** One scrape's work, posted to the thread when the scrape begins. */
+export interface ReadAheadJob {
+  /** Every file of the plan, group after group; sent only when the plan changed since the last job. */
+  paths?: string[];
+  /** Where each group starts in `paths`, then `paths.length`: group g is starts[g] … starts[g + 1] - 1. */
+  starts?: Int32Array;
+  arena: SharedArrayBuffer;
+  table: SharedArrayBuffer;
+  state: SharedArrayBuffer;
+}
+
+const INT32 = Int32Array.BYTES_PER_ELEMENT;
+
+/** The size of a state array for a plan of `groups` groups. */
+export function stateBytes(groups: number): number {
+  return INT32 * (READ_AHEAD_PROTOCOL.FIRST_GROUP + groups);
+}
+
+/** The size of a table for a plan of `files` files (room for one at least: a table is never empty). */
+export function tableBytes(files: number): number {
+  return INT32 * READ_AHEAD_PROTOCOL.TABLE_STRIDE * Math.max(1, files);
+}
