@@ -75,6 +75,12 @@ function tryRead(p: string): string | undefined {
   }
 }
 
+/** PSS of one process, in bytes (0 when it is gone). */
+function pssOf(pid: number): number {
+  const kb = /^Pss:\s+(\d+) kB/m.exec(tryRead(`/proc/${pid}/smaps_rollup`) ?? '')?.[1];
+  return kb === undefined ? 0 : Number(kb) * 1024;
+}
+
 function pidsIn(dir: string): number[] {
   return (tryRead(path.join(dir, 'cgroup.procs')) ?? '')
     .split('\n')
@@ -144,6 +150,12 @@ export interface CgroupContainer {
   shim: ChildProcess;
 }
 
+/** The limits the fleet writes, for the report. */
+export const LIMITS_WRITTEN = [
+  ...Object.entries(V1_LIMITS).flatMap(([, files]) => Object.entries(files).map(([f, v]) => `${f}=${v}`)),
+  ...Object.entries(V2_LIMITS).map(([f, v]) => `${f}=${v} (v2 only)`),
+].join(', ');
+
 export interface CgroupFleet {
   containers: CgroupContainer[];
   /** Writes that failed (file → error), e.g. those needing CAP_SYS_RESOURCE. */
@@ -194,12 +206,18 @@ export async function startCgroupFleet(sleeperBin: string): Promise<CgroupFleet>
   const containers: CgroupContainer[] = [];
   const failedWrites = new Map<string, string>();
   const write = (file: string, value: string, required: boolean) => {
+    const name = path.basename(file);
     try {
       writeFileSync(file, value);
     } catch (err) {
       if (required) throw new Error(`cannot write ${value} to ${file}: ${errorMessage(err)}`);
-      const name = path.basename(file);
       if (!failedWrites.has(name)) failedWrites.set(name, (err as NodeJS.ErrnoException).code ?? errorMessage(err));
+      return;
+    }
+    // A limit the kernel took but changed (or ignored) counts as refused too.
+    if (name !== 'cgroup.procs' && name !== 'cgroup.subtree_control') {
+      const back = (tryRead(file) ?? '').trim();
+      if (back !== value && !failedWrites.has(name)) failedWrites.set(name, `reads back ${JSON.stringify(back)}`);
     }
   };
   /** A new cgroup under `parentDir` in hierarchy h, set up as runc sets up a container's. */
@@ -284,11 +302,14 @@ export async function startCgroupFleet(sleeperBin: string): Promise<CgroupFleet>
     );
     const startS = (Date.now() - t0) / 1000;
     await sleep(1000);
+    let pss = 0;
+    for (const c of containers) for (const pid of [c.initPid, c.shim.pid ?? 0]) pss += pssOf(pid);
     return {
       fleet: 'cgroups',
       n,
       startS,
       hostMemPerContainer: (mem0 - memAvailable()) / Math.max(1, containers.length - from),
+      processPssPerContainer: pss / Math.max(1, containers.length),
       note: `${hierarchies.length} hierarchies (${hierarchies.map((h) => path.basename(h.mount)).join(', ')}); two processes per container (the init in the cgroups, its parent outside)`,
     };
   };

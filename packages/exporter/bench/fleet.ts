@@ -26,9 +26,10 @@ export function memAvailable(): number {
 }
 
 /** PSS of every process whose command line names the engine's temp dir (dockerd, containerd, the shims). */
-export function enginePss(baseDir: string): { pss: number; processes: number } {
+export function enginePss(baseDir: string): { pss: number; processes: number; threads: number } {
   let pss = 0;
   let processes = 0;
+  let threads = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const cmdline = tryRead(`/proc/${entry}/cmdline`);
@@ -37,8 +38,9 @@ export function enginePss(baseDir: string): { pss: number; processes: number } {
     if (kb === undefined) continue;
     pss += Number(kb) * 1024;
     processes++;
+    threads += Number(/^Threads:\s+(\d+)/m.exec(tryRead(`/proc/${entry}/status`) ?? '')?.[1] ?? 0);
   }
-  return { pss, processes };
+  return { pss, processes, threads };
 }
 
 function diskUsage(dir: string): number {
@@ -53,7 +55,7 @@ export interface DockerFleet {
   engine: Engine;
   ids: string[];
   /** Grows the fleet to n containers; returns what the added ones cost. */
-  growTo(n: number, concurrency: number): Promise<FleetCost & { enginePssPerContainer: number }>;
+  growTo(n: number, concurrency: number): Promise<FleetCost>;
   stop(): Promise<void>;
 }
 
@@ -107,7 +109,8 @@ export async function startDockerFleet(): Promise<DockerFleet> {
 
   const growTo = async (n: number, concurrency: number) => {
     const from = ids.length;
-    const before = { mem: memAvailable(), pss: enginePss(engine.baseDir).pss, disk: diskUsage(engine.dataRoot) };
+    const engine0 = enginePss(engine.baseDir);
+    const before = { mem: memAvailable(), disk: diskUsage(engine.dataRoot) };
     const t0 = Date.now();
     let next = from;
     const errors: unknown[] = [];
@@ -132,9 +135,10 @@ export async function startDockerFleet(): Promise<DockerFleet> {
       n,
       startS,
       hostMemPerContainer: (before.mem - memAvailable()) / added,
-      enginePssPerContainer: (after.pss - before.pss) / added,
+      processPssPerContainer: (after.pss - engine0.pss) / added,
       diskPerContainer: (diskUsage(engine.dataRoot) - before.disk) / added,
-      note: `${after.processes} engine processes (dockerd, containerd, one shim per container)`,
+      // Containers' own processes (the sleeps) are not counted: their command lines do not name the dir.
+      note: `${after.processes} engine processes (dockerd, containerd, one shim per container) with ${after.threads} threads, ${((after.threads - engine0.threads) / added).toFixed(1)} more per container (pid_max ${readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim()} for the whole machine)`,
     };
   };
   return {

@@ -261,13 +261,23 @@ function straceLine(what: string, s: StraceResult | undefined): string {
   );
 }
 
-function fleetCostLine(c: FleetCost & { enginePssPerContainer?: number }): string {
+function fleetCostLine(c: FleetCost): string {
   const per = [
-    `host MemAvailable −${mib(c.hostMemPerContainer)} MiB`,
-    c.enginePssPerContainer !== undefined ? `engine processes' PSS +${mib(c.enginePssPerContainer)} MiB` : undefined,
+    `PSS of the ${c.fleet === 'docker' ? "engine's processes" : 'sleepers'} +${mib(c.processPssPerContainer)} MiB`,
+    `host MemAvailable ${signed(-c.hostMemPerContainer)} MiB (shared machine: noisy)`,
     c.diskPerContainer !== undefined ? `disk +${mib(c.diskPerContainer)} MiB` : undefined,
   ].filter(Boolean);
   return `${c.fleet === 'docker' ? 'Docker' : 'kernel-cgroup'} fleet to N=${c.n}: started in ${c.startS.toFixed(0)} s; per container ${per.join(', ')}; ${c.note}`;
+}
+
+function cgroupLimitsLine(f: NonNullable<Report['cgroupFleet']>): string {
+  const refused = [...f.failedWrites].map(([file, why]) => `${file} (${why})`);
+  return (
+    `kernel-cgroup fleet limits, each container: ${f.limits}; ` +
+    (refused.length
+      ? `refused or not applied (this sandbox's root lacks CAP_SYS_RESOURCE, which some need): ${refused.join(', ')}`
+      : 'every write was taken and reads back as written')
+  );
 }
 
 export interface Report {
@@ -277,8 +287,9 @@ export interface Report {
   results: SizeResult[];
   verdicts: Verdict[];
   breakdown?: Breakdown;
-  costs: Array<FleetCost & { enginePssPerContainer?: number }>;
-  failedWrites: Map<string, string>;
+  costs: FleetCost[];
+  /** The kernel-cgroup fleet's limits, and the writes the kernel refused (file → why). */
+  cgroupFleet?: { limits: string; failedWrites: Map<string, string> };
   profile?: ProfileSummary;
   stages?: StageBreakdown;
   cri?: CriResult;
@@ -373,11 +384,8 @@ export function resultsMarkdown(rep: Report): string {
     out.push('');
   }
   for (const c of rep.costs) out.push(`${fleetCostLine(c)}.`);
-  if (rep.failedWrites.size)
-    out.push(
-      `Kernel-cgroup fleet: writes refused (this sandbox's root lacks CAP_SYS_RESOURCE): ${[...rep.failedWrites].map(([f, e]) => `${f} (${e})`).join(', ')}.`
-    );
-  if (rep.costs.length || rep.failedWrites.size) out.push('');
+  if (rep.cgroupFleet) out.push(`${cgroupLimitsLine(rep.cgroupFleet)}.`);
+  if (rep.costs.length || rep.cgroupFleet) out.push('');
   for (const r of results) {
     out.push(
       `N=${r.n} (${fleetLabel(r)}): ${containersLine(r)}; steady-state floor list ${r.floor.ops} operations (${r.floor.opsPerContainer.toFixed(1)} per container) ` +
@@ -501,10 +509,7 @@ export function printReport(rep: Report): void {
       );
   }
   for (const c of rep.costs) console.log(fleetCostLine(c));
-  if (rep.failedWrites.size)
-    console.log(
-      `kernel-cgroup fleet: writes refused: ${[...rep.failedWrites].map(([f, e]) => `${f} (${e})`).join(', ')}`
-    );
+  if (rep.cgroupFleet) console.log(cgroupLimitsLine(rep.cgroupFleet));
   for (const r of results) {
     const st = Object.entries(r.exporter.stageMs).sort((a, b) => b[1] - a[1]);
     console.log(`N=${r.n} collect ms/scrape: ${st.map(([c, v]) => `${c}=${ms(v)}`).join(' ')}`);

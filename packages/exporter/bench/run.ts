@@ -28,7 +28,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildSleeper, emptySysfs, startCgroupFleet } from './cgroupFleet';
+import { buildSleeper, emptySysfs, LIMITS_WRITTEN, startCgroupFleet } from './cgroupFleet';
 import { cleanup, cleanUpOnSignals, errorMessage, onCleanup, sleep } from './cleanup';
 import { measureRefresh, startCriFleet } from './cri';
 import { EXPORTER_CLI, identifyContainerPath, REPO_ROOT } from './exporterModules';
@@ -275,7 +275,7 @@ async function main(): Promise<void> {
 
   const results: SizeResult[] = [];
   const costs: Report['costs'] = [];
-  let failedWrites = new Map<string, string>();
+  let cgroupFleet: Report['cgroupFleet'];
 
   const bareNode = opts.breakdown ? await measureBareNode(launch) : undefined;
   if (bareNode) console.error(`bench: bare node: VmRSS ${(bareNode.rss / 2 ** 20).toFixed(1)} MiB`);
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
   if (cgroupSizes.length) {
     console.error('bench: the kernel-cgroup fleet…');
     const fleet = await startCgroupFleet(sleeperBin);
-    failedWrites = fleet.failedWrites;
+    cgroupFleet = { limits: LIMITS_WRITTEN, failedWrites: fleet.failedWrites };
     try {
       for (const n of cgroupSizes) {
         const cost = await fleet.growTo(n);
@@ -350,7 +350,7 @@ async function main(): Promise<void> {
     verdicts,
     breakdown,
     costs,
-    failedWrites,
+    cgroupFleet,
     profile: ctx.profile,
     stages: ctx.stages,
     cri,

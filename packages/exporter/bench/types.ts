@@ -150,9 +150,11 @@ export interface FleetCost {
   startS: number;
   /** MemAvailable before minus after starting the fleet, per container (bytes). */
   hostMemPerContainer: number;
+  /** PSS of the processes the fleet added, per container: the engine's (Docker), the sleepers (cgroups). */
+  processPssPerContainer: number;
   /** Disk used under the engine's data root per container (Docker only). */
   diskPerContainer?: number;
-  /** Processes per container outside its cgroup (shims; the synthetic fleet's parents). */
+  /** What the fleet's processes are. */
   note: string;
 }
 
