@@ -11,6 +11,10 @@ interface UndoStep {
 
 const undo: UndoStep[] = [];
 let cleaningUp: Promise<void> | null = null;
+let signalled = false;
+
+/** Whether a signal started the clean-up (the errors that follow from it are not worth reporting). */
+export const interrupted = (): boolean => signalled;
 
 /** Registers an undo step; the returned function forgets it (after the resource was released normally). */
 export function onCleanup(what: string, fn: () => unknown): () => void {
@@ -44,6 +48,7 @@ export function cleanup(): Promise<void> {
 export function cleanUpOnSignals(): void {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
+      signalled = true;
       process.stderr.write(`\nbench: ${sig}, cleaning up…\n`);
       void cleanup().finally(() => process.exit(130));
     });

@@ -20,6 +20,8 @@ export interface BenchOptions {
   profile: boolean;
   build: boolean;
   docs: boolean;
+  /** Where the results block goes (default docs/benchmarks.md). */
+  docsFile?: string;
   strace: boolean;
   /** The RSS breakdown's bare node and idle exporter. */
   breakdown: boolean;
@@ -46,6 +48,7 @@ export const USAGE = `usage: npm run bench  (flags also from BENCH_FLAGS='…')
   --node=PATH              node binary for the exporter (default: the one running the bench)
   --node-flags=--a,--b     node flags for the exporter after its shebang's   --exporter-flags=--a=1,--b
   --profile  --no-build  --no-docs  --no-strace  --no-compare  --no-cri  --cri-pods=100  --no-breakdown
+  --docs-file=PATH         write the results block into PATH instead of docs/benchmarks.md (to look at it)
   --quick                  a check of the bench itself: --sizes=5,20 --docker-max=5 --scrapes=20
                            --rss-scrapes=20 --cgroup-scrapes=20 --warmup=5 --no-cri --no-docs (later flags win)`;
 
@@ -135,6 +138,10 @@ export function parseFlags(argv: string[], defaultNode: string): BenchOptions {
         break;
       case 'no-docs':
         opts.docs = false;
+        break;
+      case 'docs-file':
+        opts.docs = true;
+        opts.docsFile = v;
         break;
       case 'no-strace':
         opts.strace = false;

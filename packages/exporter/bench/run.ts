@@ -29,7 +29,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSleeper, emptySysfs, LIMITS_WRITTEN, startCgroupFleet } from './cgroupFleet';
-import { cleanup, cleanUpOnSignals, errorMessage, onCleanup, sleep } from './cleanup';
+import { cleanup, cleanUpOnSignals, errorMessage, interrupted, onCleanup, sleep } from './cleanup';
 import { measureRefresh, startCriFleet } from './cri';
 import { EXPORTER_CLI, identifyContainerPath, REPO_ROOT } from './exporterModules';
 import { startDockerFleet } from './fleet';
@@ -357,8 +357,9 @@ async function main(): Promise<void> {
   };
   printReport(report);
   if (opts.docs) {
-    await writeDocs(DOCS, resultsMarkdown(report));
-    console.log(`\nwrote ${path.relative(REPO_ROOT, DOCS)}`);
+    const docs = opts.docsFile ? path.resolve(opts.docsFile) : DOCS;
+    await writeDocs(docs, resultsMarkdown(report));
+    console.log(`\nwrote ${docs}`);
   }
 }
 
@@ -366,7 +367,8 @@ main()
   .then(() => cleanup())
   .then(() => process.exit(0))
   .catch(async (err: unknown) => {
-    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : errorMessage(err)}\n`);
+    if (!interrupted())
+      process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : errorMessage(err)}\n`);
     await cleanup();
     process.exit(1);
   });
