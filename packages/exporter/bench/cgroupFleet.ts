@@ -18,7 +18,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage, onCleanup, sleep } from './cleanup';
 import { memAvailable } from './fleet';
@@ -194,9 +194,32 @@ function startSleeper(bin: string): Promise<{ shim: ChildProcess; initPid: numbe
   });
 }
 
+/** The pid of the bench that owns CGROUP_PARENT, so two benches on one machine never take each other's. */
+const LOCK_FILE = path.join('/run', `${CGROUP_PARENT}.bench-pid`);
+
+function takeLock(): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(LOCK_FILE, `${process.pid}\n`, { flag: 'wx' });
+      return () => {
+        if ((tryRead(LOCK_FILE) ?? '').trim() === `${process.pid}`) rmSync(LOCK_FILE, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number((tryRead(LOCK_FILE) ?? '').trim());
+      if (owner > 0 && owner !== process.pid && existsSync(`/proc/${owner}`))
+        throw new Error(`another bench (pid ${owner}, ${LOCK_FILE}) is using ${CGROUP_PARENT}: wait for it to end`);
+      rmSync(LOCK_FILE, { force: true }); // left by a bench that is gone
+    }
+  }
+  throw new Error(`cannot take ${LOCK_FILE}`);
+}
+
 export async function startCgroupFleet(sleeperBin: string): Promise<CgroupFleet> {
   const hierarchies = mountedHierarchies();
   if (hierarchies.length === 0) throw new Error('no cgroup hierarchy mounted');
+  const unlock = takeLock();
+  onCleanup('kernel-cgroup fleet lock', unlock);
   const left = await removeBenchCgroups(hierarchies);
   if (left.cgroups > 0)
     console.error(
