@@ -7,13 +7,12 @@
  *   PodSandboxStatus per sandbox, ListImages) and then steady ones (both lists and ListImages; sandbox
  *   specs are kept), forced by asking for an id the runtime does not know with no refresh interval.
  * - memory and scrape time: the built exporter with the CRI source against the same exporter with none
- *   (`--cri.socket=`, ids only), on the same cgroups, measured by run.js's measureExporter.
- * Loaded by run.js through its TypeScript hook; nothing here is part of the exporter.
+ *   (`--cri.socket=`, ids only), on the same cgroups, measured by bench/measure.ts's measureExporter.
+ * Nothing here is part of the exporter.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { CriMetadataSource } from '../src/runtime/cri/source';
-import { startCriNode, type CriNode, type RunningPod } from '../test/support/containerd';
+import { CriMetadataSource, startCriNode, type CriNode, type RunningPod } from './exporterModules';
 
 export interface CriNodeUnderTest {
   node: CriNode;

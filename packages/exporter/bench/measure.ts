@@ -1,0 +1,235 @@
+/**
+ * Measurement: the scraper (sequential GET /metrics on one keep-alive connection, request start to last body
+ * byte), CPU seconds from /proc/<pid>/stat, RSS from /proc/<pid>/status (VmRSS, the kernel's high-water mark
+ * VmHWM reset through clear_refs, RssAnon/RssFile/RssShmem), percentiles, and one measured exporter run.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import { onCleanup, sleep } from './cleanup';
+import { checkEnvironment, type Launch, startBareNode, startExporter } from './launcher';
+import type { Measurement, MemoryStatus, RssSample, Scraper, Stats, StraceResult } from './types';
+
+export const MiB = 1024 * 1024;
+
+/** Nearest-rank percentile of an ascending list. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+export function stats(values: readonly number[]): Stats {
+  const s = [...values].sort((a, b) => a - b);
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    min: s[0],
+    max: s[s.length - 1],
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+  };
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime+stime of a process (every thread), in seconds. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime field 15.
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** VmRSS, VmHWM and the RSS split of a process, in bytes. */
+export function memoryStatus(pid: number): MemoryStatus {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => {
+    const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    return m ? Number(m[1]) * 1024 : NaN;
+  };
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
+}
+
+/** Resets a process's VmHWM to its current RSS (proc(5), clear_refs "5"); false where that is refused. */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The largest VmRSS of a measured run, in bytes: the kernel's high-water mark over the measured scrapes
+ * (VmHWM, reset after the warm-up), which sees the peak inside a scrape that samples between scrapes miss.
+ */
+export function maxRss(m: Measurement): number {
+  return Math.max(...m.rss.map((s) => s.rss), m.peakRss ?? 0);
+}
+
+export function makeScraper(url: string): Scraper {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const target = new URL('/metrics', url);
+  const once = () =>
+    new Promise<{ ms: number; body: Buffer }>((resolve, reject) => {
+      const t0 = process.hrtime.bigint();
+      const req = http.get(target, { agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          if (res.statusCode !== 200) reject(new Error(`scrape answered ${res.statusCode}`));
+          else resolve({ ms, body: Buffer.concat(chunks) });
+        });
+        res.on('error', reject);
+      });
+      req.setTimeout(60_000, () => req.destroy(new Error('scrape timed out')));
+      req.on('error', reject);
+    });
+  return { once, close: () => agent.destroy() };
+}
+
+/** The values of one metric family in an exposition, with their label sets. */
+export function metricValues(text: string, name: string): Array<{ labels: string; value: number }> {
+  const out: Array<{ labels: string; value: number }> = [];
+  const re = new RegExp(`^${name}(\\{[^}]*\\})? (\\S+)`, 'gm');
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push({ labels: m[1] ?? '', value: Number(m[2]) });
+  return out;
+}
+
+const sumOf = (text: string, name: string) => metricValues(text, name).reduce((a, s) => a + s.value, 0);
+
+export interface MeasureOptions {
+  launch: Launch;
+  /** Exporter flags (the metadata source, --path.sysfs, read-ahead, …). */
+  args: string[];
+  scrapes: number;
+  warmup: number;
+  /** Sample VmRSS every this many scrapes (0: only after the warm-up). */
+  rssEvery: number;
+  /** Node flags after the shebang's (--cpu-prof, experiments). */
+  nodeFlags?: string[];
+  /** Runs before the warm-up: the exporter's first (cold) scrape, traced. */
+  firstScrape?: (pid: number, scraper: Scraper) => Promise<StraceResult>;
+}
+
+export interface MeasuredExporter {
+  pid: number;
+  scraper: Scraper;
+  first?: StraceResult;
+  result: Measurement;
+  stop(): Promise<void>;
+}
+
+/** One exporter, started fresh: first scrape (optional), warm-up, HWM reset, measured scrapes. */
+export async function measureExporter(o: MeasureOptions): Promise<MeasuredExporter> {
+  const exporter = await startExporter(o.launch, o.args, o.nodeFlags ?? []);
+  const forget = onCleanup('exporter', () => exporter.stop());
+  const pid = exporter.pid;
+  const scraper = makeScraper(exporter.url);
+  const stop = async () => {
+    scraper.close();
+    forget();
+    await exporter.stop();
+  };
+  try {
+    const wrongEnv = checkEnvironment(pid, o.launch);
+    if (wrongEnv.length) throw new Error(`the exporter did not get its shebang's environment: ${wrongEnv.join(', ')}`);
+    const first = o.firstScrape ? await o.firstScrape(pid, scraper) : undefined;
+    let body = '';
+    for (let i = 0; i < o.warmup; i++) body = (await scraper.once()).body.toString('latin1');
+    const containersSeen = sumOf(body, 'isoscope_containers');
+    const memWarm = memoryStatus(pid);
+    const mem = (text: string) => ({
+      heapUsed: metricValues(text, 'nodejs_heap_size_used_bytes')[0]?.value,
+      heapTotal: metricValues(text, 'nodejs_heap_size_total_bytes')[0]?.value,
+      external: metricValues(text, 'nodejs_external_memory_bytes')[0]?.value,
+    });
+    const rss: RssSample[] = [{ scrape: 0, rss: memWarm.rss, ...mem(body) }];
+    const durations = new Map<string, number>(); // collector -> summed seconds over sampled scrapes
+    let sampled = 0;
+    const latencies: number[] = [];
+    let bytes = 0;
+    const peakReset = resetPeakRss(pid);
+    const cpu0 = cpuSeconds(pid);
+    const t0 = process.hrtime.bigint();
+    for (let i = 1; i <= o.scrapes; i++) {
+      const res = await scraper.once();
+      latencies.push(res.ms);
+      bytes = res.body.length;
+      const sampleDurations = i % 10 === 0;
+      const sampleRss = o.rssEvery > 0 && i % o.rssEvery === 0;
+      if (sampleDurations || sampleRss || i === o.scrapes) {
+        const text = res.body.toString('latin1');
+        if (sampleDurations) {
+          sampled++;
+          for (const s of metricValues(text, 'isoscope_scrape_collector_duration_seconds')) {
+            const c = /collector="([^"]+)"/.exec(s.labels)?.[1] ?? '?';
+            durations.set(c, (durations.get(c) ?? 0) + s.value);
+          }
+        }
+        if (sampleRss) rss.push({ scrape: i, rss: memoryStatus(pid).rss, ...mem(text) });
+        body = text;
+      }
+    }
+    const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = cpuSeconds(pid) - cpu0;
+    const peakRss = peakReset ? memoryStatus(pid).hwm : undefined;
+    return {
+      pid,
+      scraper,
+      stop,
+      first,
+      result: {
+        containersSeen,
+        containersSeenEnd: sumOf(body, 'isoscope_containers'),
+        latency: stats(latencies),
+        cpuPerScrape: cpu / o.scrapes,
+        cpuTotal: cpu,
+        wallS,
+        rssAfterWarmup: memWarm.rss,
+        memWarm,
+        rss,
+        peakRss,
+        bytes,
+        readErrors: sumOf(body, 'isoscope_read_errors_total'),
+        stageMs: Object.fromEntries([...durations].map(([c, s]) => [c, (s / Math.max(1, sampled)) * 1000])),
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * The breakdown's (a): bare node with the exporter's shebang env and flags, a program that only waits.
+ * VmRSS after `settleMs`; VmHWM over the `windowMs` after a reset (the same reading as the exporter's).
+ */
+export async function measureBareNode(
+  launch: Launch,
+  settleMs = 2000,
+  windowMs = 2000
+): Promise<MemoryStatus & { settleMs: number; windowMs: number }> {
+  const bare = startBareNode(launch);
+  const forget = onCleanup('bare node', () => bare.stop());
+  try {
+    await sleep(settleMs);
+    const warm = memoryStatus(bare.pid);
+    const reset = resetPeakRss(bare.pid);
+    await sleep(windowMs);
+    const hwm = memoryStatus(bare.pid).hwm;
+    return { ...warm, hwm: reset ? hwm : NaN, settleMs, windowMs };
+  } finally {
+    forget();
+    await bare.stop();
+  }
+}
