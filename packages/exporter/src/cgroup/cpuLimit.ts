@@ -9,8 +9,8 @@ import { parseInteger, parseUint } from '../parsers/values';
  * tightest of its cgroup and the cgroups above it that it can see. A Kubernetes limit of `500m` reads 0.5.
  * Undefined when nothing limits it, or when it cannot be told (no cgroup mount, unreadable files).
  *
- * Why: Node 20's os.availableParallelism() counts CPUs only (libuv learned cgroup quotas later), and a
- * DaemonSet usually runs under a CPU limit well below the node's CPU count. A second thread under a quota of
+ * Why: os.availableParallelism() is a whole number of CPUs (and on the Node 20 this was written for it
+ * ignored quotas), while a DaemonSet usually runs under a CPU limit well below the node's CPU count. A second thread under a quota of
  * one CPU or less adds memory and no speed: both threads draw on the same quota.
  *
  * This is the exporter's *own* view — `procfs` is the exporter's /proc, not --path.procfs, which may be the
