@@ -32,6 +32,23 @@ export function readPseudoFile(path: string): string {
     closeSync(fd);
   }
 }
+
+/**
+ * A file's bytes into `into` at `offset`, as readPseudoFile reads them: the length, or -1 when the file filled
+ * the room left (it may have been cut short: read it with readPseudoFile instead). Throws as fs does.
+ */
+export function readPseudoFileInto(path: string, into: Buffer, offset: number): number {
+  const room = into.length - offset;
+  if (room <= 0) return -1;
+  const fd = openSync(path, constants.O_RDONLY);
+  try {
+    const n = readSync(fd, into, offset, room, null);
+    return n >= room ? -1 : n;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Where a reader gets a file's text: read on demand, or read ahead by another thread (scrape/readAhead.ts). */
 export interface ReadSource {
   /** The file's whole text; throws an ErrnoException (with `code`) as fs does. */

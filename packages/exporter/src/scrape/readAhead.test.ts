@@ -121,6 +121,30 @@ describe('read-ahead', () => {
     expect(third.reads.served).toEqual({ thread: 6, back: 0, demand: 0 });
   });
 
+  it('serves what it took from the back as the files hold it: texts, errors, a file too big read on demand', async () => {
+    const containers = ['a', 'b', 'c'].map(container);
+    // Container c's second file is larger than the main thread's first back arena (256 KiB).
+    const paths = makeFiles(containers, 3, (c, f) => (c === 2 && f === 1 ? 'x'.repeat(300 * 1024) : `c${c} f${f}\n`));
+    await scrape(containers, paths);
+    rmSync(paths[2][0]); // gone between the scrapes: the back reader sees ENOENT, as fs would
+    readAhead.stop('test: the thread is gone');
+    const reads = readAhead.begin();
+    Atomics.store((reads as unknown as { state: Int32Array }).state, 1, 1); // "the thread reads group 0"
+    // Group 0 waits for the thread (in vain, so it is read on demand); meanwhile groups 2 and 1 are taken.
+    const got = [0, 1, 2].map((c) =>
+      paths[c].map((p) => {
+        try {
+          return reads.source(containers[c]).read(p);
+        } catch (err) {
+          return (err as NodeJS.ErrnoException).code!;
+        }
+      })
+    );
+    expect(got).toEqual([...onDisk([paths[0], paths[1]]), ['ENOENT', 'x'.repeat(300 * 1024), 'c2 f2\n']]);
+    // Groups 1 and 2 came from the back, but for the big file, which did not fit there and was read on demand.
+    expect(reads.served).toEqual({ thread: 0, back: 5, demand: 4 });
+  });
+
   it('takes groups from the back while the thread is busy, and gives up on a thread that never answers', async () => {
     const containers = ['a', 'b', 'c', 'd'].map(container);
     const paths = makeFiles(containers, 5);

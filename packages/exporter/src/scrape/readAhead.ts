@@ -1,7 +1,7 @@
 import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log/logger';
-import { readPseudoFile, type ReadSource } from '../files/pseudoFile';
+import { readPseudoFile, readPseudoFileInto, type ReadSource } from '../files/pseudoFile';
 import { READ_AHEAD_PROTOCOL, stateBytes, tableBytes, type ReadAheadJob } from './readAheadProtocol';
 import { readAheadThread } from './readAheadThread';
 import type { Target } from './target';
@@ -100,6 +100,15 @@ export class ReadAhead {
   private table = new SharedArrayBuffer(tableBytes(0));
   /** A file did not fit in the arena last scrape: the next one gets a bigger arena. */
   arenaFull = false;
+  /**
+   * What the main thread reads from the back: the same layout as the thread's arena and table, its own, and
+   * reused from scrape to scrape. Held as strings until their containers' turn, the texts of a quarter of the
+   * groups outlived V8's young generation every scrape (docs/benchmarks.md, "Fifth round").
+   */
+  backArena = Buffer.allocUnsafe(INITIAL_ARENA);
+  backTable = new Int32Array(tableBytes(0) / Int32Array.BYTES_PER_ELEMENT);
+  /** A file did not fit in the back arena last scrape: the next one gets a bigger one. */
+  backArenaFull = false;
 
   constructor(private readonly log: Logger) {
     this.worker = this.startThread();
@@ -115,6 +124,9 @@ export class ReadAhead {
     if (this.arenaFull && this.arena.byteLength < MAX_ARENA)
       this.arena = new SharedArrayBuffer(this.arena.byteLength * 2);
     this.arenaFull = false;
+    if (this.backArenaFull && this.backArena.length < MAX_ARENA)
+      this.backArena = Buffer.allocUnsafe(this.backArena.length * 2);
+    this.backArenaFull = false;
     // A fresh state per scrape: the thread may still be finishing the last one's job when this one begins.
     const state = new Int32Array(new SharedArrayBuffer(stateBytes(this.plan.groups.length)));
     if (this.worker && this.plan.groups.length > 0) {
@@ -130,6 +142,7 @@ export class ReadAhead {
     if (this.plan.matches(groups)) return;
     this.plan = new Plan(groups);
     this.table = new SharedArrayBuffer(tableBytes(this.plan.paths.length));
+    this.backTable = new Int32Array(tableBytes(this.plan.paths.length) / Int32Array.BYTES_PER_ELEMENT);
     this.planSent = false;
   }
 
@@ -175,8 +188,10 @@ export class ScrapeReads {
   /** Where this scrape's reads were served from (the thread, the main thread's reads from the back, on demand). */
   readonly served = { thread: 0, back: 0, demand: 0 };
   private readonly sources = new Map<Target, TargetReads>();
-  /** Groups the main thread read from the back while the thread was busy: path → text or negative errno. */
-  private readonly stolen = new Map<number, Map<string, string | number>>();
+  /** Groups the main thread read from the back while the thread was busy (into the owner's back arena). */
+  private readonly stolen = new Set<number>();
+  /** Where the next file read from the back goes in the back arena. */
+  private backOffset = 0;
   /** The next group from the back the main thread may take. */
   private back: number;
 
@@ -236,17 +251,19 @@ export class ScrapeReads {
 
   /** A file of group g as the thread or the back-reader left it: text, negative errno, or undefined. */
   prefetched(g: number, mode: GroupMode, path: string): string | number | undefined {
-    if (mode === 'stolen') return this.stolen.get(g)!.get(path);
     const i = this.plan.groups[g].index.get(path);
     if (i === undefined) return undefined;
-    const length = this.table[TABLE_STRIDE * i + TABLE_LENGTH];
+    const stolen = mode === 'stolen';
+    const table = stolen ? this.owner.backTable : this.table;
+    const length = table[TABLE_STRIDE * i + TABLE_LENGTH];
     if (length === ARENA_FULL) {
-      this.owner.arenaFull = true;
+      if (stolen) this.owner.backArenaFull = true;
+      else this.owner.arenaFull = true;
       return undefined;
     }
     if (length < 0) return length;
-    const offset = this.table[TABLE_STRIDE * i + TABLE_OFFSET];
-    return this.arena.toString('latin1', offset, offset + length);
+    const offset = table[TABLE_STRIDE * i + TABLE_OFFSET];
+    return (stolen ? this.owner.backArena : this.arena).toString('latin1', offset, offset + length);
   }
 
   /** Read the last unclaimed group, unless the thread has got there already (it claims in order). */
@@ -254,15 +271,23 @@ export class ScrapeReads {
     while (this.back > current) {
       const g = this.back--;
       if (Atomics.compareExchange(this.state, FIRST_GROUP + g, FREE, MAIN) !== FREE) return false;
-      const values = new Map<string, string | number>();
+      const { backArena, backTable } = this.owner;
       for (const path of this.plan.groups[g].paths) {
+        const row = TABLE_STRIDE * this.plan.groups[g].index.get(path)!;
         try {
-          values.set(path, readPseudoFile(path));
+          const n = readPseudoFileInto(path, backArena, this.backOffset);
+          if (n < 0) {
+            backTable[row + TABLE_LENGTH] = ARENA_FULL;
+          } else {
+            backTable[row + TABLE_OFFSET] = this.backOffset;
+            backTable[row + TABLE_LENGTH] = n;
+            this.backOffset += n;
+          }
         } catch (err) {
-          values.set(path, errnoOf(err));
+          backTable[row + TABLE_LENGTH] = errnoOf(err);
         }
       }
-      this.stolen.set(g, values);
+      this.stolen.add(g);
       return true;
     }
     return false;
