@@ -20,8 +20,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { errorMessage, onCleanup, sleep } from './cleanup';
+import { errorMessage, onCleanup } from './cleanup';
+import { signal, sleep } from './exporterModules';
 import { memAvailable } from './fleet';
+import { pidsIn, tryRead } from './reads';
 import type { FleetCost } from './types';
 
 /** The bench's own parent cgroup in every hierarchy. */
@@ -67,35 +69,13 @@ export function mountedHierarchies(): Hierarchy[] {
   return [...seen.values()].sort((a, b) => (a.mount < b.mount ? -1 : 1));
 }
 
-function tryRead(p: string): string | undefined {
-  try {
-    return readFileSync(p, 'latin1');
-  } catch {
-    return undefined;
-  }
-}
-
 /** PSS of one process, in bytes (0 when it is gone). */
 function pssOf(pid: number): number {
   const kb = /^Pss:\s+(\d+) kB/m.exec(tryRead(`/proc/${pid}/smaps_rollup`) ?? '')?.[1];
   return kb === undefined ? 0 : Number(kb) * 1024;
 }
 
-function pidsIn(dir: string): number[] {
-  return (tryRead(path.join(dir, 'cgroup.procs')) ?? '')
-    .split('\n')
-    .filter(Boolean)
-    .map(Number)
-    .filter((n) => n > 0);
-}
-
-function kill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    /* gone */
-  }
-}
+const kill = (pid: number): void => signal(pid, 'SIGKILL');
 
 /** rmdir with retries: a cgroup is busy until its last task has exited. */
 async function removeCgroup(dir: string): Promise<boolean> {

@@ -54,5 +54,3 @@ export function cleanUpOnSignals(): void {
     });
   }
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

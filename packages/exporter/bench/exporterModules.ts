@@ -34,7 +34,7 @@ export { CriMetadataSource } from '../src/runtime/cri/source';
 export { COLLECTORS, NAMESPACE_TYPES, type CollectorName } from '@isoscope/shared';
 
 // Test support: a private Docker engine and a containerd node with its CRI plugin.
-export { startEngine, type Engine } from '@isoscope/test-support';
+export { startEngine, type Engine, signal, sleep, terminate, watchExit } from '@isoscope/test-support';
 export { startCriNode, type CriNode, type RunningPod } from '../test/support/containerd';
 
 /** The exporter package's root, its build output and the CLI users run (what the bench measures). */

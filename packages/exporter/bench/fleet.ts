@@ -6,20 +6,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
-import * as path from 'node:path';
-import { errorMessage, onCleanup, sleep } from './cleanup';
-import { type Engine, startEngine } from './exporterModules';
+import { errorMessage, onCleanup } from './cleanup';
+import { type Engine, signal, sleep, startEngine } from './exporterModules';
+import { pidsIn, tryRead } from './reads';
 import type { FleetCost } from './types';
 
 export const CONTAINER_LIMITS = ['--memory=32m', '--cpus=0.2', '--pids-limit=32'];
-
-function tryRead(p: string): string | undefined {
-  try {
-    return readFileSync(p, 'latin1');
-  } catch {
-    return undefined;
-  }
-}
 
 export function memAvailable(): number {
   return Number(/^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'latin1'))?.[1] ?? NaN) * 1024;
@@ -70,13 +62,7 @@ function removeLeftoverCgroups(ids: readonly string[]): number {
       ]) {
         if (!existsSync(dir)) continue;
         left++;
-        for (const pid of (tryRead(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
-          try {
-            process.kill(Number(pid), 'SIGKILL');
-          } catch {
-            /* gone */
-          }
-        }
+        for (const pid of pidsIn(dir)) signal(pid, 'SIGKILL');
         try {
           rmdirSync(dir);
         } catch {

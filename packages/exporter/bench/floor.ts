@@ -4,7 +4,7 @@
  * hierarchy, discovery and path functions), writes the lists, builds floor.c and runs it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
@@ -20,22 +20,9 @@ import {
   walkRoot,
 } from './exporterModules';
 import { MiB, stats } from './measure';
+import { tryRead, tryReadlink } from './reads';
 import type { FloorLists, FloorOp, FloorRun, OpKind } from './types';
 
-function tryRead(p: string): string | undefined {
-  try {
-    return readFileSync(p, 'latin1');
-  } catch {
-    return undefined;
-  }
-}
-function tryReadlink(p: string): string | undefined {
-  try {
-    return readlinkSync(p);
-  } catch {
-    return undefined;
-  }
-}
 const nsInode = (link: string | undefined): number | undefined => {
   const m = link === undefined ? null : /\[(\d+)\]/.exec(link);
   return m ? Number(m[1]) : undefined;

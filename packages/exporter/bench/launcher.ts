@@ -8,7 +8,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EXPORTER_CLI } from './exporterModules';
+import { EXPORTER_CLI, terminate, watchExit } from './exporterModules';
 
 export interface Shebang {
   /** Variables the shebang sets (`env NAME=VALUE`). */
@@ -75,19 +75,10 @@ export interface RunningExporter {
   stop(): Promise<void>;
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((r) =>
-    child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())
-  );
-}
-
+/** SIGTERM, then SIGKILL after 10 s; nothing if it has exited already. */
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const done = exited(child);
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await done;
-  clearTimeout(timer);
+  await terminate(child, watchExit(child).exited, 10_000);
 }
 
 /** The built CLI on a free loopback port, resolved once it logs the address it listens on. */

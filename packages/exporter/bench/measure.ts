@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
-import { onCleanup, sleep } from './cleanup';
+import { onCleanup } from './cleanup';
+import { sleep } from './exporterModules';
 import { checkEnvironment, type Launch, startBareNode, startExporter } from './launcher';
 import type { Measurement, MemoryStatus, RssSample, Scraper, Stats, StraceResult } from './types';
 

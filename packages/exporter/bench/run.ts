@@ -5,7 +5,7 @@
  *   options.ts      the flags (see USAGE there, or `--help`)
  *   launcher.ts     the exporter as users run it: dist/cli.js with the env and node flags of its shebang, on
  *                   the node binary of `--node` (default: the one running the bench)
- *   fleet.ts        the Docker fleet: a private engine (test/live/engine.ts) and N busybox `sleep` containers
+ *   fleet.ts        the Docker fleet: a private engine (@isoscope/test-support) and N busybox `sleep` containers
  *   cgroupFleet.ts  the kernel-cgroup fleet for the N that do not fit as containers (above --docker-max):
  *                   the bench's own cgroups in every hierarchy, Docker's layout, limits, one sleeper each
  *   measure.ts      scraper, CPU from /proc/<pid>/stat, RSS (VmRSS, VmHWM reset after the warm-up, the
@@ -15,6 +15,7 @@
  *   profile.ts      --profile: stage breakdown in-process and a --cpu-prof run's summary
  *   cri.ts          the Kubernetes phase: a containerd node with its CRI plugin
  *   report.ts       verdicts, tables, the docs/benchmarks.md results block
+ *   reads.ts        /proc and cgroupfs reads that may find the file gone
  *   exporterModules.ts  every import of exporter internals and test support
  *
  * Phases: (a) bare node and (b) the idle exporter for the RSS breakdown; the Docker fleet at each N up to
@@ -29,9 +30,9 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSleeper, emptySysfs, LIMITS_WRITTEN, startCgroupFleet } from './cgroupFleet';
-import { cleanup, cleanUpOnSignals, errorMessage, interrupted, onCleanup, sleep } from './cleanup';
+import { cleanup, cleanUpOnSignals, errorMessage, interrupted, onCleanup } from './cleanup';
 import { measureRefresh, startCriFleet } from './cri';
-import { EXPORTER_CLI, identifyContainerPath, REPO_ROOT } from './exporterModules';
+import { EXPORTER_CLI, identifyContainerPath, REPO_ROOT, sleep } from './exporterModules';
 import { startDockerFleet } from './fleet';
 import { buildFloor, floorOps, runFloor, sameList, writeList } from './floor';
 import { describeLaunch, type Launch, launchFor } from './launcher';

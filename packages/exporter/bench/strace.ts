@@ -7,7 +7,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { onCleanup, sleep } from './cleanup';
+import { onCleanup } from './cleanup';
+import { sleep } from './exporterModules';
 import type { FloorOp, Scraper, StraceResult } from './types';
 
 export function haveStrace(): boolean {
