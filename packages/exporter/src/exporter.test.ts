@@ -35,6 +35,7 @@ interface ExpectedContainer {
   runtime: string;
   containerId: string;
   podUid?: string;
+  podId?: string;
   role: string;
   processStartTimeSeconds: number;
   namespaces: Record<string, ExpectedNamespace>;
@@ -104,8 +105,9 @@ function ownsNetwork(c: ExpectedContainer, all: ExpectedContainer[]): boolean {
 function expectedScope(c: ExpectedContainer, ns: ExpectedNamespace, all: ExpectedContainer[]): string {
   if (ns.sharedWithHost) return 'host';
   if (ns.sharedWith.length === 0) return 'private';
+  const podOf = (x: ExpectedContainer | undefined) => x?.podUid ?? x?.podId;
   const samePOD = ns.sharedWith.every(
-    (path) => c.podUid !== undefined && all.find((o) => o.path === path)?.podUid === c.podUid
+    (path) => podOf(c) !== undefined && podOf(all.find((o) => o.path === path)) === podOf(c)
   );
   return samePOD ? 'pod' : 'shared';
 }

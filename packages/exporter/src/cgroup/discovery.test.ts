@@ -35,13 +35,14 @@ describe('discoverContainers on the fixture hosts', () => {
   describe.each(TREES)('%s', (tree) => {
     const expected = JSON.parse(readFileSync(join(HOSTS, tree, 'expected.json'), 'utf8'));
 
-    it('finds exactly the expected containers, with runtime, pod UID and QoS, sorted by path', async () => {
+    it('finds exactly the expected containers, with runtime, pod UID and QoS (or Podman pod), sorted by path', async () => {
       const found = await discoverContainers(fixtureHierarchy(tree));
       const want = expected.containers.map((c: Record<string, unknown>) => ({
         path: c.path,
         runtime: c.runtime,
         containerId: c.containerId,
         ...(c.podUid ? { podUid: c.podUid, qos: c.qos } : {}),
+        ...(c.podId ? { podId: c.podId } : {}),
       }));
       expect(found).toEqual(want);
       expect(found.map((c) => c.path)).toEqual([...found.map((c) => c.path)].sort());
@@ -58,8 +59,17 @@ describe('discoverContainers on the fixture hosts', () => {
     const conmon = readdirSync(join(h.unified!, 'machine.slice')).filter((n) => n.startsWith('libpod-conmon-'));
     expect(conmon).toHaveLength(1);
     const found = await discoverContainers(h);
-    expect(found.map((c) => c.runtime)).toEqual(['podman', 'podman']);
+    expect(found.map((c) => c.runtime)).toEqual(['podman', 'podman', 'podman', 'podman']);
     expect(found.some((c) => c.path.includes('conmon'))).toBe(false);
+  });
+
+  it("podman-v2: a pod's slice is walked into, its two containers carry the pod's id", async () => {
+    const found = await discoverContainers(fixtureHierarchy('podman-v2'));
+    const inPod = found.filter((c) => c.path.includes('libpod_pod_'));
+    expect(inPod).toHaveLength(2);
+    expect(new Set(inPod.map((c) => c.podId)).size).toBe(1);
+    expect(inPod[0].path).toContain(`machine-libpod_pod_${inPod[0].podId}.slice/`);
+    expect(found.filter((c) => c.podId === undefined)).toHaveLength(2);
   });
 
   it('k8s trees: pods of each QoS class, runtime from the leaf', async () => {

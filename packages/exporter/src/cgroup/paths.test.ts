@@ -38,7 +38,15 @@ describe('identifyContainerPath', () => {
       expect(identifyContainerPath(`/machine.slice/machine-libpod_pod_${ID2}.slice/libpod-${ID}.scope`)).toEqual({
         runtime: 'podman',
         containerId: ID,
+        podId: ID2,
       });
+    });
+    it("a rootless pod's member under the user manager", () => {
+      expect(
+        identifyContainerPath(
+          `/user.slice/user-1000.slice/user@1000.service/user.slice/user-libpod_pod_${ID2}.slice/libpod-${ID}.scope`
+        )
+      ).toEqual({ runtime: 'podman', containerId: ID, podId: ID2 });
     });
     it('rootless, nested under the user manager', () => {
       expect(
@@ -47,6 +55,18 @@ describe('identifyContainerPath', () => {
     });
     it('cgroupfs manager: /libpod_parent/libpod-<id>', () => {
       expect(identifyContainerPath(`/libpod_parent/libpod-${ID}`)).toEqual({ runtime: 'podman', containerId: ID });
+    });
+    it("cgroupfs manager, a pod's member: /libpod_parent/<pod>/libpod-<id>", () => {
+      expect(identifyContainerPath(`/libpod_parent/${ID2}/libpod-${ID}`)).toEqual({
+        runtime: 'podman',
+        containerId: ID,
+        podId: ID2,
+      });
+    });
+    it("the pod's own cgroup and its conmon are not containers (nor a containerd namespace's)", () => {
+      expect(identifyContainerPath(`/libpod_parent/${ID2}`)).toBeNull();
+      expect(identifyContainerPath(`/libpod_parent/${ID2}/conmon`)).toBeNull();
+      expect(identifyContainerPath(`/libpod_parent/conmon`)).toBeNull();
     });
     it('skips the conmon monitor scope', () => {
       expect(identifyContainerPath(`/machine.slice/libpod-conmon-${ID}.scope`)).toBeNull();

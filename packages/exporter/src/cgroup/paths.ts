@@ -9,6 +9,8 @@ export interface PathIdentity {
   podUid?: string;
   /** Kubernetes QoS class, when the path is under kubepods. */
   qos?: QosClass;
+  /** Podman pod id (64 hex digits), when the container is a pod's member and the path names its pod. */
+  podId?: string;
 }
 
 /**
@@ -47,6 +49,14 @@ interface PathPattern {
 function qosOf(segment: string | undefined): QosClass {
   // No QoS level in the path means Guaranteed: kubelet puts those pods directly under kubepods.
   return segment === 'burstable' || segment === 'besteffort' ? segment : 'guaranteed';
+}
+
+/** The slice systemd makes for a Podman pod: machine-libpod_pod_<pod>.slice, user-libpod_pod_<pod>.slice. */
+const POD_SLICE = new RegExp('/[a-z]+-libpod_pod_' + ID + '\\.slice$');
+
+/** A Podman container's identity, with its pod when the path names one. */
+function withPodmanPod(identity: PathIdentity, pod: string | undefined): PathIdentity {
+  return pod !== undefined && /^[0-9a-f]{64}$/.test(pod) ? { ...identity, podId: pod } : identity;
 }
 
 const PATTERNS: PathPattern[] = [
@@ -95,16 +105,18 @@ const PATTERNS: PathPattern[] = [
   {
     name: 'podman systemd driver',
     // /machine.slice[/machine-libpod_pod_<pod>.slice]/libpod-<id>.scope (rootful) or
-    // /user.slice/user-<uid>.slice/user@<uid>.service/.../libpod-<id>.scope (rootless).
-    // "libpod-conmon-<id>.scope" holds the monitor process, not the container: the id pattern
+    // /user.slice/user-<uid>.slice/user@<uid>.service/.../[user-libpod_pod_<pod>.slice/]libpod-<id>.scope
+    // (rootless). "libpod-conmon-<id>.scope" holds the monitor process, not the container: the id pattern
     // cannot match "conmon-…", which is what skips it.
-    re: new RegExp('^/(?:machine\\.slice|user\\.slice)(?:/[^/]+)*/libpod-' + ID + '\\.scope$'),
-    identify: (m) => ({ runtime: 'podman', containerId: m[1] }),
+    re: new RegExp('^/(?:machine\\.slice|user\\.slice)((?:/[^/]+)*)/libpod-' + ID + '\\.scope$'),
+    identify: (m) => withPodmanPod({ runtime: 'podman', containerId: m[2] }, POD_SLICE.exec(m[1])?.[1]),
   },
   {
     name: 'podman cgroupfs driver',
-    re: new RegExp('^/libpod_parent(?:/[^/]+)?/libpod-' + ID + '$'),
-    identify: (m) => ({ runtime: 'podman', containerId: m[1] }),
+    // /libpod_parent/libpod-<id>, and a pod's members under the pod's own cgroup,
+    // /libpod_parent/<pod>/libpod-<id> (its conmon in /libpod_parent/<pod>/conmon).
+    re: new RegExp('^/libpod_parent(?:/([^/]+))?/libpod-' + ID + '$'),
+    identify: (m) => withPodmanPod({ runtime: 'podman', containerId: m[2] }, m[1]),
   },
   {
     name: 'nerdctl systemd driver',
@@ -116,8 +128,13 @@ const PATTERNS: PathPattern[] = [
     // /<namespace>/<id>: containerd (and nerdctl's cgroupfs mode) uses the namespace as parent,
     // e.g. /default/<id> or /k8s.io/<id>. Namespace names follow containerd's identifier rule;
     // systemd units (x.slice, x.service, x.scope) are never namespaces.
+    // Podman's cgroupfs parent is no namespace: /libpod_parent/<pod id> is a pod's cgroup, its members inside.
     re: new RegExp(
-      '^' + NOT_KUBEPODS + '/(?![^/]*\\.(?:slice|service|scope|mount)/)[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*/' + ID + '$'
+      '^' +
+        NOT_KUBEPODS +
+        '/(?!libpod_parent/)(?![^/]*\\.(?:slice|service|scope|mount)/)[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*/' +
+        ID +
+        '$'
     ),
     identify: (m) => ({ runtime: 'containerd', containerId: m[1] }),
   },

@@ -31,9 +31,12 @@ function scopeLabels(type: NamespaceType, scope: NamespaceScope): Record<string,
   return labels;
 }
 
-/** The pod a container belongs to: its UID from the kubepods cgroup path, else from the runtime. */
+/**
+ * The pod a container belongs to: a Kubernetes pod's UID from the kubepods cgroup path or the runtime, else a
+ * Podman pod's id from its cgroup path or Podman's API. UIDs and Podman ids cannot collide (dashes).
+ */
 function podOf(t: Target): string | undefined {
-  return t.cgroup.podUid ?? t.meta.podUid;
+  return t.cgroup.podUid ?? t.meta.podUid ?? t.cgroup.podId ?? t.meta.podId;
 }
 
 export const namespacesCollector: Collector = {

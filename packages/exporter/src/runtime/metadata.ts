@@ -12,6 +12,8 @@ export interface ContainerMetadata {
   startedAt?: number;
   /** Kubernetes pod UID, when the runtime reports it (the cgroup path may also carry it). */
   podUid?: string;
+  /** Podman pod id, for a member of a Podman pod (its API says so; the cgroup path may also carry it). */
+  podId?: string;
   /** True for a pod's sandbox ("pause") container: it holds the pod's namespaces and runs no workload. */
   sandbox?: boolean;
   /** What the container's pod asked for, shared by every container of the pod (the CRI source only). */
