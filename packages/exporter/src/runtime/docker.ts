@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { ContainerMetadata } from './metadata';
 import { errorMessage, MetadataCache, type RuntimeLogFn } from './cache';
 import { kubernetesFromLabels } from './kubernetes';
+import { libpodApiVersion, parseLibpodContainerList } from './podman';
 import type { RuntimeMetadataSource } from './source';
 
 /**
@@ -123,6 +124,8 @@ export class DockerMetadataSource implements RuntimeMetadataSource {
   private readonly cache: MetadataCache;
   /** Negotiated once per connection to an engine; reset on failure because the engine may have been replaced. */
   private apiVersion: string | null = null;
+  /** On Podman 4+, the libpod API version: its own list says which pod a container is in (runtime/podman.ts). */
+  private libpodVersion: string | undefined;
 
   constructor(opts: DockerMetadataSourceOptions) {
     this.socketPath = opts.socketPath;
@@ -155,17 +158,30 @@ export class DockerMetadataSource implements RuntimeMetadataSource {
    * the version first if needed. Throws on any failure. Public so callers can list on their own schedule.
    */
   async listContainers(): Promise<DockerContainerSummary[]> {
-    if (this.apiVersion === null) {
-      this.apiVersion = chooseApiVersion(await this.get('/version'));
-      this.log('debug', 'docker: negotiated API version', { socketPath: this.socketPath, apiVersion: this.apiVersion });
-    }
+    await this.negotiate();
     const body = await this.get(`/v${this.apiVersion}/containers/json`);
     if (!Array.isArray(body)) throw new Error(`expected a JSON array from /containers/json, got ${typeof body}`);
     return body as DockerContainerSummary[];
   }
 
+  /** The API version, once per connection to an engine, and whether the engine is Podman with its libpod API. */
+  private async negotiate(): Promise<void> {
+    if (this.apiVersion !== null) return;
+    const version = await this.get('/version');
+    this.apiVersion = chooseApiVersion(version);
+    this.libpodVersion = libpodApiVersion(version);
+    this.log('debug', 'docker: negotiated API version', {
+      socketPath: this.socketPath,
+      apiVersion: this.apiVersion,
+      ...(this.libpodVersion ? { libpod: this.libpodVersion } : {}),
+    });
+  }
+
   private async fetch(): Promise<Map<string, ContainerMetadata>> {
     try {
+      await this.negotiate();
+      if (this.libpodVersion !== undefined)
+        return parseLibpodContainerList(await this.get(`/v${this.libpodVersion}/libpod/containers/json`));
       return parseContainerList(await this.listContainers());
     } catch (err) {
       this.apiVersion = null;
