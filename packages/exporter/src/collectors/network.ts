@@ -25,7 +25,8 @@ const COUNTERS: Array<[keyof NetDevCounters, (typeof METRICS)[keyof typeof METRI
  * Unlike cAdvisor:
  * - a container in the host's network namespace gets no series (they would be the host's interfaces);
  * - containers sharing one namespace (a pod, `--network container:X`) are not counted twice: the series go
- *   to the sharer that started first (the pod sandbox, or the container the others joined).
+ *   to the pod's sandbox when it is among them, else to the sharer that started first (the container the
+ *   others joined).
  */
 export const networkCollector: Collector = {
   name: 'network',
@@ -59,7 +60,13 @@ export const networkCollector: Collector = {
 
 function firstStarted(scrape: Scrape, sharers: Target[]): Target {
   if (sharers.length === 1) return sharers[0];
-  const started = sharers.map((t) => ({ t, start: t.meta.startedAt ?? processStartTime(scrape, t) ?? Infinity }));
+  // A pod's sandbox holds the namespace for its members: it owns it whatever the clocks say (Podman reports
+  // start times in whole seconds, so a pod's containers often tie).
+  const sandbox = sharers.find((t) => t.meta.sandbox === true);
+  if (sandbox) return sandbox;
+  // The kernel's start time of each one's process first: it counts in clock ticks, where runtimes may count in
+  // whole seconds, and a `container:` peer is often started within the second of the container it joins.
+  const started = sharers.map((t) => ({ t, start: processStartTime(scrape, t) ?? t.meta.startedAt ?? Infinity }));
   started.sort((a, b) => a.start - b.start || a.t.cgroup.path.localeCompare(b.t.cgroup.path));
   return started[0].t;
 }
