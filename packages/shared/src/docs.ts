@@ -14,7 +14,7 @@ export function metricsMarkdown(): string {
   });
   return [
     `Every container series also carries ${CONTAINER_LABELS.map((l) => `\`${l}\``).join(', ')} ` +
-      '(the last three only for Kubernetes containers).',
+      '(the last three for Kubernetes containers; `pod`, and `container="POD"` on its infra container, for Podman pods).',
     '',
     '| metric | type | unit | labels | collector | cAdvisor name | meaning |',
     '|---|---|---|---|---|---|---|',

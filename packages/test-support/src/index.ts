@@ -4,6 +4,7 @@
  * process helpers and bounded waits they are made of (processes.ts, wait.ts).
  */
 export * from './engine';
+export * from './podman';
 export * from './exporterProcess';
 export * from './processes';
 export * from './prometheus';
