@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type http from 'node:http';
@@ -6,8 +5,9 @@ import { METRICS } from '@isoscope/shared';
 import { detectHierarchy } from './cgroup/hierarchy';
 import { Exporter } from './exporter';
 import { Exposition } from './exposition/exposition';
+import { readPseudoFile } from './files/pseudoFile';
 import type { Options } from './flags';
-import { parseListenAddress } from './flags';
+import { parseDuration, parseListenAddress } from './flags';
 import { readHostFacts } from './host';
 import { startServer } from './http/server';
 import type { Logger } from './log/logger';
@@ -34,7 +34,7 @@ export function loadEnvironment(
   const mountinfoPath = join(options.procfs, 'self', 'mountinfo');
   let mountinfo: string;
   try {
-    mountinfo = readFileSync(mountinfoPath, 'latin1');
+    mountinfo = readPseudoFile(mountinfoPath);
   } catch (err) {
     throw new Error(
       `cannot read ${mountinfoPath} (is --path.procfs a procfs?): ${(err as NodeJS.ErrnoException).code ?? err}`
@@ -44,7 +44,7 @@ export function loadEnvironment(
   const reference = resolveHostReference(options.procfs, options.namespaceReference, log);
   let bootTime: number | undefined;
   try {
-    bootTime = parseBootTime(readFileSync(join(options.procfs, 'stat'), 'latin1'));
+    bootTime = parseBootTime(readPseudoFile(join(options.procfs, 'stat')));
   } catch (err) {
     log.warn('cannot read boot time; container start times will come from the runtime only', {
       err: (err as Error).message,
@@ -81,7 +81,11 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
   const cpuLimit = ownCpuLimit();
   const readAhead = wantReadAhead(options.readAhead, cpus, cpuLimit) ? new ReadAhead(log) : undefined;
   log.info('read-ahead', { thread: readAhead ? 'on' : 'off', cpus, cpu_limit: cpuLimit ?? 'none' });
-  const exporter = new Exporter({ env, collectors: options.collectors, exposition, metadata, readAhead });
+  const deadlines = {
+    timeoutSeconds: parseDuration(options.scrapeTimeout, 'scrape.timeout'),
+    offsetSeconds: parseDuration(options.scrapeTimeoutOffset, 'scrape.timeout-offset'),
+  };
+  const exporter = new Exporter({ env, collectors: options.collectors, exposition, metadata, readAhead, deadlines });
   const server = await startServer({
     ...parseListenAddress(options.listenAddress),
     telemetryPath: options.telemetryPath,

@@ -3,14 +3,25 @@
  * nerdctl): the values a scrape reports must be those each tree's expected.json records for the files it
  * holds. The trees and their expectations come from test/fixtures/hosts/generate.js.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COLLECTORS, METRICS, NAMESPACE_TYPES, type CollectorName } from '@isoscope/shared';
 import { loadEnvironment } from './app';
 import { COLLECTOR_REGISTRY } from './collectors';
 import { isPrivilegedLike } from './collectors/security';
-import { Exporter } from './exporter';
+import { collectSeconds, Exporter } from './exporter';
 import type { MetadataSource } from './runtime/source';
 import { Exposition } from './exposition/exposition';
 import { silentLogger } from './log/logger';
@@ -502,5 +513,226 @@ describe('crun\'s layout (k8s-crio-v2 with the processes in each scope\'s "conta
       expect(one(samples, METRICS.securitySeccompMode.name, { id: c.path })).toBe(c.security.seccompMode);
     }
     expect(find(samples, METRICS.readErrors.name, {}).filter((s) => s.value !== 0)).toEqual([]);
+  });
+});
+
+describe.each([
+  ['on demand', false],
+  ['read ahead', true],
+])('hostile files in place of cgroup files (%s)', (_mode, ahead) => {
+  let root: string;
+  let readAhead: ReadAhead | undefined;
+  const tree = 'v2-docker-systemd';
+  const expected: Expected = JSON.parse(readFileSync(join(HOSTS, tree, 'expected.json'), 'utf8'));
+  const [web, sidecar] = expected.containers;
+  const file = (c: ExpectedContainer, name: string) => join(root, 'sys', 'fs', 'cgroup', c.path, name);
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'isoscope-hostile-'));
+    cpSync(join(HOSTS, tree), root, { recursive: true, verbatimSymlinks: true });
+    readAhead = ahead ? new ReadAhead(silentLogger) : undefined;
+  });
+  afterEach(async () => {
+    await readAhead?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('skips each bad value, counts an error for it, and keeps every other value', async () => {
+    const replace = (name: string, make: (path: string) => void) => {
+      rmSync(file(web, name));
+      make(file(web, name));
+    };
+    replace('memory.stat', (p) => execFileSync('mkfifo', [p])); // no writer: reads as empty
+    replace('memory.current', (p) => (writeFileSync(p, ''), truncateSync(p, 50 * 1024 * 1024)));
+    replace('cpu.max', (p) => mkdirSync(p));
+    replace('memory.max', (p) => symlinkSync(p, p));
+    replace('pids.current', (p) => writeFileSync(p, '12\u00003\n'));
+    replace('memory.swap.current', (p) => writeFileSync(p, '18446744073709551616\n'));
+    replace('cpu.stat', (p) => writeFileSync(p, Buffer.from([0, 0xff, 0x0a, 0x00])));
+    const exporter = exporterFor(root, undefined, ALL, readAhead);
+    for (let i = 0; i < 2; i++) {
+      // Twice: the second scrape's files come from the read-ahead thread when it runs.
+      const samples = await exporter.collect();
+      for (const family of [
+        METRICS.memoryUsage,
+        METRICS.memoryRss,
+        METRICS.specCpuQuota,
+        METRICS.specMemoryLimit,
+        METRICS.threads,
+        METRICS.memorySwap,
+        METRICS.cpuUserSeconds,
+      ])
+        expect({ family: family.name, value: one(samples, family.name, { id: web.path }) }).toEqual({
+          family: family.name,
+          value: undefined,
+        });
+      expect(one(samples, METRICS.specCpuPeriod.name, { id: web.path })).toBeUndefined();
+      expect(one(samples, METRICS.threadsMax.name, { id: web.path })).toBe(web.metrics[METRICS.threadsMax.name]);
+      expect(one(samples, METRICS.memoryUsage.name, { id: sidecar.path })).toBe(
+        sidecar.metrics[METRICS.memoryUsage.name]
+      );
+      for (const collector of ['memory', 'limits', 'tasks', 'cpu'])
+        expect(one(samples, METRICS.readErrors.name, { collector })).toBeGreaterThan(0);
+      for (const collector of COLLECTORS)
+        expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector })).toBe(1);
+    }
+  });
+});
+
+describe('the scrape deadline', () => {
+  const tree = 'v2-docker-systemd';
+  const root = join(HOSTS, tree);
+  const expected: Expected = JSON.parse(readFileSync(join(HOSTS, tree, 'expected.json'), 'utf8'));
+  const [web, sidecar] = expected.containers;
+
+  /** An exporter whose clock moves only when told, with a 10 s deadline (0.5 s offset). */
+  function clocked(metadata?: MetadataSource) {
+    const clock = { now: 0 };
+    const env = loadEnvironment(
+      { procfs: join(root, 'proc'), sysfs: join(root, 'sys'), namespaceReference: 'pid1' },
+      silentLogger
+    );
+    const exporter = new Exporter({
+      env,
+      collectors: ALL,
+      exposition: new Exposition(ALL, { processMetrics: false }),
+      metadata,
+      clock: () => clock.now,
+    });
+    return { exporter, clock };
+  }
+
+  it('takes the header less the offset, half of it when the offset leaves nothing, capped by the flag', () => {
+    const d = { timeoutSeconds: 10, offsetSeconds: 0.5 };
+    expect(collectSeconds(d, undefined)).toBe(10);
+    expect(collectSeconds(d, 5)).toBe(4.5);
+    expect(collectSeconds(d, 120)).toBe(10);
+    expect(collectSeconds(d, 0.4)).toBe(0.2);
+    for (const bad of [0, -1, NaN, Infinity]) expect(collectSeconds(d, bad)).toBe(10);
+  });
+
+  it('leaves out whole the containers not reached, fails the collectors that had not reached them', async () => {
+    const { exporter, clock } = clocked();
+    const memory = COLLECTOR_REGISTRY.memory;
+    const collect = memory.collect!;
+    // The first container's memory collector takes the whole deadline.
+    const spy = jest.spyOn(memory, 'collect').mockImplementation((scrape, t) => {
+      collect(scrape, t);
+      if (t.cgroup.path === web.path) clock.now += 20_000;
+    });
+    try {
+      const samples = await exporter.collect();
+      const ids = new Set(find(samples, METRICS.memoryUsage.name, {}).map((s) => s.labels.id));
+      expect(ids).toEqual(new Set([web.path]));
+      // The container served has every family a full scrape gives it, cross-container ones included.
+      const full = await exporterFor(root).collect();
+      const familiesOf = (ss: Sample[], id: string) =>
+        new Set(ss.filter((s) => sampleLabels(s).id === id).map((s) => s.family.name));
+      expect(familiesOf(samples, web.path)).toEqual(familiesOf(full, web.path));
+      expect(samples.filter((s) => sampleLabels(s).id === sidecar.path)).toEqual([]);
+      for (const collector of COLLECTORS)
+        expect({ collector, up: one(samples, METRICS.scrapeCollectorSuccess.name, { collector }) }).toEqual({
+          collector,
+          up: 0,
+        });
+      expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'discovery' })).toBe(1);
+      expect(one(samples, METRICS.containers.name, { runtime: 'docker' })).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    // The next scrape, in time, is whole again.
+    const next = await exporter.collect();
+    expect(one(next, METRICS.scrapeCollectorSuccess.name, { collector: 'memory' })).toBe(1);
+    expect(find(next, METRICS.memoryUsage.name, {})).toHaveLength(2);
+  });
+
+  it("serves by the earliest deadline of the requests sharing the scrape, from Prometheus' header", async () => {
+    const { exporter, clock } = clocked();
+    const memory = COLLECTOR_REGISTRY.memory;
+    const collect = memory.collect!;
+    const spy = jest.spyOn(memory, 'collect').mockImplementation((scrape, t) => {
+      collect(scrape, t);
+      clock.now += 2_000; // 2 s per container: past a 2 s header's 1.5 s, within the 10 s default
+    });
+    const body = (timeoutSeconds?: number) => {
+      const bytes: Buffer[] = [];
+      return {
+        bytes,
+        request: {
+          timeoutSeconds,
+          begin: () => {},
+          write: (chunk: Buffer, done: () => void) => (bytes.push(Buffer.from(chunk)), done()),
+          end: () => {},
+          fail: (err: Error) => {
+            throw err;
+          },
+        },
+      };
+    };
+    try {
+      const short = body(2);
+      const long = body();
+      await Promise.all([exporter.serve(short.request), exporter.serve(long.request)]);
+      const text = Buffer.concat(short.bytes).toString();
+      expect(Buffer.concat(long.bytes).toString()).toBe(text);
+      expect(text).toContain(`${METRICS.scrapeCollectorSuccess.name}{collector="memory"} 0`);
+      expect(text).toContain(`id="${web.path}"`);
+      expect(text).not.toContain(`id="${sidecar.path}"`);
+      const alone = body(120);
+      await exporter.serve(alone.request);
+      expect(Buffer.concat(alone.bytes).toString()).toContain(`id="${sidecar.path}"`);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('waits for the runtime no longer than the deadline, then labels by id', async () => {
+    const never = metadataFrom(() => new Promise(() => {}));
+    const env = loadEnvironment(
+      { procfs: join(root, 'proc'), sysfs: join(root, 'sys'), namespaceReference: 'pid1' },
+      silentLogger
+    );
+    const exporter = new Exporter({
+      env,
+      collectors: ALL,
+      exposition: new Exposition(ALL, { processMetrics: false }),
+      metadata: never,
+      deadlines: { timeoutSeconds: 0.2, offsetSeconds: 0 },
+    });
+    // No container was reached in time, but the scrape answers.
+    const samples = await exporter.collect();
+    expect(one(samples, METRICS.containers.name, { runtime: 'docker' })).toBe(2);
+    expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'discovery' })).toBe(1);
+  });
+});
+
+describe('10,000 containers', () => {
+  let root: string;
+  const N = 10_000;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'isoscope-many-'));
+    cpSync(join(HOSTS, 'v2-docker-systemd'), root, { recursive: true, verbatimSymlinks: true });
+    const slice = join(root, 'sys', 'fs', 'cgroup', 'system.slice');
+    for (let i = 0; i < N; i++) {
+      // Fake containers with a few files each and no process; the rest of their files are missing.
+      const dir = join(slice, `docker-e${i.toString(16).padStart(63, '0')}.scope`);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'cgroup.procs'), '');
+      writeFileSync(join(dir, 'memory.current'), `${i}\n`);
+      writeFileSync(join(dir, 'cpu.max'), 'max 100000\n');
+    }
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('are all served, or the scrape ends at its deadline with what it collected', async () => {
+    const exporter = exporterFor(root);
+    const samples = await exporter.collect();
+    const found = one(samples, METRICS.containers.name, { runtime: 'docker' });
+    expect(found).toBe(N + 2);
+    const served = find(samples, METRICS.specCpuPeriod.name, {}).length;
+    const complete = one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'limits' }) === 1;
+    if (complete) expect(served).toBe(N + 2);
+    else expect(served).toBeLessThan(N + 2);
+    expect(one(samples, METRICS.readErrors.name, { collector: 'memory' })).toBeGreaterThan(0);
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { METRICS, RUNTIMES, type CollectorName } from '@isoscope/shared';
 import { procsFile } from './cgroup/hierarchy';
-import { discoverContainers } from './cgroup/discovery';
+import { discoverContainers, type ContainerCgroup } from './cgroup/discovery';
 import { COLLECTOR_REGISTRY } from './collectors';
 import { CollectorHealth, CollectorSteps, type Collector, type Step } from './collectors/collector';
 import type { Exposition } from './exposition/exposition';
@@ -22,7 +22,35 @@ export interface ExporterConfig {
   metadata?: MetadataSource;
   /** A thread that reads each scrape's files ahead of the collectors; without it they read on demand. */
   readAhead?: ReadAhead;
+  /** How long a scrape may collect: see ScrapeDeadlines (default: DEFAULT_DEADLINES). */
+  deadlines?: ScrapeDeadlines;
+  /** Milliseconds on a monotonic clock (tests move it by hand). */
+  clock?: () => number;
 }
+
+/**
+ * How long a scrape may take, as blackbox_exporter has it: Prometheus sends its scrape timeout in
+ * `X-Prometheus-Scrape-Timeout-Seconds`; a scrape collects for that long less `offsetSeconds` (the time left
+ * to send the answer; half the header's time when the offset would leave none), and never longer than
+ * `timeoutSeconds`, which is also the time of a request without the header (`--scrape.timeout`,
+ * `--scrape.timeout-offset`).
+ */
+export interface ScrapeDeadlines {
+  timeoutSeconds: number;
+  offsetSeconds: number;
+}
+
+export const DEFAULT_DEADLINES: ScrapeDeadlines = { timeoutSeconds: 10, offsetSeconds: 0.5 };
+
+/** How long a request may have its scrape collect, in seconds, from its header's value (if any). */
+export function collectSeconds(deadlines: ScrapeDeadlines, headerSeconds: number | undefined): number {
+  const { timeoutSeconds, offsetSeconds } = deadlines;
+  if (headerSeconds === undefined || !Number.isFinite(headerSeconds) || headerSeconds <= 0) return timeoutSeconds;
+  const wanted = headerSeconds > offsetSeconds ? headerSeconds - offsetSeconds : headerSeconds / 2;
+  return Math.min(wanted, timeoutSeconds);
+}
+
+const monotonicMs = (): number => performance.now();
 
 /** Health is reported for every collector and for discovery, the step every scrape starts with. */
 const DISCOVERY = 'discovery';
@@ -31,18 +59,29 @@ const DISCOVERY = 'discovery';
  * One scrape: find the containers, ask the runtime for their names once (batched), then run every enabled
  * collector on every container, yielding to the event loop between containers so /healthz never waits.
  * Requests that arrive while a scrape collects share it and its exposition.
+ *
+ * A scrape collects until the earliest deadline of the requests it serves (ScrapeDeadlines). The deadline
+ * is checked after discovery (the runtime's answer is waited for no longer than it) and between
+ * containers: no read can block (files/pseudoFile.ts), so no check is far from the next. At the deadline the
+ * containers not yet visited are left out of this scrape whole, every collector (none saw every container)
+ * reports isoscope_scrape_collector_success 0, the steps across containers (namespace sharers,
+ * network) run over those visited, so none is served with part of its families, and that is served.
  */
 export class Exporter {
   /** Requests waiting for the next scrape, and whether one is running. */
-  private queued: Array<{ request: ScrapeRequest; settled: () => void }> = [];
+  private queued: Array<{ request: ScrapeRequest; settled: () => void; deadline: number }> = [];
   private busy = false;
   private readonly collectors: Collector[];
   /** The samples of served scrapes, reused (see SampleBuffer). */
   private readonly served = new SampleBuffer();
   /** Health series for discovery, then every enabled collector. */
   private readonly health: CollectorHealth;
+  private readonly deadlines: ScrapeDeadlines;
+  private readonly clock: () => number;
 
   constructor(private readonly config: ExporterConfig) {
+    this.deadlines = config.deadlines ?? DEFAULT_DEADLINES;
+    this.clock = config.clock ?? monotonicMs;
     this.collectors = [...config.collectors].map((name) => COLLECTOR_REGISTRY[name]);
     this.health = new CollectorHealth([DISCOVERY, ...this.collectors.map((c) => c.name)]);
   }
@@ -53,8 +92,9 @@ export class Exporter {
    * as soon as this one is out. Resolves when the request has ended or failed.
    */
   serve(request: ScrapeRequest): Promise<void> {
+    const deadline = this.clock() + 1000 * collectSeconds(this.deadlines, request.timeoutSeconds);
     return new Promise((settled) => {
-      this.queued.push({ request, settled });
+      this.queued.push({ request, settled, deadline });
       this.next();
     });
   }
@@ -85,7 +125,12 @@ export class Exporter {
   private async serveQueued(): Promise<void> {
     let batch: typeof this.queued = [];
     try {
-      const samples = await this.run(this.served);
+      // Requests that join while the scrape collects bring their deadlines: the earliest counts.
+      const samples = await this.run(this.served, () => {
+        let earliest = Infinity;
+        for (const q of this.queued) earliest = Math.min(earliest, q.deadline);
+        return earliest;
+      });
       // Everyone who asked before the first byte goes out shares this scrape.
       batch = this.queued;
       this.queued = [];
@@ -108,7 +153,8 @@ export class Exporter {
 
   /** Every sample of one scrape, container series and the exporter's own health, in objects of their own. */
   async collect(): Promise<Sample[]> {
-    const samples = await this.run(new SampleBuffer());
+    const deadline = this.clock() + 1000 * this.deadlines.timeoutSeconds;
+    const samples = await this.run(new SampleBuffer(), () => deadline);
     return samples.toSamples().filter((s) => !s.target?.vanished);
   }
 
@@ -116,15 +162,16 @@ export class Exporter {
    * One scrape into `samples`. Samples of a container that vanished during the scrape are left in: they
    * are dropped on the way out (its target says `vanished`).
    */
-  private async run(samples: SampleBuffer): Promise<SampleBuffer> {
+  private async run(samples: SampleBuffer, deadline: () => number): Promise<SampleBuffer> {
     const { env } = this.config;
     samples.clear();
     const steps = new CollectorSteps(env);
+    const expired = () => this.clock() >= deadline();
 
     // The read-ahead starts on the files the last scrape read while discovery runs.
     const reads = this.config.readAhead?.begin();
     const discoveryStart = process.hrtime.bigint();
-    const targets = await this.discover().catch((err) => {
+    const targets = await this.discover(deadline).catch((err) => {
       steps.failed.add(DISCOVERY);
       env.log.error('container discovery failed', { err: (err as Error).message });
       return [] as Target[];
@@ -132,28 +179,44 @@ export class Exporter {
     steps.durations.set(DISCOVERY, Number(process.hrtime.bigint() - discoveryStart) / 1e9);
 
     const scrape = new Scrape(env, targets, reads, samples);
-    for (const target of targets) {
+    let visited = 0;
+    for (; visited < targets.length && !expired(); visited++) {
+      const target = targets[visited];
       steps.run(READ_PIDS, scrape, target);
       for (const c of this.collectors) {
         if (c.collect && !target.vanished) steps.run(c, scrape, target);
       }
       await yieldToEventLoop();
     }
+    // Containers not visited by the deadline are left out of this scrape, and out of what spans containers.
+    const unvisited = targets.splice(visited);
+    if (unvisited.length > 0) {
+      for (const c of this.collectors) steps.failed.add(c.name);
+    }
+    // The steps across containers run over those collected even past the deadline (they read one file per
+    // network namespace at most, none of which can block), so no container served lacks their families.
     for (const c of this.collectors) if (c.finish) steps.run(c, scrape, undefined);
+    if (expired()) {
+      env.log.warn('scrape deadline reached; serving what was collected', {
+        containers: visited,
+        left_out: unvisited.length,
+        failed: [...steps.failed].join(','),
+      });
+    }
     env.processes.prune();
     const live = scrape.live();
     reads?.end(live);
 
     this.health.record(steps, scrape.errors, samples);
-    this.runtimeHealth(samples, live);
+    this.runtimeHealth(samples, unvisited.length > 0 ? [...live, ...unvisited] : live);
     return samples;
   }
 
-  private async discover(): Promise<Target[]> {
+  private async discover(deadline: () => number): Promise<Target[]> {
     const { hierarchy } = this.config.env;
     const cgroups = await discoverContainers(hierarchy);
     const metadata = this.config.metadata
-      ? await this.config.metadata.lookup(cgroups)
+      ? await this.lookupUntil(this.config.metadata, cgroups, deadline)
       : new Map<string, ContainerMetadata>();
     // Discovery walks a hierarchy that has cgroup.procs, so every container it found has one.
     const targets: Target[] = [];
@@ -161,6 +224,32 @@ export class Exporter {
       targets.push(makeTarget(c, metadata.get(c.containerId) ?? {}, procsFile(hierarchy, c.path)!));
     }
     return targets;
+  }
+
+  /**
+   * The runtimes' names for these containers, waited for until the scrape's deadline at most: past it, this
+   * scrape labels them by id, and the answer, when it comes, fills the cache for the next one.
+   */
+  private lookupUntil(
+    metadata: MetadataSource,
+    cgroups: ContainerCgroup[],
+    deadline: () => number
+  ): Promise<Map<string, ContainerMetadata>> {
+    const left = deadline() - this.clock();
+    if (!Number.isFinite(left)) return metadata.lookup(cgroups);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          this.config.env.log.warn('runtime metadata not back by the scrape deadline; labelling by id');
+          resolve(new Map());
+        },
+        Math.max(0, left)
+      );
+      metadata.lookup(cgroups).then(
+        (found) => (clearTimeout(timer), resolve(found)),
+        (err: unknown) => (clearTimeout(timer), reject(err as Error))
+      );
+    });
   }
 
   /** The containers found, per runtime, and whether each metadata source answers. */

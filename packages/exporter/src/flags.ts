@@ -19,6 +19,9 @@ export interface Options {
   criSocket: string;
   namespaceReference: NamespaceReferenceChoice;
   readAhead: ReadAheadChoice;
+  /** Durations as given (`10s`, `500ms`); parseDuration gives their seconds. */
+  scrapeTimeout: string;
+  scrapeTimeoutOffset: string;
   collectors: Set<CollectorName>;
   logLevel: LogLevel;
   logFormat: LogFormat;
@@ -75,6 +78,16 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
     default: 'auto',
     choices: READ_AHEAD_CHOICES,
     help: "Read each scrape's files on a helper thread while the main thread parses them (~13 MiB more memory, 20–40 % less scrape time): on, off, or auto (on when more than one CPU is available and the exporter's cgroup CPU limit, if any, is above one CPU).",
+  },
+  'scrape.timeout': {
+    key: 'scrapeTimeout',
+    default: '10s',
+    help: "Longest a scrape may collect, and how long one without Prometheus' X-Prometheus-Scrape-Timeout-Seconds header may: at the deadline the containers not yet read are left out and the collectors that had not read them report isoscope_scrape_collector_success 0.",
+  },
+  'scrape.timeout-offset': {
+    key: 'scrapeTimeoutOffset',
+    default: '0.5s',
+    help: 'Time taken off the scrape timeout Prometheus sends, to leave room for sending the answer.',
   },
   'log.level': {
     key: 'logLevel',
@@ -140,6 +153,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 
   if (!options.telemetryPath.startsWith('/')) throw new UsageError('--web.telemetry-path must start with "/"');
   parseListenAddress(options.listenAddress);
+  if (!(parseDuration(options.scrapeTimeout, 'scrape.timeout') > 0))
+    throw new UsageError(`--scrape.timeout must be more than 0, got "${options.scrapeTimeout}"`);
+  parseDuration(options.scrapeTimeoutOffset, 'scrape.timeout-offset');
   const base = disableDefaults ? new Set<CollectorName>() : new Set<CollectorName>(COLLECTORS);
   for (const c of enabled) base.add(c);
   for (const c of disabled) base.delete(c);
@@ -151,6 +167,17 @@ function parseBool(name: string, inline: string | undefined): boolean {
   if (inline === undefined || inline === 'true') return true;
   if (inline === 'false') return false;
   throw new UsageError(`flag --${name} takes no value or =true/=false, got "${inline}"`);
+}
+
+/**
+ * A duration as Prometheus writes one, in seconds: `10s`, `500ms`, `1m`, `1.5s`, or a plain number of
+ * seconds (as blackbox_exporter's --timeout-offset takes). A bad one is a UsageError naming `flag`.
+ */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
+  if (!m) throw new UsageError(`invalid duration "${text}" for --${flag} (e.g. 10s, 500ms, 1m)`);
+  const unit = m[2] === 'ms' ? 0.001 : m[2] === 'm' ? 60 : 1;
+  return Number(m[1]) * unit;
 }
 
 /** "host:port", ":port" (all interfaces) or "[v6]:port" → what net.Server.listen wants. */

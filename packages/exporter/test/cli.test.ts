@@ -22,6 +22,14 @@ describe('isoscope-exporter command line', () => {
     expect(r.stderr).toContain('invalid value "xml" for --log.format (one of: logfmt, json)');
   });
 
+  it('exits 2 on a bad scrape timeout', () => {
+    expect(cli('--scrape.timeout=0s').code).toBe(2);
+    const r = cli('--scrape.timeout=ten');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('invalid duration "ten" for --scrape.timeout');
+    expect(cli('--scrape.timeout-offset=-1s').code).toBe(2);
+  });
+
   it('lists its flags with --help and exits 0', () => {
     const r = cli('--help');
     expect(r.code).toBe(0);

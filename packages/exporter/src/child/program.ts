@@ -10,7 +10,14 @@ import { execFile } from 'node:child_process';
 export function runChildProgram<T>(
   what: string,
   program: () => void,
-  opts: { args?: string[]; input?: unknown; timeoutMs: number; maxBytes: number }
+  opts: {
+    args?: string[];
+    input?: unknown;
+    timeoutMs: number;
+    maxBytes: number;
+    /** How its stdout becomes the answer (default JSON.parse); throws on a bad one. */
+    parse?: (stdout: string) => unknown;
+  }
 ): Promise<T> {
   // The exporter makes no TLS connection, but a library that loads `tls` would parse the whole bundle.
   const env = { ...process.env };
@@ -28,9 +35,10 @@ export function runChildProgram<T>(
           return;
         }
         try {
-          resolve(JSON.parse(stdout) as T);
-        } catch {
-          reject(new Error(`${what} process wrote no JSON: ${JSON.stringify(stdout.slice(0, 80))}`));
+          resolve((opts.parse ?? JSON.parse)(stdout) as T);
+        } catch (parseErr) {
+          const why = parseErr instanceof SyntaxError ? '' : ` (${(parseErr as Error).message})`;
+          reject(new Error(`${what} process wrote no JSON: ${JSON.stringify(stdout.slice(0, 80))}${why}`));
         }
       }
     );

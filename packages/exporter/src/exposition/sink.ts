@@ -14,6 +14,8 @@ export interface ScrapeRequest extends ExpositionSink {
   end(): void;
   /** The scrape failed; `begin` was called if some bytes went out already. */
   fail(err: Error): void;
+  /** The client's scrape timeout (Prometheus' X-Prometheus-Scrape-Timeout-Seconds), if it sent one. */
+  readonly timeoutSeconds?: number;
 }
 
 /** A sink that copies every chunk as it comes, for callers that want the whole exposition at once. */

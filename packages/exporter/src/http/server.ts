@@ -29,6 +29,7 @@ export function startServer(opts: ServerOptions): Promise<http.Server> {
     if (path === opts.telemetryPath) {
       // Chunked: the exposition is sent as it is rendered, so its length is not known up front.
       void opts.serve({
+        timeoutSeconds: Number(req.headers['x-prometheus-scrape-timeout-seconds']) || undefined,
         begin: () => res.writeHead(200, { 'Content-Type': opts.contentType }),
         // A chunk is the renderer's until the socket has taken it (or the response is gone).
         write: (chunk, done) => (res.destroyed ? done() : res.write(chunk, () => done())),

@@ -8,7 +8,18 @@ const INT = /^-?\d+$/;
  * brief asks for (exposition is float64 anyway).
  */
 export function tryParseUint(token: string): number | undefined {
-  return UINT.test(token) ? Number(token) : undefined;
+  if (!UINT.test(token)) return undefined;
+  // Past u64 is no kernel's number (Number() alone cannot tell 2^64 from 2^64 - 1): malformed.
+  if (token.length >= U64_MAX.length && isAboveU64(token)) return undefined;
+  return Number(token);
+}
+
+const U64_MAX = '18446744073709551615';
+
+/** Whether a string of digits is more than 2^64 - 1 (leading zeros allowed). */
+function isAboveU64(digits: string): boolean {
+  const significant = digits.replace(/^0+(?=\d)/, '');
+  return significant.length > U64_MAX.length || (significant.length === U64_MAX.length && significant > U64_MAX);
 }
 
 export function parseUint(text: string): number {

@@ -224,6 +224,77 @@ describe('DockerMetadataSource failure modes', () => {
   });
 });
 
+describe('DockerMetadataSource on answers too big to hold', () => {
+  const MiB = 1024 * 1024;
+
+  /** A source asking `answer` for the list, after a normal /version. */
+  async function listing(name: string, answer: (res: http.ServerResponse) => void) {
+    const api = await fakeApi(name, (req, res) => (req.url === '/version' ? res.end(VERSION_BODY) : answer(res)));
+    const rec = recorder();
+    const source = new DockerMetadataSource({ socketPath: api.socketPath, log: rec.log, timeoutMs: 10_000 });
+    return { api, rec, source };
+  }
+
+  test('a body streamed past 16 MiB: the source fails, labels fall back to ids, one warning', async () => {
+    const { api, rec, source } = await listing('huge.sock', (res) => {
+      // A valid array that never stops, without a Content-Length: cut off at the limit, not read to its end.
+      const entry = Buffer.from(`{"Id":"${'c'.repeat(64)}","Names":["/x"]},`);
+      res.write('[');
+      const more = () => {
+        while (!res.destroyed && res.write(Buffer.concat(Array(1000).fill(entry)))) {
+          /* keep writing while the socket takes it */
+        }
+        if (!res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    try {
+      expect((await source.lookup([ID_A])).size).toBe(0);
+      expect(source.up()).toBe(false);
+      expect(rec.warns()).toHaveLength(1);
+      expect(rec.warns()[0].fields?.error).toMatch(/larger than 16777216 bytes/);
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('a declared Content-Length past 16 MiB is refused before any body is read', async () => {
+    const { api, rec, source } = await listing('declared.sock', (res) => {
+      res.writeHead(200, { 'Content-Length': String(40 * MiB) });
+      res.write('[');
+    });
+    try {
+      expect((await source.lookup([ID_A])).size).toBe(0);
+      expect(rec.warns()[0].fields?.error).toMatch(/larger than 16777216 bytes \(41943040\)/);
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('a small body of more values than the heap can parse: refused, not parsed', async () => {
+    // 3 MiB of `{},`: valid JSON that JSON.parse would turn into ~70 MiB of objects.
+    const { api, rec, source } = await listing('dense.sock', (res) =>
+      res.end(`[${Array(1_100_000).fill('{}').join(',')}]`)
+    );
+    try {
+      expect((await source.lookup([ID_A])).size).toBe(0);
+      expect(rec.warns()[0].fields?.error).toMatch(/bad JSON: expected JSON of at most 1048576 values/);
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('garbage and NUL bytes: bad JSON, the source fails', async () => {
+    const { api, rec, source } = await listing('nul.sock', (res) => res.end(Buffer.from([0x5b, 0, 0xff, 0x7b])));
+    try {
+      expect((await source.lookup([ID_A])).size).toBe(0);
+      expect(rec.warns()[0].fields?.error).toMatch(/bad JSON/);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('DockerMetadataSource batching and state logging', () => {
   test('one /version, then one list call per refresh; concurrent lookups share it; only known paths', async () => {
     const api = await fakeApi(

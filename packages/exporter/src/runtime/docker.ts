@@ -3,6 +3,7 @@ import type { ContainerMetadata } from './metadata';
 import { errorMessage, MetadataCache, type RuntimeLogFn } from './cache';
 import { kubernetesFromLabels } from './kubernetes';
 import { libpodApiVersion, parseLibpodContainerList } from './podman';
+import { parseBoundedJson, RUNTIME_JSON_LIMITS } from '../parsers/boundedJson';
 import type { RuntimeMetadataSource } from './source';
 
 /**
@@ -46,8 +47,12 @@ export const PREFERRED_API_VERSION = '1.41';
 const DEFAULT_MIN_REFRESH_INTERVAL_MS = 5000;
 const DEFAULT_MAX_AGE_MS = 60_000;
 const DEFAULT_TIMEOUT_MS = 2000;
-/** ~2.5 KB per container in the list: 64 MiB is far beyond any real host and still bounds our memory. */
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * ~2.5 KB per container in the list: 16 MiB and a million JSON values (RUNTIME_JSON_LIMITS) hold ~5,000
+ * containers, and are what the exporter's 256 MiB heap can parse whatever the body's shape (64 MiB of a valid
+ * list made V8 abort the process). A bigger answer fails this source, as a garbled one does.
+ */
+const MAX_BODY_BYTES = RUNTIME_JSON_LIMITS.maxBytes;
 
 function parseVersion(v: unknown): [number, number] | null {
   if (typeof v !== 'string') return null;
@@ -216,6 +221,11 @@ export class DockerMetadataSource implements RuntimeMetadataSource {
           agent: false,
         },
         (res) => {
+          const declared = Number(res.headers['content-length']);
+          if (declared > MAX_BODY_BYTES) {
+            settle(new Error(`GET ${path}: response larger than ${MAX_BODY_BYTES} bytes (${declared})`));
+            return;
+          }
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
@@ -228,8 +238,9 @@ export class DockerMetadataSource implements RuntimeMetadataSource {
             if (!res.complete) settle(new Error(`GET ${path}: connection closed before the response ended`));
           });
           res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
+            const body = Buffer.concat(chunks);
             if (res.statusCode !== 200) {
+              const text = body.subarray(0, 64 * 1024).toString('utf8');
               let detail = text.slice(0, 200);
               try {
                 const parsed = JSON.parse(text) as { message?: unknown };
@@ -241,7 +252,7 @@ export class DockerMetadataSource implements RuntimeMetadataSource {
               return;
             }
             try {
-              settle(null, JSON.parse(text));
+              settle(null, parseBoundedJson(body));
             } catch (err) {
               settle(new Error(`GET ${path}: bad JSON: ${errorMessage(err)}`));
             }

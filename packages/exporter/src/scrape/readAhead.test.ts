@@ -2,7 +2,8 @@
  * The read-ahead thread against real files: what a container's collectors get must be exactly what reading
  * the file then would have given (text, or the same error), whichever thread read it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -95,6 +96,29 @@ describe('read-ahead', () => {
     expect(got[1][2]).toBe('ENOENT');
     expect(got[0]).toEqual(onDisk([paths[0]])[0]);
     expect(reads.served.demand).toBe(0);
+  });
+
+  it('never blocks or grows on a FIFO, a huge file, a directory or a symlink loop: what a direct read gives', async () => {
+    const containers = [container('a')];
+    const paths = makeFiles(containers, 6);
+    const [fifo, huge, directory, loop] = paths[0];
+    for (const p of [fifo, huge, directory, loop]) rmSync(p);
+    execFileSync('mkfifo', [fifo]);
+    writeFileSync(huge, '');
+    truncateSync(huge, 50 * 1024 * 1024);
+    mkdirSync(directory);
+    symlinkSync(loop, loop);
+    const expected = ['', 'EFBIG', 'EISDIR', 'ELOOP', ...onDisk([paths[0].slice(4)])[0]];
+    await scrape(containers, paths);
+    // The huge file fills the arena, so the main thread reads it (EFBIG) while the arena grows, until the
+    // thread has room enough to see it is too big: a few MiB, never the file's size.
+    let last: ScrapeReads['served'] | undefined;
+    for (let i = 0; i < 7; i++) {
+      const { reads, got } = await scrape(containers, paths);
+      expect(got[0]).toEqual(expected);
+      last = reads.served;
+    }
+    expect(last).toEqual({ thread: 6, back: 0, demand: 0 });
   });
 
   it('reads a file that does not fit on demand, and has room for it from the next scrape on', async () => {

@@ -1,3 +1,5 @@
+import { EFBIG, MAX_FILE_BYTES, OPEN_FLAGS } from '../files/pseudoFile';
+
 /**
  * What the main thread (readAhead.ts) and the read-ahead thread (readAheadThread.ts) agree on, declared once
  * for both. The thread runs from its function's source text and can require nothing of this package, so it
@@ -12,9 +14,14 @@
  * - `table` (Int32Array): TABLE_STRIDE entries per file of the plan, in plan order: at TABLE_OFFSET where its
  *   text starts in the arena, at TABLE_LENGTH its length in bytes, or the negative errno of the failed
  *   open/read, or ARENA_FULL when it did not fit (the main thread then reads that file itself).
+ *   A file of MAX_FILE_BYTES or more gets EFBIG, as readPseudoFile gives it.
  * - `arena` (bytes): the files' texts, one after another, as read.
  */
 export const READ_AHEAD_PROTOCOL = {
+  /** How files are opened (never blocking) and the most read of one (more is EFBIG): files/pseudoFile.ts. */
+  OPEN_FLAGS,
+  MAX_FILE_BYTES,
+  EFBIG,
   /** Group slot states. */
   FREE: 0,
   WORKER: 1,

@@ -17,9 +17,20 @@ export function readAheadThread(): void {
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const fs = require('node:fs') as typeof import('node:fs');
   /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
-  const { FREE, WORKER, DONE, CANCEL, FIRST_GROUP, TABLE_STRIDE, TABLE_OFFSET, TABLE_LENGTH, ARENA_FULL } =
-    workerData as ReadAheadProtocol;
-  const O_RDONLY = fs.constants.O_RDONLY;
+  const {
+    FREE,
+    WORKER,
+    DONE,
+    CANCEL,
+    FIRST_GROUP,
+    TABLE_STRIDE,
+    TABLE_OFFSET,
+    TABLE_LENGTH,
+    ARENA_FULL,
+    OPEN_FLAGS,
+    MAX_FILE_BYTES,
+    EFBIG,
+  } = workerData as ReadAheadProtocol;
 
   let paths: string[] = [];
   let starts: Int32Array = new Int32Array(1);
@@ -52,17 +63,20 @@ export function readAheadThread(): void {
   function readFile(i: number): void {
     let fd: number;
     try {
-      fd = fs.openSync(paths[i], O_RDONLY);
+      fd = fs.openSync(paths[i], OPEN_FLAGS);
     } catch (err) {
       table[TABLE_STRIDE * i + TABLE_LENGTH] = errno(err);
       return;
     }
     try {
-      const room = arena.length - offset;
+      const room = Math.min(arena.length - offset, MAX_FILE_BYTES);
       // Kernel seq_files fill a read as far as the buffer allows: a short read is the whole file. A read
-      // that fills the room may have been cut short, so the main thread reads that file itself.
+      // that fills the room may have been cut short, so the main thread reads that file itself; one that
+      // fills MAX_FILE_BYTES is too big to read at all.
       const n = room > 0 ? fs.readSync(fd, arena, offset, room, null) : 0;
-      if (n >= room) {
+      if (n >= MAX_FILE_BYTES) {
+        table[TABLE_STRIDE * i + TABLE_LENGTH] = EFBIG;
+      } else if (n >= room) {
         table[TABLE_STRIDE * i + TABLE_LENGTH] = ARENA_FULL;
       } else {
         table[TABLE_STRIDE * i + TABLE_OFFSET] = offset;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { runChildProgram } from '../../child/program';
+import { parseBoundedJson, RUNTIME_JSON_LIMITS } from '../../parsers/boundedJson';
 import {
   LOADER_OPTIONS,
   type CriContainer,
@@ -28,7 +29,11 @@ export interface CriAnswers {
   images: CriImage[] | null;
 }
 
-/** The largest answer accepted: ~1 KiB per container in ListContainers, so 16 MiB is ~16,000 containers. */
+/**
+ * The largest gRPC message the child accepts: ~1 KiB per container in ListContainers, so 16 MiB is ~16,000
+ * containers. What the child hands back is JSON, bounded again as the exporter parses it (RUNTIME_JSON_LIMITS:
+ * 16 MiB and a million values, a few thousand pods' worth), since that parse is in the exporter's own heap.
+ */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 interface Request {
@@ -63,7 +68,9 @@ export function fetchCri(socketPath: string, deadline: number, knownSandboxes: I
     input: request,
     // The child's own deadline ends its calls; this kills a child that cannot even start in time.
     timeoutMs: Math.max(deadline - Date.now(), 0) + 250,
-    maxBytes: MAX_ANSWER_BYTES * 2,
+    // Its answer is parsed here, in the exporter's 256 MiB heap: bounded as the Docker API's is.
+    maxBytes: RUNTIME_JSON_LIMITS.maxBytes,
+    parse: (stdout) => parseBoundedJson(stdout),
   });
 }
 
