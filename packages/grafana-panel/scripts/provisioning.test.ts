@@ -263,8 +263,12 @@ describe('docker-compose.yml', () => {
 
   it('runs the exporter as the README\'s "Running in Docker" says', () => {
     expect(exporter.pid).toBe('host');
+    expect(exporter.cap_drop).toEqual(['ALL']);
     expect(exporter.cap_add).toEqual(['SYS_PTRACE']);
+    expect(exporter.security_opt).toEqual(['no-new-privileges:true']);
+    expect(exporter.read_only).toBe(true);
     expect(exporter.privileged).toBeUndefined();
+    expect(exporter.user).toBeUndefined();
     expect(mountsOf(exporter)).toEqual([
       { source: '/proc', target: '/host/proc', readOnly: true },
       { source: '/sys', target: '/host/sys', readOnly: true },

@@ -1,6 +1,7 @@
 /**
  * The exporter as users run it in Docker: in a container of its own, with the host's /proc and /sys
- * mounted read-only, the host PID namespace and CAP_SYS_PTRACE — the flags the README gives. No image can
+ * mounted read-only, the host PID namespace, every capability dropped but CAP_SYS_PTRACE, no new privileges
+ * and a read-only root — the flags the README gives. No image can
  * be pulled here, so the container is the busybox test image with this host's Node.js and the built
  * repository bind-mounted in; what is under test is the exporter's view from inside a container.
  */
@@ -34,8 +35,13 @@ beforeAll(async () => {
       'host',
       '--network',
       'host',
+      '--cap-drop',
+      'ALL',
       '--cap-add',
       'SYS_PTRACE',
+      '--security-opt',
+      'no-new-privileges',
+      '--read-only',
       '-v',
       '/proc:/host/proc:ro',
       '-v',
