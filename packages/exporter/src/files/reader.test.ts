@@ -50,6 +50,15 @@ describe('FileReader error policy', () => {
     expect(errors.counts.size).toBe(0);
   });
 
+  it("marks it vanished too when the file's own cgroup is gone before the one that stands for it", () => {
+    // Removal goes hierarchy by hierarchy: memory's directory may go while pids' (cgroupDir) is still there.
+    mkdirSync(join(dir, 'memory-cg'));
+    rmSync(join(dir, 'memory-cg'), { recursive: true });
+    expect(reader.read(join(dir, 'memory-cg', 'memory.stat'))).toBeUndefined();
+    expect(container.vanished).toBe(true);
+    expect(errors.counts.size).toBe(0);
+  });
+
   it('counts lines a multi-line parser skipped', () => {
     reader.malformed('/x/memory.stat', 2);
     reader.malformed('/x/memory.stat', 0);

@@ -1,4 +1,5 @@
 import { existsSync, readlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Logger } from '../log/logger';
 import { ParseError } from '../parsers/parseError';
 import { DIRECT, type ReadSource } from './pseudoFile';
@@ -6,7 +7,8 @@ import { DIRECT, type ReadSource } from './pseudoFile';
 /**
  * File access for one scrape with the product's error policy: a missing, unreadable or malformed file skips
  * that one value and counts a read error against the collector that wanted it — unless the container's
- * cgroup is gone, in which case the container vanished mid-scrape and is dropped quietly.
+ * cgroup or the file's own directory is gone, in which case the container vanished mid-scrape and is dropped
+ * quietly.
  */
 
 /** One scrape's read errors, per collector. */
@@ -96,7 +98,9 @@ export class FileReader {
   private failed(path: string, err: unknown, optional = false): void {
     const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
     if (GONE.has(code)) {
-      if (this.container && !existsSync(this.container.cgroupDir)) {
+      // A runtime removes a container's cgroup one hierarchy after another, and its process before that:
+      // the file's own directory gone (memory's while pids' is still there, /proc/<pid>) is the same churn.
+      if (this.container && (!existsSync(this.container.cgroupDir) || !existsSync(dirname(path)))) {
         this.container.vanished = true;
         return;
       }
