@@ -52,11 +52,17 @@ describe('FileReader error policy', () => {
 
   it("marks it vanished too when the file's own cgroup is gone before the one that stands for it", () => {
     // Removal goes hierarchy by hierarchy: memory's directory may go while pids' (cgroupDir) is still there.
-    mkdirSync(join(dir, 'memory-cg'));
-    rmSync(join(dir, 'memory-cg'), { recursive: true });
-    expect(reader.read(join(dir, 'memory-cg', 'memory.stat'))).toBeUndefined();
+    mkdirSync(join(dir, 'memory', 'cg'), { recursive: true });
+    rmSync(join(dir, 'memory', 'cg'), { recursive: true });
+    expect(reader.read(join(dir, 'memory', 'cg', 'memory.stat'))).toBeUndefined();
     expect(container.vanished).toBe(true);
     expect(errors.counts.size).toBe(0);
+  });
+
+  it('still counts a file of some other missing directory (a process of the container gone) as an error', () => {
+    expect(reader.read(join(dir, 'proc', '4242', 'status'))).toBeUndefined();
+    expect(container.vanished).toBe(false);
+    expect(errors.counts.get('memory')).toBe(1);
   });
 
   it('counts lines a multi-line parser skipped', () => {

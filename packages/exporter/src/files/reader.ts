@@ -1,5 +1,5 @@
 import { existsSync, readlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Logger } from '../log/logger';
 import { ParseError } from '../parsers/parseError';
 import { DIRECT, type ReadSource } from './pseudoFile';
@@ -7,8 +7,8 @@ import { DIRECT, type ReadSource } from './pseudoFile';
 /**
  * File access for one scrape with the product's error policy: a missing, unreadable or malformed file skips
  * that one value and counts a read error against the collector that wanted it — unless the container's
- * cgroup or the file's own directory is gone, in which case the container vanished mid-scrape and is dropped
- * quietly.
+ * cgroup (in the hierarchy that stands for it, or the file's own) is gone, in which case the container
+ * vanished mid-scrape and is dropped quietly.
  */
 
 /** One scrape's read errors, per collector. */
@@ -95,12 +95,19 @@ export class FileReader {
     this.errors.add(this.collector, path, `missing ${what}`);
   }
 
+  /** Whether `path` lies in the container's cgroup of another hierarchy (the same leaf name), now gone. */
+  private otherHierarchyGone(path: string): boolean {
+    const dir = dirname(path);
+    const cgroupDir = this.container!.cgroupDir;
+    return dir !== cgroupDir && basename(dir) === basename(cgroupDir) && !existsSync(dir);
+  }
+
   private failed(path: string, err: unknown, optional = false): void {
     const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
     if (GONE.has(code)) {
-      // A runtime removes a container's cgroup one hierarchy after another, and its process before that:
-      // the file's own directory gone (memory's while pids' is still there, /proc/<pid>) is the same churn.
-      if (this.container && (!existsSync(this.container.cgroupDir) || !existsSync(dirname(path)))) {
+      // A runtime removes a container's cgroup one hierarchy after another: the file's own cgroup (the
+      // container's directory in another hierarchy, memory's while pids' still stands) gone is the same churn.
+      if (this.container && (!existsSync(this.container.cgroupDir) || this.otherHierarchyGone(path))) {
         this.container.vanished = true;
         return;
       }

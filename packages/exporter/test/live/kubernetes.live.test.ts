@@ -8,7 +8,7 @@
  * (`nsenter --net`) and compares with its own namespaces, as an exporter on a real node's host network does;
  * the test fetches its metrics from inside that namespace with busybox wget.
  */
-import { mkdirSync, readFileSync, readlinkSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { METRICS, NAMESPACE_TYPES } from '@isoscope/shared';
 import { startExporter, type ExporterProcess, waitUntil } from '@isoscope/test-support';
@@ -245,9 +245,18 @@ describe('the exporter on a containerd node, with names from the CRI', () => {
   it('keeps serving, with the names it knows, while containerd is down, and says the CRI is down', async () => {
     await node.stopContainerd();
     // A container cgroup the runtime has not told about yet (one that just appeared) makes the exporter ask
-    // the runtime again, which now fails. Created under our own pod's cgroup, removed below.
+    // the runtime again, which now fails. Created under our own pod's cgroup in every hierarchy, as a runtime
+    // makes one, and removed below.
     const unknown = `${web.cgroupParent}/${randomBytes(32).toString('hex')}`;
-    mkdirSync(`/sys/fs/cgroup/pids${unknown}`);
+    // Each hierarchy once: co-mounted controllers appear under several names (cpu -> cpu,cpuacct).
+    const hierarchies = [
+      ...new Set(
+        readdirSync('/sys/fs/cgroup')
+          .map((h) => realpathSync(`/sys/fs/cgroup/${h}`))
+          .filter((h) => existsSync(`${h}${web.cgroupParent}`))
+      ),
+    ];
+    for (const h of hierarchies) mkdirSync(`${h}${unknown}`);
     try {
       const down = await waitUntil(
         'the CRI reported down',
@@ -275,7 +284,7 @@ describe('the exporter on a containerd node, with names from the CRI', () => {
         { timeoutMs: 30_000, intervalMs: 1000 }
       );
     } finally {
-      rmdirSync(`/sys/fs/cgroup/pids${unknown}`);
+      for (const h of hierarchies) rmdirSync(`${h}${unknown}`);
     }
     expect(exporter.log()).toMatch(
       /level=warn msg="cri: runtime service unreachable; container names and images will be missing"/
