@@ -10,7 +10,7 @@ import { WebConfigError } from './webConfigError';
  * exporter-toolkit reads it, so the file a node_exporter user has works here unchanged: YAML, strict (an
  * unknown or repeated key is an error), relative file names taken from the file's own folder, the same
  * defaults (TLS 1.2 to 1.3, server cipher order, HTTP/2 on) and the same checks, turned into what Node's TLS
- * server takes. docs/web-config.md in the repository lists every field and where Node differs.
+ * server takes. README.md, "Security", lists the fields and where Node differs.
  */
 
 export { WebConfigError };
