@@ -67,6 +67,12 @@ export interface RunningExporter {
 
 /** Everything `isoscope-exporter` does: load the environment, set the static facts, serve. */
 export async function runExporter(options: Options, log: Logger): Promise<RunningExporter> {
+  // First, so a wrong file stops the start before anything else runs (the CLI exits 2 on a WebConfigError).
+  // Loaded only when asked for: its YAML and bcrypt libraries stay out of memory otherwise.
+  const webConfig =
+    options.webConfigFile === ''
+      ? undefined
+      : new (await import('./http/webConfigFile')).WebConfigFile(options.webConfigFile, log);
   const env = loadEnvironment(options, log);
   const exposition = new Exposition(options.collectors);
   const host = await readHostFacts(log);
@@ -89,6 +95,8 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
   const server = await startServer({
     ...parseListenAddress(options.listenAddress),
     telemetryPath: options.telemetryPath,
+    webConfig,
+    maxRequests: options.maxRequests,
     serve: (request) => exporter.serve(request),
     contentType: exposition.contentType,
     log,

@@ -8,6 +8,7 @@
 import { helpText, parseArgs, UsageError } from './flags';
 import { createLogger } from './log/logger';
 import { runExporter } from './app';
+import { WebConfigError } from './http/webConfigError';
 import { VERSION } from './version';
 
 const PROGRAM = 'isoscope-exporter';
@@ -42,6 +43,11 @@ async function main(argv: string[]): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   } catch (err) {
+    if (err instanceof WebConfigError) {
+      // A wrong --web.config.file is a usage error, like a wrong flag.
+      process.stderr.write(`${PROGRAM}: ${err.message}\n`);
+      process.exit(2);
+    }
     log.error('cannot start', { err: (err as Error).message });
     process.exit(1);
   }

@@ -26,7 +26,20 @@ describe('flags', () => {
       logFormat: 'logfmt',
       criSocket: 'auto',
       rootfs: '/',
+      webConfigFile: '',
+      maxRequests: 40,
     });
+  });
+
+  it("takes node_exporter's --web.config.file and --web.max-requests", () => {
+    expect(run('--web.config.file=/etc/isoscope/web.yml', '--web.max-requests', '0')).toMatchObject({
+      webConfigFile: '/etc/isoscope/web.yml',
+      maxRequests: 0,
+    });
+    for (const bad of ['-1', 'many', '1.5', '']) {
+      expect(() => run(`--web.max-requests=${bad}`)).toThrow(UsageError);
+    }
+    expect(() => run('--web.max-requests=x')).toThrow('invalid value "x" for --web.max-requests');
   });
 
   it('turns a runtime source off with an empty socket, and takes a CRI socket path', () => {

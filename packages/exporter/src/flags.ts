@@ -12,6 +12,10 @@ export type ReadAheadChoice = (typeof READ_AHEAD_CHOICES)[number];
 export interface Options {
   listenAddress: string;
   telemetryPath: string;
+  /** exporter-toolkit's web config file (TLS, basic auth, headers); empty: plain HTTP, no auth. */
+  webConfigFile: string;
+  /** Scrapes in flight at once beyond which the answer is 503; 0: no limit. */
+  maxRequests: number;
   procfs: string;
   sysfs: string;
   rootfs: string;
@@ -46,6 +50,16 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
     help: 'Address on which to expose metrics and the landing page.',
   },
   'web.telemetry-path': { key: 'telemetryPath', default: '/metrics', help: 'Path under which to expose metrics.' },
+  'web.config.file': {
+    key: 'webConfigFile',
+    default: '',
+    help: "Path to a configuration file that can enable TLS or authentication (exporter-toolkit's format, as node_exporter's); re-read when it changes.",
+  },
+  'web.max-requests': {
+    key: 'maxRequests',
+    default: '40',
+    help: 'Maximum number of parallel scrape requests (503 beyond it). Use 0 to disable.',
+  },
   'path.procfs': {
     key: 'procfs',
     default: '/proc',
@@ -102,6 +116,7 @@ export function defaultOptions(): Options {
   const options = { collectors: new Set<CollectorName>(COLLECTORS) } as Options;
   for (const flag of Object.values(VALUE_FLAGS))
     (options as unknown as Record<string, string>)[flag.key] = flag.default;
+  options.maxRequests = Number(VALUE_FLAGS['web.max-requests'].default);
   return options;
 }
 
@@ -151,6 +166,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     (options as unknown as Record<string, string>)[flag.key] = value;
   }
 
+  const maxRequests = String(options.maxRequests);
+  if (!/^\d+$/.test(maxRequests)) {
+    throw new UsageError(
+      `invalid value "${maxRequests}" for --web.max-requests (a number of requests, 0 for no limit)`
+    );
+  }
+  options.maxRequests = Number(maxRequests);
   if (!options.telemetryPath.startsWith('/')) throw new UsageError('--web.telemetry-path must start with "/"');
   parseListenAddress(options.listenAddress);
   if (!(parseDuration(options.scrapeTimeout, 'scrape.timeout') > 0))

@@ -1,5 +1,8 @@
 /** The built CLI as a user meets it: flags, exit codes and messages. */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CLI } from '@isoscope/test-support';
 
 function cli(...args: string[]) {
@@ -28,6 +31,24 @@ describe('isoscope-exporter command line', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('invalid duration "ten" for --scrape.timeout');
     expect(cli('--scrape.timeout-offset=-1s').code).toBe(2);
+  });
+
+  it('exits 2 with a clear message on a bad --web.config.file, before reading the host', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isoscope-cli-'));
+    try {
+      const file = join(dir, 'web.yml');
+      writeFileSync(file, 'tls_server_config:\n  cert_file: server.crt\n');
+      const r = cli(`--web.config.file=${file}`, '--path.procfs=/nonexistent', '--web.listen-address=127.0.0.1:0');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `isoscope-exporter: web config ${file}: tls_server_config: missing one of key or key_file`
+      );
+      const missing = cli(`--web.config.file=${join(dir, 'absent.yml')}`, '--web.listen-address=127.0.0.1:0');
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('cannot read web config file');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lists its flags with --help and exits 0', () => {

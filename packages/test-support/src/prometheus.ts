@@ -26,7 +26,12 @@ export interface Prometheus {
  * the exporter's own). The exporter reports every container on the machine, and other test runs may have
  * engines of their own up; dropping theirs at scrape time keeps the panel's rows to this test's containers.
  */
-export async function startPrometheus(targetPort: number, onlyContainers?: string[]): Promise<Prometheus> {
+export async function startPrometheus(
+  targetPort: number,
+  onlyContainers?: string[],
+  /** YAML lines of `scrape_configs` in place of the one plain job (e.g. jobs with TLS and basic auth). */
+  scrapeConfigs?: string[]
+): Promise<Prometheus> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'isoscope-e2e-prometheus-'));
   const configFile = path.join(dir, 'prometheus.yml');
   await fsp.writeFile(
@@ -36,17 +41,19 @@ export async function startPrometheus(targetPort: number, onlyContainers?: strin
       '  scrape_interval: 1s',
       '  evaluation_interval: 1s',
       'scrape_configs:',
-      '  - job_name: isoscope',
-      '    static_configs:',
-      `      - targets: ['127.0.0.1:${targetPort}']`,
-      ...(onlyContainers
-        ? [
-            '    metric_relabel_configs:',
-            '      - source_labels: [id]',
-            '        action: keep',
-            `        regex: '|.*(${onlyContainers.join('|')}).*'`,
-          ]
-        : []),
+      ...(scrapeConfigs ?? [
+        '  - job_name: isoscope',
+        '    static_configs:',
+        `      - targets: ['127.0.0.1:${targetPort}']`,
+        ...(onlyContainers
+          ? [
+              '    metric_relabel_configs:',
+              '      - source_labels: [id]',
+              '        action: keep',
+              `        regex: '|.*(${onlyContainers.join('|')}).*'`,
+            ]
+          : []),
+      ]),
       '',
     ].join('\n')
   );
