@@ -34,6 +34,9 @@ export interface BenchOptions {
   compare: boolean;
   cri: boolean;
   criPods: number;
+  /** The load phase at the long-run N: concurrent scrapers (0: none) and for how long. */
+  loadScrapers: number;
+  loadSeconds: number;
   /** The flags as given, for the report. */
   given: string[];
 }
@@ -48,9 +51,11 @@ export const USAGE = `usage: npm run bench  (flags also from BENCH_FLAGS='…')
   --node=PATH              node binary for the exporter (default: the one running the bench)
   --node-flags=--a,--b     node flags for the exporter after its shebang's   --exporter-flags=--a=1,--b
   --profile  --no-build  --no-docs  --no-strace  --no-compare  --no-cri  --cri-pods=100  --no-breakdown
+  --load-scrapers=50 --load-seconds=30  the load phase at the long-run N (--no-load skips it)
   --docs-file=PATH         write the results block into PATH instead of docs/benchmarks.md (to look at it)
   --quick                  a check of the bench itself: --sizes=5,20 --docker-max=5 --scrapes=20
-                           --rss-scrapes=20 --cgroup-scrapes=20 --warmup=5 --no-cri --no-docs (later flags win)`;
+                           --rss-scrapes=20 --cgroup-scrapes=20 --warmup=5 --load-seconds=5 --no-cri --no-docs
+                           (later flags win)`;
 
 function numberList(v: string): number[] {
   return v
@@ -87,6 +92,8 @@ export function parseFlags(argv: string[], defaultNode: string): BenchOptions {
     compare: true,
     cri: true,
     criPods: 100,
+    loadScrapers: 50,
+    loadSeconds: 30,
     given: argv,
   };
   for (const arg of argv) {
@@ -102,6 +109,7 @@ export function parseFlags(argv: string[], defaultNode: string): BenchOptions {
           rssScrapes: 20,
           cgroupScrapes: 20,
           warmup: 5,
+          loadSeconds: 5,
           cri: false,
           docs: false,
         });
@@ -164,6 +172,15 @@ export function parseFlags(argv: string[], defaultNode: string): BenchOptions {
       case 'cri-pods':
         opts.criPods = Number(v);
         break;
+      case 'load-scrapers':
+        opts.loadScrapers = Number(v);
+        break;
+      case 'load-seconds':
+        opts.loadSeconds = Number(v);
+        break;
+      case 'no-load':
+        opts.loadScrapers = 0;
+        break;
       case 'help':
         throw new Error(USAGE);
       default:
@@ -176,6 +193,8 @@ export function parseFlags(argv: string[], defaultNode: string): BenchOptions {
     throw new Error('need --sizes, and --scrapes, --rss-scrapes and --cgroup-scrapes of at least 10');
   if (!(opts.warmup >= 1) || !(opts.concurrency >= 1) || !(opts.criPods >= 1) || !(opts.dockerMax >= 0))
     throw new Error('need --warmup, --concurrency and --cri-pods of at least 1 and --docker-max of at least 0');
+  if (!(opts.loadScrapers >= 0) || !(opts.loadSeconds >= 1))
+    throw new Error('need --load-scrapers of at least 0 and --load-seconds of at least 1');
   if (!opts.node) throw new Error('--node needs a path');
   return opts;
 }

@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { maxRss, MiB, percentile } from './measure';
+import type { LoadResult } from './load';
 import type { BenchOptions } from './options';
 import type {
   Breakdown,
@@ -75,7 +76,8 @@ export function judge(
   opts: BenchOptions,
   longRunN: number,
   breakdown: Breakdown | undefined,
-  cri: CriResult | undefined
+  cri: CriResult | undefined,
+  load?: LoadResult
 ): Verdict[] {
   const lines: Verdict[] = [];
   for (const r of results) {
@@ -133,7 +135,21 @@ export function judge(
       detail: `${mib(d.rssAfterWarmup)} MiB after warm-up, max ${mib(maxRss(d))} MiB over ${d.latency.n} scrapes; p50 ${ms(d.latency.p50)} ms`,
     });
   }
+  if (load) {
+    const failed = Object.values(load.failures).reduce((a, b) => a + b, 0);
+    lines.push({
+      target: `/healthz p99 < 20 ms and no failed scrape under ${load.scrapers} concurrent scrapers (N=${load.n})`,
+      met: load.healthz.p99 < 20 && failed === 0 && load.healthz.n > 0,
+      detail: `/healthz p99 ${ms(load.healthz.p99)} ms (max ${ms(load.healthz.max)}, ${load.healthzOver20} of ${load.healthz.n} probes over 20 ms); ${load.scrapes} scrapes in ${load.seconds} s, ${failed} failed${failed ? ` (${loadFailures(load)})` : ''}`,
+    });
+  }
   return lines;
+}
+
+function loadFailures(load: LoadResult): string {
+  return Object.entries(load.failures)
+    .map(([what, n]) => `${n}× ${what}`)
+    .join(', ');
 }
 
 interface Table {
@@ -293,6 +309,7 @@ export interface Report {
   profile?: ProfileSummary;
   stages?: StageBreakdown;
   cri?: CriResult;
+  load?: LoadResult;
 }
 
 function memoryRows(m: Measurement): string[] {
@@ -309,7 +326,7 @@ function memoryRows(m: Measurement): string[] {
 }
 
 export function resultsMarkdown(rep: Report): string {
-  const { machine, opts, results, verdicts, stages, cri, profile, breakdown } = rep;
+  const { machine, opts, results, verdicts, stages, cri, profile, breakdown, load } = rep;
   const out: string[] = [];
   const flags = opts.given;
   out.push(`Run of ${machine.date} (\`${flags.length ? `BENCH_FLAGS='${flags.join(' ')}' ` : ''}npm run bench\`).`);
@@ -435,6 +452,14 @@ export function resultsMarkdown(rep: Report): string {
     }
     out.push('');
   }
+  if (load) {
+    out.push(
+      `Load at N=${load.n}: ${load.scrapers} sequential scrapers on connections of their own, back to back for ${load.seconds} s, and a \`/healthz\` probe every 10 ms on another (exporter flags as above plus \`--web.max-requests=${load.scrapers}\`; its default is node_exporter's 40, beyond which it answers 503 by design). ` +
+        `${load.scrapes} scrapes answered (p50 ${ms(load.scrapeMs.p50)} ms, p99 ${ms(load.scrapeMs.p99)} ms each, as they share collections), failed: ${Object.keys(load.failures).length ? loadFailures(load) : 'none'}; ` +
+        `\`/healthz\` p50 ${ms(load.healthz.p50)} ms, p99 ${ms(load.healthz.p99)} ms, max ${ms(load.healthz.max)} ms over ${load.healthz.n} probes (${load.healthzOver20} over 20 ms); exporter CPU ${(load.cpuPerSecond * 100).toFixed(0)} % of one core, RSS ${mib(load.rssEnd)} MiB at the end, peak ${mib(load.hwm)} MiB.`,
+      ''
+    );
+  }
   if (cri) {
     const r = cri.refresh;
     out.push(
@@ -480,7 +505,7 @@ export function resultsMarkdown(rep: Report): string {
 
 /** The terminal's summary: the tables, the verdicts and the per-N lines. */
 export function printReport(rep: Report): void {
-  const { opts, results, verdicts, stages, profile, cri, breakdown } = rep;
+  const { opts, results, verdicts, stages, profile, cri, breakdown, load } = rep;
   console.log('');
   printTable(table(results));
   const longRun = results.find((r) => r.n === rep.longRunN);
@@ -547,6 +572,11 @@ export function printReport(rep: Report): void {
     );
     for (const [k, v] of profile.top.slice(0, 15))
       console.log(`  ${(v / profile.scrapes).toFixed(2).padStart(7)}  ${k}`);
+  }
+  if (load) {
+    console.log(
+      `load (N=${load.n}, ${load.scrapers} scrapers, ${load.seconds} s): ${load.scrapes} scrapes (p50 ${ms(load.scrapeMs.p50)} ms), failures ${JSON.stringify(load.failures)}; /healthz p50 ${ms(load.healthz.p50)} p99 ${ms(load.healthz.p99)} max ${ms(load.healthz.max)} ms (${load.healthzOver20}/${load.healthz.n} over 20 ms); CPU ${(load.cpuPerSecond * 100).toFixed(0)} %, RSS ${mib(load.rssEnd)} / peak ${mib(load.hwm)} MiB`
+    );
   }
   if (cri) {
     const r = cri.refresh;

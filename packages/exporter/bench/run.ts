@@ -14,6 +14,7 @@
  *   strace.ts       the exporter's first and a steady-state scrape traced against the lists
  *   profile.ts      --profile: stage breakdown in-process and a --cpu-prof run's summary
  *   cri.ts          the Kubernetes phase: a containerd node with its CRI plugin
+ *   load.ts         the load phase: concurrent scrapers and a /healthz probe at the long-run N
  *   report.ts       verdicts, tables, the docs/benchmarks.md results block
  *   reads.ts        /proc and cgroupfs reads that may find the file gone
  *   exporterModules.ts  every import of exporter internals and test support
@@ -30,6 +31,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSleeper, emptySysfs, LIMITS_WRITTEN, startCgroupFleet } from './cgroupFleet';
+import { measureLoad, type LoadResult } from './load';
 import { cleanup, cleanUpOnSignals, errorMessage, interrupted, onCleanup } from './cleanup';
 import { measureRefresh, startCriFleet } from './cri';
 import { EXPORTER_CLI, identifyContainerPath, REPO_ROOT, sleep } from './exporterModules';
@@ -277,6 +279,7 @@ async function main(): Promise<void> {
   const results: SizeResult[] = [];
   const costs: Report['costs'] = [];
   let cgroupFleet: Report['cgroupFleet'];
+  let load: LoadResult | undefined;
 
   const bareNode = opts.breakdown ? await measureBareNode(launch) : undefined;
   if (bareNode) console.error(`bench: bare node: VmRSS ${(bareNode.rss / 2 ** 20).toFixed(1)} MiB`);
@@ -318,6 +321,17 @@ async function main(): Promise<void> {
       costs.push(cost);
       console.error(`bench: ${docker.ids.length} containers running (+${cost.startS.toFixed(0)} s)`);
       results.push(await measureSize(ctx, n, 'docker', dockerArgs, new Set(docker.ids), docker.engine.socketPath));
+      if (n === ctx.longRunN && opts.loadScrapers > 0) {
+        console.error(`bench: N=${n}: load, ${opts.loadScrapers} concurrent scrapers for ${opts.loadSeconds} s…`);
+        load = await measureLoad(
+          n,
+          launch,
+          [...dockerArgs, ...opts.exporterFlags],
+          opts.loadScrapers,
+          opts.loadSeconds,
+          opts.nodeFlags
+        );
+      }
     }
     // The later phases must not see these containers.
     await docker.stop();
@@ -334,6 +348,17 @@ async function main(): Promise<void> {
         console.error(`bench: ${fleet.containers.length} kernel-cgroup containers (+${cost.startS.toFixed(0)} s)`);
         const own = new Set(fleet.containers.map((c) => c.id));
         results.push(await measureSize(ctx, n, 'cgroups', ['--docker.socket='], own, undefined));
+        if (n === ctx.longRunN && opts.loadScrapers > 0 && !load) {
+          console.error(`bench: N=${n}: load, ${opts.loadScrapers} concurrent scrapers for ${opts.loadSeconds} s…`);
+          load = await measureLoad(
+            n,
+            launch,
+            ['--docker.socket=', ...opts.exporterFlags],
+            opts.loadScrapers,
+            opts.loadSeconds,
+            opts.nodeFlags
+          );
+        }
       }
     } finally {
       await fleet.stop();
@@ -342,7 +367,7 @@ async function main(): Promise<void> {
 
   const cri = opts.cri ? await criPhase(ctx) : undefined;
 
-  const verdicts = judge(results, opts, ctx.longRunN, breakdown, cri);
+  const verdicts = judge(results, opts, ctx.longRunN, breakdown, cri, load);
   const report: Report = {
     machine,
     opts,
@@ -355,6 +380,7 @@ async function main(): Promise<void> {
     profile: ctx.profile,
     stages: ctx.stages,
     cri,
+    load,
   };
   printReport(report);
   if (opts.docs) {

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ExpositionSink } from './sink';
 
 /*
@@ -27,12 +28,20 @@ export class ChunkPool {
  */
 const FLUSH_AT = 16 * 1024;
 
+/**
+ * The longest the writer runs without letting the event loop turn: formatting and handing a chunk to every
+ * sink is synchronous, and with many scrapers sharing a scrape the whole exposition (megabytes, once per
+ * sink) would otherwise go out in one stretch while /healthz and new requests wait.
+ */
+const YIELD_AFTER_MS = 2;
+
 export class ChunkWriter {
   /** Chunks went out since the last `settle`. */
   sent = false;
   private chunk: Buffer;
   private length = 0;
   private pending = '';
+  private lastYield = performance.now();
 
   constructor(
     private readonly pool: ChunkPool,
@@ -49,11 +58,17 @@ export class ChunkWriter {
   /**
    * Let the sinks' completions run: a socket that took a chunk at once reports it on the next tick, and the
    * chunk goes back to the pool before the writer needs another. (A slow client keeps its chunks longer;
-   * the writer then takes fresh ones rather than wait, so one slow client never holds up a scrape.)
+   * the writer then takes fresh ones rather than wait, so one slow client never holds up a scrape.) Every
+   * YIELD_AFTER_MS, the event loop turns too.
    */
   async settle(): Promise<void> {
     this.sent = false;
-    await new Promise<void>((resolve) => process.nextTick(resolve));
+    if (performance.now() - this.lastYield < YIELD_AFTER_MS) {
+      await new Promise<void>((resolve) => process.nextTick(resolve));
+      return;
+    }
+    await yieldToEventLoop();
+    this.lastYield = performance.now();
   }
 
   /** Send what is left. */
