@@ -303,6 +303,12 @@ describe('docker-compose.yml', () => {
     expect(hostPathOf(prom, '/etc/prometheus/prometheus.yml')).toBe(PROMETHEUS_FILE);
   });
 
+  it("mounts the rules where the Prometheus config's rule_files looks for them", () => {
+    expect(prometheus.rule_files).toEqual(['rules/*.yml']);
+    expect(hostPathOf(prom, '/etc/prometheus/rules')).toBe(at('provisioning', 'prometheus', 'rules'));
+    expect(mountsOf(prom).find((m) => m.target === '/etc/prometheus/rules')?.readOnly).toBe(true);
+  });
+
   it('makes the home dashboard the provisioned one', () => {
     const home = environmentOf(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
     expect(hostPathOf(grafana, home)).toBe(DASHBOARD_FILE);

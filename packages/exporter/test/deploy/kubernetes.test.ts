@@ -372,10 +372,80 @@ function serviceMonitorErrors(object: unknown): string[] {
   return errors;
 }
 
+// From the PrometheusRule CRD (monitoring.coreos.com_prometheusrules.yaml of prometheus-operator 0.84): every
+// field of a rule group and a rule (`expr` is an int-or-string; ours are strings).
+const PROMETHEUS_RULE_SCHEMA: Schema = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    apiVersion: { type: 'string', enum: ['monitoring.coreos.com/v1'] },
+    kind: { type: 'string', enum: ['PrometheusRule'] },
+    metadata: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: str, namespace: str, labels: stringMap, annotations: stringMap },
+    },
+    spec: {
+      type: 'object',
+      properties: {
+        groups: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name', 'rules'],
+            properties: {
+              name: str,
+              interval: { type: 'string', pattern: DURATION },
+              query_offset: { type: 'string', pattern: DURATION },
+              limit: { type: 'integer' },
+              partial_response_strategy: str,
+              labels: stringMap,
+              rules: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['expr'],
+                  properties: {
+                    record: str,
+                    alert: str,
+                    expr: str,
+                    for: { type: 'string', pattern: DURATION },
+                    keep_firing_for: { type: 'string', pattern: DURATION },
+                    labels: stringMap,
+                    annotations: stringMap,
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+function prometheusRuleErrors(object: unknown): string[] {
+  const errors: string[] = [];
+  checkSchema(object, PROMETHEUS_RULE_SCHEMA, '', errors);
+  const groups = (object as { spec?: { groups?: Array<{ rules?: Array<{ record?: string; alert?: string }> }> } }).spec
+    ?.groups;
+  groups?.forEach((g, i) =>
+    g.rules?.forEach((r, j) => {
+      // The CRD's own rule: a rule records or alerts, never both or neither.
+      if ((r.record === undefined) === (r.alert === undefined))
+        errors.push(`spec.groups[${i}].rules[${j}]: exactly one of record and alert`);
+    })
+  );
+  return errors;
+}
+
 function schemaErrors(object: Manifest, declared: DeclaredFields): string[] {
   const name = `${object.kind}/${object.metadata?.name}`;
   if (object.apiVersion === 'monitoring.coreos.com/v1' && object.kind === 'ServiceMonitor') {
     return serviceMonitorErrors(object).map((e) => `${name}: ${e}`);
+  }
+  if (object.apiVersion === 'monitoring.coreos.com/v1' && object.kind === 'PrometheusRule') {
+    return prometheusRuleErrors(object).map((e) => `${name}: ${e}`);
   }
   const errors: string[] = [];
   try {
@@ -610,10 +680,11 @@ describe('rendering', () => {
     );
   });
 
-  test('the overlay with both components adds the ServiceMonitor and nothing else', () => {
+  test('the overlay with both components adds the ServiceMonitor and the PrometheusRule, nothing else', () => {
     expect(overlay.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'DaemonSet/isoscope-exporter',
       'Namespace/isoscope',
+      'PrometheusRule/isoscope',
       'Service/isoscope-exporter',
       'ServiceAccount/isoscope-exporter',
       'ServiceMonitor/isoscope-exporter',
@@ -660,6 +731,18 @@ describe('schema', () => {
     const bad = structuredClone(daemonSetOf(base)) as unknown as Record<string, any>;
     bad.spec.template.spec.hostPID = 'yes';
     expect(schemaErrors(bad as Manifest, declared).join('\n')).toMatch(/hostPID/);
+  });
+
+  test('the PrometheusRule check catches unknown fields, bad durations and a rule that neither records nor alerts', () => {
+    const pr = structuredClone(overlay.find((o) => o.kind === 'PrometheusRule')) as unknown as Record<string, any>;
+    pr.spec.groups[1].rules[0].for = '5 minutes';
+    pr.spec.groups[1].rules[0].severity = 'warning';
+    delete pr.spec.groups[1].rules[1].alert;
+    expect(prometheusRuleErrors(pr)).toEqual([
+      'spec.groups[1].rules[0].for: "5 minutes" does not match ' + String(DURATION),
+      'spec.groups[1].rules[0].severity: unknown field',
+      'spec.groups[1].rules[1]: exactly one of record and alert',
+    ]);
   });
 
   test('the ServiceMonitor check catches unknown fields, bad enums and patterns', () => {
