@@ -29,8 +29,8 @@ export class ChunkPool {
 const FLUSH_AT = 16 * 1024;
 
 /**
- * The longest the writer runs without letting the event loop turn: formatting and handing a chunk to every
- * sink is synchronous, and with many scrapers sharing a scrape the whole exposition (megabytes, once per
+ * The longest the writer runs without letting the event loop turn when several requests share a scrape:
+ * formatting and handing a chunk to every sink is synchronous, and the whole exposition (megabytes, once per
  * sink) would otherwise go out in one stretch while /healthz and new requests wait.
  */
 const YIELD_AFTER_MS = 2;
@@ -63,7 +63,9 @@ export class ChunkWriter {
    */
   async settle(): Promise<void> {
     this.sent = false;
-    if (performance.now() - this.lastYield < YIELD_AFTER_MS) {
+    // One sink (a Prometheus) takes an exposition in one stretch short enough; yielding costs that case
+    // CPU and peak memory (docs/benchmarks.md, "Load").
+    if (this.sinks.length < 2 || performance.now() - this.lastYield < YIELD_AFTER_MS) {
       await new Promise<void>((resolve) => process.nextTick(resolve));
       return;
     }

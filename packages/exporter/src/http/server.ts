@@ -1,5 +1,4 @@
 import http from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ScrapeRequest } from '../exposition/sink';
@@ -145,6 +144,9 @@ export function startServer(opts: ServerOptions): Promise<http.Server> {
  */
 function tlsServer(secure: SecureOptions, opts: ServerOptions, handler: http.RequestListener): http.Server {
   const web = opts.webConfig!;
+  // Loaded here, only with TLS: node:https brings tls and its secure contexts, ~3 MiB resident for an
+  // exporter that serves plain HTTP (docs/benchmarks.md, "Why the code is shaped this way").
+  const https = process.getBuiltinModule('node:https');
   const server = https.createServer({ ...secure, handshakeTimeout: HTTP_LIMITS.handshakeTimeoutMs }, handler);
   const policy = server as unknown as { requestCert: boolean; rejectUnauthorized: boolean };
   web.onReload((loaded) => {
