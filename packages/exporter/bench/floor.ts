@@ -218,19 +218,40 @@ export function buildFloor(out: string): string {
   return out;
 }
 
-/** The floor over `listFile`; with `onceFile`, that list is performed once before the warm-up, untimed. */
-export function runFloor(
-  floorBin: string,
-  listFile: string,
-  passes: number,
-  warmup: number,
-  onceFile?: string
-): FloorRun {
-  const args = [listFile, String(passes), String(warmup), ...(onceFile ? [onceFile] : [])];
-  const res = spawnSync(floorBin, args, { encoding: 'utf8', maxBuffer: 64 * MiB });
-  if (res.status !== 0) throw new Error(`floor failed (${res.status}): ${res.stderr}`);
-  const ns = res.stdout.trim().split('\n').map(Number);
-  const summary = res.stderr.trim();
-  const unexpected = Number(/unexpected_errors=(\d+)/.exec(summary)?.[1] ?? 0);
-  return { latency: stats(ns.map((n) => n / 1e6)), summary, unexpected };
+/**
+ * The floor timed in blocks between the exporter's scrapes rather than after them: each `block` runs more
+ * passes (after a short warm-up of its own) and keeps their times, so the floor and the exporter are measured
+ * over the same minutes of the same machine. On a VM whose speed drifts, a floor run after the exporter
+ * measured another machine (docs/benchmarks.md, Method).
+ */
+export class InterleavedFloor {
+  private readonly ns: number[] = [];
+  private first = '';
+  private blocks = 0;
+  private unexpected = 0;
+
+  constructor(
+    private readonly floorBin: string,
+    private readonly listFile: string,
+    private readonly warmup: number,
+    private readonly onceFile?: string
+  ) {}
+
+  block(passes: number): void {
+    const args = [this.listFile, String(passes), String(this.warmup), ...(this.onceFile ? [this.onceFile] : [])];
+    const res = spawnSync(this.floorBin, args, { encoding: 'utf8', maxBuffer: 64 * MiB });
+    if (res.status !== 0) throw new Error(`floor failed (${res.status}): ${res.stderr}`);
+    for (const line of res.stdout.trim().split('\n')) this.ns.push(Number(line));
+    const summary = res.stderr.trim();
+    if (!this.first) this.first = summary;
+    this.unexpected += Number(/unexpected_errors=(\d+)/.exec(summary)?.[1] ?? 0);
+    this.blocks++;
+  }
+
+  result(): FloorRun {
+    const summary = this.first
+      .replace(/passes=\d+/, `passes=${this.ns.length} blocks=${this.blocks}`)
+      .replace(/unexpected_errors=\d+/, `unexpected_errors=${this.unexpected}`);
+    return { latency: stats(this.ns.map((n) => n / 1e6)), summary, unexpected: this.unexpected };
+  }
 }

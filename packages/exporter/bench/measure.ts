@@ -120,6 +120,10 @@ export interface MeasureOptions {
   nodeFlags?: string[];
   /** Runs before the warm-up: the exporter's first (cold) scrape, traced. */
   firstScrape?: (pid: number, scraper: Scraper) => Promise<StraceResult>;
+  /** Runs after every `betweenEvery` measured scrapes, the last included (the interleaved floor); its time is
+   * left out of the wall time. */
+  between?: () => void;
+  betweenEvery?: number;
 }
 
 export interface MeasuredExporter {
@@ -162,9 +166,15 @@ export async function measureExporter(o: MeasureOptions): Promise<MeasuredExport
     const peakReset = resetPeakRss(pid);
     const cpu0 = cpuSeconds(pid);
     const t0 = process.hrtime.bigint();
+    let pausedNs = 0n;
     for (let i = 1; i <= o.scrapes; i++) {
       const res = await scraper.once();
       latencies.push(res.ms);
+      if (o.between && o.betweenEvery && (i % o.betweenEvery === 0 || i === o.scrapes)) {
+        const p0 = process.hrtime.bigint();
+        o.between();
+        pausedNs += process.hrtime.bigint() - p0;
+      }
       bytes = res.body.length;
       const sampleDurations = i % 10 === 0;
       const sampleRss = o.rssEvery > 0 && i % o.rssEvery === 0;
@@ -181,7 +191,7 @@ export async function measureExporter(o: MeasureOptions): Promise<MeasuredExport
         body = text;
       }
     }
-    const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const wallS = Number(process.hrtime.bigint() - t0 - pausedNs) / 1e9;
     const cpu = cpuSeconds(pid) - cpu0;
     const peakRss = peakReset ? memoryStatus(pid).hwm : undefined;
     return {

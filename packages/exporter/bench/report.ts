@@ -347,7 +347,7 @@ export function resultsMarkdown(rep: Report): string {
       (cgroupNs.length
         ? ` and ${opts.cgroupScrapes} on the kernel-cgroup fleet (N=${cgroupNs.join(', ')}: fewer, as each takes longer)`
         : '') +
-      ` after ${opts.warmup} warm-up scrapes; each floor over the same number of passes after ${opts.warmup} warm-up passes. ` +
+      ` after ${opts.warmup} warm-up scrapes; each floor over the same number of passes, timed in 10 blocks between the exporter's scrapes (after every tenth of them, 3 warm-up passes each), so both are measured over the same minutes. ` +
       "The **steady-state floor** performs exactly the operations of one steady-state scrape (the per-process facts — ns links, uid_map, /proc/<pid>/stat — read once before timing, as the exporter caches them); the target ratio is against it. The **cold floor** performs the full list every pass (what a reader without a cache, or the exporter's first scrape, does). " +
       '"containers seen" is the exporter\'s own isoscope_containers; "foreign" counts containers of another engine on the host, which the exporter scrapes and the floor lists include too. ' +
       `"RSS (peak)" is VmHWM over the measured scrapes (reset after the warm-up). ` +

@@ -36,7 +36,7 @@ import { cleanup, cleanUpOnSignals, errorMessage, interrupted, onCleanup } from 
 import { measureRefresh, startCriFleet } from './cri';
 import { EXPORTER_CLI, identifyContainerPath, REPO_ROOT, sleep } from './exporterModules';
 import { startDockerFleet } from './fleet';
-import { buildFloor, floorOps, runFloor, sameList, writeList } from './floor';
+import { buildFloor, floorOps, InterleavedFloor, sameList, writeList } from './floor';
 import { describeLaunch, type Launch, launchFor } from './launcher';
 import { measureBareNode, measureExporter, metricValues } from './measure';
 import { type BenchOptions, fleetOf, longRunSize, parseFlags } from './options';
@@ -59,6 +59,10 @@ interface Context {
 }
 
 /** One N: the measured exporter run (strace before and after), both floors, and at the long-run N the extras. */
+/** The floors run in this many blocks between the exporter's scrapes, each after this many warm-up passes. */
+const FLOOR_BLOCKS = 10;
+const FLOOR_BLOCK_WARMUP = 3;
+
 async function measureSize(
   ctx: Context,
   n: number,
@@ -79,6 +83,17 @@ async function measureSize(
   // The cold list before the exporter's first scrape (traced against it), the lists again after the measured
   // scrapes (the floor runs and the steady-state trace use these).
   const before = floorOps();
+  // Both floors are timed in FLOOR_BLOCKS blocks between the exporter's scrapes, over the lists as they were
+  // at the start (checked against the lists after the run below).
+  const [coldFile, steadyFile, onceFile] = await Promise.all([
+    writeList(path.join(tmp, `floor-${n}-cold.list`), before.ops),
+    writeList(path.join(tmp, `floor-${n}-steady.list`), before.steady),
+    writeList(path.join(tmp, `floor-${n}-once.list`), before.once),
+  ]);
+  const steadyFloor = new InterleavedFloor(ctx.floorBin, steadyFile, FLOOR_BLOCK_WARMUP, onceFile);
+  const coldFloor = new InterleavedFloor(ctx.floorBin, coldFile, FLOOR_BLOCK_WARMUP);
+  const betweenEvery = Math.ceil(scrapes / FLOOR_BLOCKS);
+  let floorPasses = 0;
   const m = await measureExporter({
     launch,
     args,
@@ -86,6 +101,13 @@ async function measureSize(
     warmup: opts.warmup,
     rssEvery: longRun ? Math.round(opts.rssScrapes / 10) : 0,
     nodeFlags: opts.nodeFlags,
+    betweenEvery,
+    between: () => {
+      const passes = Math.min(betweenEvery, scrapes - floorPasses);
+      floorPasses += passes;
+      steadyFloor.block(passes);
+      coldFloor.block(passes);
+    },
     firstScrape: ctx.strace
       ? (pid, scraper) => {
           console.error(`bench: N=${n}: strace of the exporter's first (cold) scrape…`);
@@ -98,23 +120,14 @@ async function measureSize(
     console.error(
       `bench: warning: N=${n}: the floor list changed during the run (${before.ops.length} → ${lists.ops.length} ops; another engine's containers came or went?)`
     );
-  const [coldFile, steadyFile, onceFile] = await Promise.all([
-    writeList(path.join(tmp, `floor-${n}-cold.list`), lists.ops),
-    writeList(path.join(tmp, `floor-${n}-steady.list`), lists.steady),
-    writeList(path.join(tmp, `floor-${n}-once.list`), lists.once),
-  ]);
   let strace: SizeResult['strace'];
   if (ctx.strace) {
     console.error(`bench: N=${n}: strace of one steady-state scrape…`);
     strace = { cold: m.first, steady: await straceOneScrape(m.pid, m.scraper, tmp, lists.steady, lists.once) };
   }
   await m.stop();
-  console.error(
-    `bench: N=${n}: steady-state floor, ${lists.steady.length} ops × ${scrapes} passes (${lists.once.length} once-per-process ops before timing)…`
-  );
-  const floor = runFloor(ctx.floorBin, steadyFile, scrapes, opts.warmup, onceFile);
-  console.error(`bench: N=${n}: cold floor, ${lists.ops.length} ops × ${scrapes} passes…`);
-  const cold = runFloor(ctx.floorBin, coldFile, scrapes, opts.warmup);
+  const floor = steadyFloor.result();
+  const cold = coldFloor.result();
   // Which of the listed containers are the bench's own: the rest belong to another engine on the host,
   // which the exporter scrapes too (and so the floor lists them too).
   const containers = lists.containers;
