@@ -34,8 +34,9 @@ export function makeTarget(cgroup: ContainerCgroup, meta: ContainerMetadata, pro
 }
 
 /**
- * cAdvisor's label set: `id` always, `name` and `image` when the runtime told us, and the Kubernetes trio
- * only when known. Absent rather than empty, so no series carries a meaningless "" label.
+ * cAdvisor's label set: `id` always, `name` and `image` when the runtime told us, the Kubernetes trio
+ * only when known, then the allow-listed runtime labels (`container_label_…`). Absent rather than empty, so
+ * no series carries a meaningless "" label. Made once per container and scrape, and formatted once with it.
  */
 export function containerLabels(cgroup: ContainerCgroup, meta: ContainerMetadata): ContainerLabels {
   const labels: ContainerLabels = { id: cgroup.path };
@@ -44,6 +45,7 @@ export function containerLabels(cgroup: ContainerCgroup, meta: ContainerMetadata
   if (meta.namespace) labels.namespace = meta.namespace;
   if (meta.pod) labels.pod = meta.pod;
   if (meta.container) labels.container = meta.container;
+  if (meta.labels) for (const name in meta.labels) labels[name] = meta.labels[name];
   return labels;
 }
 

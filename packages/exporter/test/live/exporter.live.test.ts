@@ -124,6 +124,11 @@ beforeAll(async () => {
   );
   await run('unconfined', ['--security-opt', 'seccomp=unconfined', ...allHostCapabilities()]);
   await run('nonewprivs', ['--security-opt', 'no-new-privileges']);
+  // What `docker compose up` labels a service's container with, and a label of no allow-list.
+  await run('composed', [
+    ...['--label', 'com.docker.compose.project=demo', '--label', 'com.docker.compose.service=web'],
+    ...['--label', 'com.docker.compose.container-number=1', '--label', 'org.example.team=payments'],
+  ]);
   exporter = await startExporter([`--docker.socket=${engine.socketPath}`]);
 });
 
@@ -137,10 +142,41 @@ describe('the exporter on real containers', () => {
     const series = await scrape();
     for (const [name, { id }] of containers) {
       const found = select(series, M.memoryUsage.name, { name });
-      expect(found.map((s) => s.labels)).toEqual([{ id: `/docker/${id}`, name, image: TEST_IMAGE }]);
+      const compose =
+        name === 'composed'
+          ? { container_label_com_docker_compose_project: 'demo', container_label_com_docker_compose_service: 'web' }
+          : {};
+      expect(found.map((s) => s.labels)).toEqual([{ id: `/docker/${id}`, name, image: TEST_IMAGE, ...compose }]);
     }
     // Other engines on this host may run containers too: ours are among those counted.
     expect(valueOf(series, M.containers.name, { runtime: 'docker' })).toBeGreaterThanOrEqual(containers.size);
+  });
+
+  it("carries Compose's project and service on every series of the container, and no other label", async () => {
+    const series = await scrape();
+    const mine = series.filter((s) => s.labels.name === 'composed');
+    expect(mine.length).toBeGreaterThan(20);
+    for (const s of mine) {
+      expect(s.labels).toMatchObject({
+        container_label_com_docker_compose_project: 'demo',
+        container_label_com_docker_compose_service: 'web',
+      });
+      expect(
+        Object.keys(s.labels)
+          .filter((l) => l.startsWith('container_label_'))
+          .sort()
+      ).toEqual(['container_label_com_docker_compose_project', 'container_label_com_docker_compose_service']);
+    }
+    // As a dashboard finds a Compose service.
+    expect(
+      valueOf(series, M.memoryUsage.name, {
+        container_label_com_docker_compose_project: 'demo',
+        container_label_com_docker_compose_service: 'web',
+      })
+    ).toBeGreaterThan(0);
+    expect(
+      series.some((s) => s.labels.name !== 'composed' && 'container_label_com_docker_compose_service' in s.labels)
+    ).toBe(false);
   });
 
   it('reports the limits Docker set, exactly as the kernel holds them', async () => {
