@@ -6,9 +6,24 @@ import type { VanishProbe } from '../files/reader';
 /** Label values of every series of one container. */
 export type ContainerLabels = Record<string, string>;
 
-/** One container as a scrape sees it. */
+/**
+ * The root cgroup, the machine itself, as cAdvisor reports it: `id="/"` and neither name nor image. It has
+ * no runtime and no container id, which the optional `undefined`s say to code that reads them.
+ */
+export interface MachineCgroup {
+  readonly path: '/';
+  readonly runtime?: undefined;
+  readonly containerId?: undefined;
+  readonly podUid?: undefined;
+  readonly podId?: undefined;
+}
+
+/** The root cgroup's path, cAdvisor's `id` of the machine's own series. */
+export const MACHINE_PATH = '/';
+
+/** One container as a scrape sees it, or the machine (collectors' `machine` step, see makeMachineTarget). */
 export interface Target extends VanishProbe {
-  readonly cgroup: ContainerCgroup;
+  readonly cgroup: ContainerCgroup | MachineCgroup;
   readonly meta: ContainerMetadata;
   /** Labels every series of this container carries. */
   readonly labels: ContainerLabels;
@@ -25,6 +40,25 @@ export function makeTarget(cgroup: ContainerCgroup, meta: ContainerMetadata, pro
     cgroup,
     meta,
     labels: containerLabels(cgroup, meta),
+    procsFile,
+    cgroupDir: dirname(procsFile),
+    pids: [],
+    pid: undefined,
+    vanished: false,
+  };
+}
+
+/**
+ * The machine as a target: the root cgroup of every hierarchy, labelled `id="/"` only, so cAdvisor's
+ * `name!=""` and `image!=""` filters leave it out. `procsFile` is the root's cgroup.procs, which is never
+ * read (it lists every process of the host not in a child cgroup): the directory it is in stands for the
+ * root, which never vanishes. No pid: nothing per process is read for it.
+ */
+export function makeMachineTarget(procsFile: string): Target {
+  return {
+    cgroup: { path: MACHINE_PATH },
+    meta: {},
+    labels: { id: MACHINE_PATH },
     procsFile,
     cgroupDir: dirname(procsFile),
     pids: [],

@@ -179,6 +179,56 @@ describe('the exporter on real containers', () => {
     ).toBe(false);
   });
 
+  it('reports the machine as cAdvisor\'s root cgroup: id="/" only, its CPU, memory, IO and network', async () => {
+    const before = Number(readFileSync('/sys/fs/cgroup/cpuacct/cpuacct.usage', 'utf8')) / 1e9;
+    const series = await scrape();
+    const after = Number(readFileSync('/sys/fs/cgroup/cpuacct/cpuacct.usage', 'utf8')) / 1e9;
+    const machine = series.filter((s) => s.labels.id === '/');
+    // No name, image or Kubernetes label: `name!=""` and `image!=""` leave the machine out, as on cAdvisor.
+    for (const s of machine)
+      expect(
+        Object.keys(s.labels).filter(
+          (l) => !['cpu', 'interface', 'device', 'major', 'minor', 'operation', 'failure_type', 'scope'].includes(l)
+        )
+      ).toEqual(['id']);
+    expect(
+      series.filter((s) => s.name === M.memoryUsage.name && s.labels.name !== undefined && s.labels.id === '/')
+    ).toEqual([]);
+    const cpu = valueOf(series, M.cpuUsageSeconds.name, { id: '/', cpu: 'total' })!;
+    expect(cpu).toBeGreaterThanOrEqual(before);
+    expect(cpu).toBeLessThanOrEqual(after);
+    // The whole machine uses more than every container of it together.
+    const containersCpu = series
+      .filter((s) => s.name === M.cpuUsageSeconds.name && s.labels.id.startsWith('/docker/'))
+      .reduce((n, s) => n + s.value, 0);
+    expect(cpu).toBeGreaterThan(containersCpu);
+    const usage = valueOf(series, M.memoryUsage.name, { id: '/' })!;
+    const kernelUsage = Number(readFileSync('/sys/fs/cgroup/memory/memory.usage_in_bytes', 'utf8'));
+    expect(Math.abs(usage - kernelUsage)).toBeLessThan(0.1 * kernelUsage);
+    expect(valueOf(series, M.memoryWorkingSet.name, { id: '/' })).toBeLessThanOrEqual(usage);
+    // The host's own interfaces (pid 1's network namespace), less those cAdvisor leaves out.
+    const hostIfaces = readFileSync('/proc/1/net/dev', 'utf8')
+      .split('\n')
+      .slice(2)
+      .map((l) => l.split(':')[0].trim())
+      .filter((n) => n !== '' && !['lo', 'veth', 'docker', 'nerdctl'].some((p) => n.startsWith(p)));
+    expect(
+      select(series, M.networkReceiveBytes.name, { id: '/' })
+        .map((s) => s.labels.interface)
+        .sort()
+    ).toEqual(hostIfaces.sort());
+    // Only the families a machine has.
+    for (const family of [
+      M.specMemoryLimit,
+      M.threads,
+      M.startTime,
+      M.namespaceInode,
+      M.securityPrivileged,
+      M.pressureCpuWaiting,
+    ])
+      expect(select(series, family.name, { id: '/' })).toEqual([]);
+  });
+
   it('reports the limits Docker set, exactly as the kernel holds them', async () => {
     const series = await scrape();
     const { id } = containers.get('limited')!;
