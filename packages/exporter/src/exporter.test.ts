@@ -313,6 +313,15 @@ describe('bad input', () => {
     expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'memory' })).toBe(1);
   });
 
+  it("reads the machine's memory where the v2 root has no memory.stat (older kernels) without an error", async () => {
+    rmSync(join(root, 'sys', 'fs', 'cgroup', 'memory.stat'));
+    const samples = await exporterFor(root).collect();
+    expect(one(samples, METRICS.memoryUsage.name, { id: '/' })).toBeUndefined();
+    expect(one(samples, METRICS.memorySwap.name, { id: '/' })).toBe(expected.machine.metrics[METRICS.memorySwap.name]);
+    expect(one(samples, METRICS.cpuUsageSeconds.name, { id: '/' })).toBeGreaterThan(0);
+    expect(find(samples, METRICS.readErrors.name, {}).filter((s) => s.value !== 0)).toEqual([]);
+  });
+
   it('fails only the collector that throws, only for that scrape', async () => {
     const memory = COLLECTOR_REGISTRY.memory;
     const collect = memory.collect!;

@@ -66,7 +66,8 @@ function collect(scrape: Scrape, t: Target): void {
 function machineV2(scrape: Scrape, t: Target): void {
   const reader = scrape.reader('memory', t);
   const statPath = controllerFile(scrape, t, 'memory', 'memory.stat');
-  const stat = readFlatKeyed(reader, statPath);
+  // Kernels before the root had a memory.stat (cgroup-v2.rst said "exists on non-root cgroups") give no usage.
+  const stat = readFlatKeyed(reader, statPath, { optional: true });
   if (stat) {
     const key = (k: string) => requireKey(reader, statPath, stat, k);
     const anon = key(V2.rss);
