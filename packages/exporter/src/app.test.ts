@@ -12,7 +12,7 @@ describe('metadataSources', () => {
 
   it('asks Docker by default and the CRI only where a runtime socket is found under --path.rootfs', async () => {
     const none = metadataSources(
-      { dockerSocket: '/var/run/docker.sock', criSocket: 'auto', rootfs: root },
+      { dockerSocket: '/var/run/docker.sock', criSocket: 'auto', rootfs: root, runtimeLabels: '' },
       silentLogger
     );
     expect(none.health().map((h) => h.source)).toEqual(['docker']);
@@ -21,7 +21,10 @@ describe('metadataSources', () => {
     const server = net.createServer().listen(join(root, 'run', 'containerd', 'containerd.sock'));
     await new Promise((r) => server.once('listening', r));
     try {
-      const both = metadataSources({ dockerSocket: '', criSocket: 'auto', rootfs: root }, silentLogger);
+      const both = metadataSources(
+        { dockerSocket: '', criSocket: 'auto', rootfs: root, runtimeLabels: '' },
+        silentLogger
+      );
       // Docker is off (empty socket), the CRI found; neither has answered yet, so neither is up.
       expect(both.health()).toEqual([{ source: 'cri', up: false }]);
     } finally {
@@ -30,7 +33,7 @@ describe('metadataSources', () => {
   });
 
   it('takes no source at all when both sockets are empty', () => {
-    const off = metadataSources({ dockerSocket: '', criSocket: '', rootfs: root }, silentLogger);
+    const off = metadataSources({ dockerSocket: '', criSocket: '', rootfs: root, runtimeLabels: '' }, silentLogger);
     expect(off.health()).toEqual([]);
   });
 });

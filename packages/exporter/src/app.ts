@@ -7,7 +7,7 @@ import { Exporter } from './exporter';
 import { Exposition } from './exposition/exposition';
 import { readPseudoFile } from './files/pseudoFile';
 import type { Options } from './flags';
-import { parseDuration, parseListenAddress } from './flags';
+import { parseDuration, parseListenAddress, parseRuntimeLabels } from './flags';
 import { readHostFacts } from './host';
 import { startServer } from './http/server';
 import type { Logger } from './log/logger';
@@ -17,6 +17,7 @@ import { parseMountinfo } from './parsers/mountinfo';
 import { parseBootTime } from './parsers/procStat';
 import { DockerMetadataSource } from './runtime/docker';
 import { CRI_SOCKETS, CriMetadataSource, detectCriSocket } from './runtime/cri/source';
+import { RuntimeLabels } from './runtime/labels';
 import { RuntimeMetadata, type RuntimeMetadataSource } from './runtime/source';
 import { ProcessCache } from './scrape/processCache';
 import { ReadAhead } from './scrape/readAhead';
@@ -114,24 +115,26 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
 
 /**
  * The runtime APIs names come from: Docker's (unless --docker.socket is empty) and the CRI's (the socket
- * given, or the one found under --path.rootfs).
+ * given, or the one found under --path.rootfs), each keeping the runtime labels --runtime.labels allows.
  */
 export function metadataSources(
-  options: Pick<Options, 'dockerSocket' | 'criSocket' | 'rootfs'>,
+  options: Pick<Options, 'dockerSocket' | 'criSocket' | 'rootfs' | 'runtimeLabels'>,
   log: Logger
 ): RuntimeMetadata {
   const runtimeLog = (level: 'debug' | 'info' | 'warn', msg: string, fields?: Record<string, unknown>) =>
     log[level](msg, fields);
+  const labels = new RuntimeLabels(parseRuntimeLabels(options.runtimeLabels));
   const sources: RuntimeMetadataSource[] = [];
   if (options.dockerSocket !== '')
-    sources.push(new DockerMetadataSource({ socketPath: options.dockerSocket, log: runtimeLog }));
+    sources.push(new DockerMetadataSource({ socketPath: options.dockerSocket, log: runtimeLog, labels }));
   const criSocket = options.criSocket === 'auto' ? detectCriSocket(options.rootfs) : options.criSocket || undefined;
-  if (criSocket !== undefined) sources.push(new CriMetadataSource({ socketPath: criSocket, log: runtimeLog }));
+  if (criSocket !== undefined) sources.push(new CriMetadataSource({ socketPath: criSocket, log: runtimeLog, labels }));
   log.info('metadata sources', {
     docker: options.dockerSocket || 'off',
     cri:
       criSocket ??
       (options.criSocket === 'auto' ? `none found (${CRI_SOCKETS.join(', ')} under ${options.rootfs})` : 'off'),
+    runtime_labels: labels.keys.join(',') || 'none',
   });
   return new RuntimeMetadata(sources);
 }

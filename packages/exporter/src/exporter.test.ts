@@ -56,6 +56,8 @@ interface ExpectedContainer {
 interface Expected {
   mode: string;
   containers: ExpectedContainer[];
+  /** The root cgroup's series (`id="/"`), as cAdvisor reports the machine's own. */
+  machine: { path: string; metrics: Record<string, number> };
 }
 
 /** A metadata source that answers with `lookup` and reports no runtime health. */
@@ -173,6 +175,28 @@ describe.each(TREES)('fixture host %s', (tree) => {
     }
   });
 
+  it('reports the machine as cAdvisor does: id="/" alone, CPU, memory, IO and the host\'s network', () => {
+    const machine = samples.filter((s) => sampleLabels(s).id === '/');
+    const got = Object.fromEntries(
+      machine.map((s) => {
+        const { id, ...labels } = sampleLabels(s);
+        expect(id).toBe('/');
+        const key = Object.entries(labels)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => `${k}="${v}"`)
+          .join(',');
+        return [key ? `${s.family.name}{${key}}` : s.family.name, s.value];
+      })
+    );
+    expect(got).toEqual(expected.machine.metrics);
+    // Only the families a machine has: no limits, tasks, pressure, lifecycle, namespaces or security.
+    expect(new Set(machine.map((s) => s.family.collector))).toEqual(new Set(['cpu', 'memory', 'io', 'network']));
+    // Not a container: it is not counted, and judges no namespace.
+    expect(find(samples, METRICS.containers.name, {}).reduce((n, s) => n + s.value, 0)).toBe(
+      expected.containers.length
+    );
+  });
+
   it('reports each namespace: inode, host sharing and sharers', () => {
     for (const c of expected.containers) {
       for (const type of NAMESPACE_TYPES) {
@@ -287,6 +311,15 @@ describe('bad input', () => {
     expect(one(samples, METRICS.readErrors.name, { collector: 'memory' })).toBe(1);
     expect(one(samples, METRICS.readErrors.name, { collector: 'limits' })).toBe(1);
     expect(one(samples, METRICS.scrapeCollectorSuccess.name, { collector: 'memory' })).toBe(1);
+  });
+
+  it("reads the machine's memory where the v2 root has no memory.stat (older kernels) without an error", async () => {
+    rmSync(join(root, 'sys', 'fs', 'cgroup', 'memory.stat'));
+    const samples = await exporterFor(root).collect();
+    expect(one(samples, METRICS.memoryUsage.name, { id: '/' })).toBeUndefined();
+    expect(one(samples, METRICS.memorySwap.name, { id: '/' })).toBe(expected.machine.metrics[METRICS.memorySwap.name]);
+    expect(one(samples, METRICS.cpuUsageSeconds.name, { id: '/' })).toBeGreaterThan(0);
+    expect(find(samples, METRICS.readErrors.name, {}).filter((s) => s.value !== 0)).toEqual([]);
   });
 
   it('fails only the collector that throws, only for that scrape', async () => {
@@ -623,7 +656,8 @@ describe('the scrape deadline', () => {
     try {
       const samples = await exporter.collect();
       const ids = new Set(find(samples, METRICS.memoryUsage.name, {}).map((s) => s.labels.id));
-      expect(ids).toEqual(new Set([web.path]));
+      // The machine's series come first, then the container reached.
+      expect(ids).toEqual(new Set(['/', web.path]));
       // The container served has every family a full scrape gives it, cross-container ones included.
       const full = await exporterFor(root).collect();
       const familiesOf = (ss: Sample[], id: string) =>
@@ -643,7 +677,7 @@ describe('the scrape deadline', () => {
     // The next scrape, in time, is whole again.
     const next = await exporter.collect();
     expect(one(next, METRICS.scrapeCollectorSuccess.name, { collector: 'memory' })).toBe(1);
-    expect(find(next, METRICS.memoryUsage.name, {})).toHaveLength(2);
+    expect(find(next, METRICS.memoryUsage.name, {})).toHaveLength(3);
   });
 
   it("serves by the earliest deadline of the requests sharing the scrape, from Prometheus' header", async () => {

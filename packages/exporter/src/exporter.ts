@@ -12,7 +12,7 @@ import type { MetadataSource } from './runtime/source';
 import type { ReadAhead } from './scrape/readAhead';
 import { SampleBuffer, type Sample } from './scrape/samples';
 import { Scrape, type Environment } from './scrape/scrape';
-import { makeTarget, parseProcs, type Target } from './scrape/target';
+import { MACHINE_PATH, makeMachineTarget, makeTarget, parseProcs, type Target } from './scrape/target';
 
 export interface ExporterConfig {
   env: Environment;
@@ -78,11 +78,15 @@ export class Exporter {
   private readonly health: CollectorHealth;
   private readonly deadlines: ScrapeDeadlines;
   private readonly clock: () => number;
+  /** The machine's own series' target (the root cgroup, `id="/"`), the same every scrape. */
+  private readonly machine: Target | undefined;
 
   constructor(private readonly config: ExporterConfig) {
     this.deadlines = config.deadlines ?? DEFAULT_DEADLINES;
     this.clock = config.clock ?? monotonicMs;
     this.collectors = [...config.collectors].map((name) => COLLECTOR_REGISTRY[name]);
+    const rootProcs = procsFile(config.env.hierarchy, MACHINE_PATH);
+    this.machine = rootProcs === null ? undefined : makeMachineTarget(rootProcs);
     this.health = new CollectorHealth([DISCOVERY, ...this.collectors.map((c) => c.name)]);
   }
 
@@ -179,6 +183,10 @@ export class Exporter {
     steps.durations.set(DISCOVERY, Number(process.hrtime.bigint() - discoveryStart) / 1e9);
 
     const scrape = new Scrape(env, targets, reads, samples);
+    // The machine first: a few files of the root cgroup, and what the collectors read for containers is
+    // never held up by it; past the deadline already, it is left out as the containers are.
+    const machine = this.machine && !expired() ? this.machine : undefined;
+    if (machine) for (const c of this.collectors) if (c.machine) steps.run(c, scrape, machine, true);
     let visited = 0;
     for (; visited < targets.length && !expired(); visited++) {
       const target = targets[visited];
@@ -205,7 +213,7 @@ export class Exporter {
     }
     env.processes.prune();
     const live = scrape.live();
-    reads?.end(live);
+    reads?.end(machine ? [machine, ...live] : live);
 
     this.health.record(steps, scrape.errors, samples);
     this.runtimeHealth(samples, unvisited.length > 0 ? [...live, ...unvisited] : live);
@@ -255,7 +263,9 @@ export class Exporter {
   /** The containers found, per runtime, and whether each metadata source answers. */
   private runtimeHealth(samples: SampleBuffer, live: readonly Target[]): void {
     const perRuntime = new Map<string, number>();
-    for (const t of live) perRuntime.set(t.cgroup.runtime, (perRuntime.get(t.cgroup.runtime) ?? 0) + 1);
+    for (const { cgroup } of live) {
+      if (cgroup.runtime !== undefined) perRuntime.set(cgroup.runtime, (perRuntime.get(cgroup.runtime) ?? 0) + 1);
+    }
     for (const runtime of RUNTIMES) {
       samples.push(METRICS.containers, perRuntime.get(runtime) ?? 0, undefined, undefined, { runtime });
     }

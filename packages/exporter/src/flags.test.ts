@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COLLECTORS } from '@isoscope/shared';
 import { wantReadAhead } from './app';
-import { helpText, parseArgs, parseListenAddress, UsageError } from './flags';
+import { helpText, parseArgs, parseListenAddress, parseRuntimeLabels, UsageError } from './flags';
 
 function run(...argv: string[]) {
   const parsed = parseArgs(argv);
@@ -28,7 +28,25 @@ describe('flags', () => {
       rootfs: '/',
       webConfigFile: '',
       maxRequests: 40,
+      runtimeLabels: 'com.docker.compose.project,com.docker.compose.service',
     });
+  });
+
+  it("carries Compose's project and service by default, the runtime labels given, or none", () => {
+    expect(parseRuntimeLabels(run().runtimeLabels)).toEqual([
+      'com.docker.compose.project',
+      'com.docker.compose.service',
+    ]);
+    expect(parseRuntimeLabels(run('--runtime.labels=').runtimeLabels)).toEqual([]);
+    expect(parseRuntimeLabels(run('--runtime.labels', ' app.kubernetes.io/name , tier ').runtimeLabels)).toEqual([
+      'app.kubernetes.io/name',
+      'tier',
+    ]);
+    expect(() => run('--runtime.labels=a,,b')).toThrow('--runtime.labels has an empty label key in "a,,b"');
+    expect(() => run('--runtime.labels=a,a')).toThrow('--runtime.labels lists "a" twice');
+    expect(() => run('--runtime.labels=a.b,a_b')).toThrow(
+      '--runtime.labels: "a.b" and "a_b" would both be the label container_label_a_b'
+    );
   });
 
   it("takes node_exporter's --web.config.file and --web.max-requests", () => {
@@ -112,6 +130,7 @@ describe('flags', () => {
       '--path.rootfs',
       '--docker.socket',
       '--cri.socket',
+      '--runtime.labels',
       '--namespace.reference',
       '--scrape.read-ahead',
       '--log.level',

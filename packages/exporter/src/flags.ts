@@ -1,4 +1,4 @@
-import { COLLECTORS, type CollectorName } from '@isoscope/shared';
+import { COLLECTORS, DEFAULT_RUNTIME_LABELS, runtimeLabelName, type CollectorName } from '@isoscope/shared';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log/logger';
 import { NAMESPACE_REFERENCES, type NamespaceReferenceChoice } from './procfs/reference';
 
@@ -21,6 +21,8 @@ export interface Options {
   rootfs: string;
   dockerSocket: string;
   criSocket: string;
+  /** The runtime labels to carry as `container_label_…`, comma-separated as given; parseRuntimeLabels reads it. */
+  runtimeLabels: string;
   namespaceReference: NamespaceReferenceChoice;
   readAhead: ReadAheadChoice;
   /** Durations as given (`10s`, `500ms`); parseDuration gives their seconds. */
@@ -80,6 +82,11 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
     key: 'criSocket',
     default: 'auto',
     help: 'CRI runtime socket (containerd, CRI-O) for Kubernetes names and pod specs: a path, auto (the first of run/containerd/containerd.sock, run/crio/crio.sock and their var/run forms under --path.rootfs), or empty for none.',
+  },
+  'runtime.labels': {
+    key: 'runtimeLabels',
+    default: DEFAULT_RUNTIME_LABELS.join(','),
+    help: "Comma-separated runtime labels (Docker, Podman, CRI containers and their pods) to put on every series of a container, as container_label_<key> with [^a-zA-Z0-9_] replaced by _ (cAdvisor's names); empty for none.",
   },
   'namespace.reference': {
     key: 'namespaceReference',
@@ -178,6 +185,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (!(parseDuration(options.scrapeTimeout, 'scrape.timeout') > 0))
     throw new UsageError(`--scrape.timeout must be more than 0, got "${options.scrapeTimeout}"`);
   parseDuration(options.scrapeTimeoutOffset, 'scrape.timeout-offset');
+  parseRuntimeLabels(options.runtimeLabels);
   const base = disableDefaults ? new Set<CollectorName>() : new Set<CollectorName>(COLLECTORS);
   for (const c of enabled) base.add(c);
   for (const c of disabled) base.delete(c);
@@ -200,6 +208,30 @@ export function parseDuration(text: string, flag: string): number {
   if (!m) throw new UsageError(`invalid duration "${text}" for --${flag} (e.g. 10s, 500ms, 1m)`);
   const unit = m[2] === 'ms' ? 0.001 : m[2] === 'm' ? 60 : 1;
   return Number(m[1]) * unit;
+}
+
+/**
+ * `--runtime.labels`: the label keys, in order. Empty is none; each key once, none empty, and no two that
+ * cAdvisor's sanitising would give the same series label (`a.b` and `a_b`), which would be one label twice.
+ */
+export function parseRuntimeLabels(text: string): string[] {
+  if (text.trim() === '') return [];
+  const keys = text.split(',').map((k) => k.trim());
+  const byName = new Map<string, string>();
+  for (const key of keys) {
+    if (key === '') throw new UsageError(`--runtime.labels has an empty label key in "${text}"`);
+    const name = runtimeLabelName(key);
+    const other = byName.get(name);
+    if (other !== undefined) {
+      throw new UsageError(
+        other === key
+          ? `--runtime.labels lists "${key}" twice`
+          : `--runtime.labels: "${other}" and "${key}" would both be the label ${name}`
+      );
+    }
+    byName.set(name, key);
+  }
+  return keys;
 }
 
 /** "host:port", ":port" (all interfaces) or "[v6]:port" → what net.Server.listen wants. */

@@ -1,4 +1,11 @@
-import { ALL_METRICS, CONTAINER_LABELS, type MetricFamily } from './metrics';
+import {
+  ALL_METRICS,
+  CONTAINER_LABELS,
+  DEFAULT_RUNTIME_LABELS,
+  RUNTIME_LABEL_PREFIX,
+  runtimeLabelName,
+  type MetricFamily,
+} from './metrics';
 
 /** Where the README keeps the generated metric table. */
 export const METRICS_DOC_START =
@@ -14,7 +21,9 @@ export function metricsMarkdown(): string {
   });
   return [
     `Every container series also carries ${CONTAINER_LABELS.map((l) => `\`${l}\``).join(', ')} ` +
-      '(the last three for Kubernetes containers; `pod`, and `container="POD"` on its infra container, for Podman pods).',
+      '(the last three for Kubernetes containers; `pod`, and `container="POD"` on its infra container, for Podman pods), ' +
+      `and \`${RUNTIME_LABEL_PREFIX}<key>\` for each runtime label allowed by \`--runtime.labels\` (default: ` +
+      `${DEFAULT_RUNTIME_LABELS.map((k) => `\`${runtimeLabelName(k)}\``).join(', ')}).`,
     '',
     '| metric | type | unit | labels | collector | cAdvisor name | meaning |',
     '|---|---|---|---|---|---|---|',

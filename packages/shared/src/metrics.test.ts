@@ -3,9 +3,12 @@ import {
   CONTAINER_LABELS,
   COLLECTORS,
   METRICS,
+  DEFAULT_RUNTIME_LABELS,
   NAMESPACE_TYPES,
+  RUNTIME_LABEL_PREFIX,
   labelsOf,
   metricsOfCollector,
+  runtimeLabelName,
 } from './index';
 
 // Prometheus' own rules for names: https://prometheus.io/docs/concepts/data_model/
@@ -50,6 +53,20 @@ describe('metric contract', () => {
   it('puts the container labels first on container series', () => {
     expect(labelsOf(METRICS.namespaceSharers)).toEqual([...CONTAINER_LABELS, 'ns_type']);
     expect(labelsOf(METRICS.machineCpuCores)).toEqual([]);
+  });
+
+  it('names runtime labels as cAdvisor does: container_label_ and the key with [^a-zA-Z0-9_] as _', () => {
+    expect(runtimeLabelName('com.docker.compose.service')).toBe('container_label_com_docker_compose_service');
+    expect(runtimeLabelName('app.kubernetes.io/name')).toBe('container_label_app_kubernetes_io_name');
+    expect(runtimeLabelName('a.b-c')).toBe('container_label_a_b_c');
+    expect(runtimeLabelName('Ünï cödé')).toBe('container_label__n__c_d_');
+    expect(runtimeLabelName('x💥')).toBe('container_label_x_');
+    for (const key of [...DEFAULT_RUNTIME_LABELS, '0x', '', '💥']) {
+      expect(runtimeLabelName(key)).toMatch(LABEL);
+      expect(runtimeLabelName(key).startsWith(RUNTIME_LABEL_PREFIX)).toBe(true);
+    }
+    // None can be taken for a container or family label.
+    for (const m of ALL_METRICS) for (const l of labelsOf(m)) expect(l.startsWith(RUNTIME_LABEL_PREFIX)).toBe(false);
   });
 
   it('lists the eight namespace types', () => {

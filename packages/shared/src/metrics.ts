@@ -19,6 +19,22 @@ export type NamespaceType = (typeof NAMESPACE_TYPES)[number];
 export const CONTAINER_LABELS = ['id', 'name', 'image', 'namespace', 'pod', 'container'] as const;
 export type ContainerLabel = (typeof CONTAINER_LABELS)[number];
 
+/**
+ * A runtime label (Docker, Podman, a CRI container or its pod) on every series of its container, named as
+ * cAdvisor names it: this prefix, then the label's key with every character outside [a-zA-Z0-9_] replaced
+ * by `_` (`com.docker.compose.service` → `container_label_com_docker_compose_service`). Only the keys of an
+ * allow-list are carried (`--runtime.labels`), never every label a container has.
+ */
+export const RUNTIME_LABEL_PREFIX = 'container_label_';
+
+/** The series label a runtime label `key` becomes (cAdvisor's sanitising: one `_` per character, as Go's runes). */
+export function runtimeLabelName(key: string): string {
+  return RUNTIME_LABEL_PREFIX + key.replace(/[^a-zA-Z0-9_]/gu, '_');
+}
+
+/** The runtime labels carried by default: Docker Compose's project and service, how Compose users find a service. */
+export const DEFAULT_RUNTIME_LABELS = ['com.docker.compose.project', 'com.docker.compose.service'] as const;
+
 /** Names of the exporter's collectors, switched with `--collector.<name>` / `--no-collector.<name>`. */
 export const COLLECTORS = [
   'cpu',

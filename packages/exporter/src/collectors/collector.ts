@@ -14,16 +14,19 @@ import type { Target } from '../scrape/target';
 /**
  * A collector owns a group of metric families (see packages/shared). `collect` runs once per container;
  * `finish` runs after every container was visited, for facts that span containers (namespace sharers,
- * one network reading per network namespace).
+ * one network reading per network namespace); `machine` runs once per scrape, before the containers, for
+ * the machine's own series from the root cgroup (`id="/"`, as cAdvisor reports it) of the collectors whose
+ * families a machine has (cpu, memory, io, network).
  */
 export interface Collector {
   readonly name: CollectorName;
   collect?(scrape: Scrape, target: Target): void;
   finish?(scrape: Scrape): void;
+  machine?(scrape: Scrape, machine: Target): void;
 }
 
-/** A collector, or a step timed like one: `collect` runs per container, `finish` once per scrape. */
-export type Step = Pick<Collector, 'collect' | 'finish'> & { readonly name: string };
+/** A collector, or a step timed like one: `collect` runs per container, `finish` and `machine` once per scrape. */
+export type Step = Pick<Collector, 'collect' | 'finish' | 'machine'> & { readonly name: string };
 
 /**
  * One scrape's record of its collectors' steps: how long each collector took, and which failed. A step
@@ -39,11 +42,15 @@ export class CollectorSteps {
 
   constructor(private readonly env: Environment) {}
 
-  /** `collect` of a container when `target` is given, otherwise the collector's `finish`. */
-  run(c: Step, scrape: Scrape, target: Target | undefined): void {
+  /**
+   * `collect` of a container when `target` is given (`machine` of the machine's target when `machine`),
+   * otherwise the collector's `finish`.
+   */
+  run(c: Step, scrape: Scrape, target: Target | undefined, machine = false): void {
     const start = process.hrtime.bigint();
     try {
-      if (target) c.collect!(scrape, target);
+      if (machine) c.machine!(scrape, target!);
+      else if (target) c.collect!(scrape, target);
       else c.finish!(scrape);
     } catch (err) {
       this.failed.add(c.name);

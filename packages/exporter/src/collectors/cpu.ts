@@ -12,15 +12,20 @@ const TOTAL = { cpu: CPU_LABEL_TOTAL };
 /**
  * CPU time and CFS throttling. v2: cpu.stat (µs). v1: cpuacct.usage (ns) and cpuacct.stat (ticks) for
  * time, cpu.stat (throttled_time in ns) for throttling. Throttling keys exist only where the cpu
- * controller is enabled, so their absence is not an error.
+ * controller is enabled, so their absence is not an error. The machine's are the same files of the root
+ * cgroup, as cAdvisor reads them: v2's root cpu.stat has the time and no throttling (nothing limits the
+ * root), v1's root files have both.
  */
 export const cpuCollector: Collector = {
   name: 'cpu',
-  collect(scrape, target) {
-    if (isV1(scrape, 'cpuacct') || isV1(scrape, 'cpu')) collectV1(scrape, target);
-    else collectV2(scrape, target);
-  },
+  collect,
+  machine: collect,
 };
+
+function collect(scrape: Scrape, target: Target): void {
+  if (isV1(scrape, 'cpuacct') || isV1(scrape, 'cpu')) collectV1(scrape, target);
+  else collectV2(scrape, target);
+}
 
 function collectV2(scrape: Scrape, t: Target): void {
   const reader = scrape.reader('cpu', t);

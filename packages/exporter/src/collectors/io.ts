@@ -24,26 +24,30 @@ interface DeviceIo {
  */
 export const ioCollector: Collector = {
   name: 'io',
-  collect(scrape, t) {
-    const devices = isV1(scrape, 'blkio') ? readV1(scrape, t) : readV2(scrape, t);
-    if (devices.length === 0) return;
-    const names = scrape.memo('diskstats', () => deviceNames(scrape));
-    for (const d of devices) {
-      const key = `${d.major}:${d.minor}`;
-      const device = names.has(key) ? `/dev/${names.get(key)}` : key;
-      const labels = { device };
-      if (d.readBytes !== undefined) scrape.emit(METRICS.fsReadsBytes, t, d.readBytes, labels);
-      if (d.writeBytes !== undefined) scrape.emit(METRICS.fsWritesBytes, t, d.writeBytes, labels);
-      if (d.reads !== undefined) scrape.emit(METRICS.fsReads, t, d.reads, labels);
-      if (d.writes !== undefined) scrape.emit(METRICS.fsWrites, t, d.writes, labels);
-      const usage = { device, major: String(d.major), minor: String(d.minor) };
-      if (d.readBytes !== undefined)
-        scrape.emit(METRICS.blkioDeviceUsage, t, d.readBytes, { ...usage, operation: 'Read' });
-      if (d.writeBytes !== undefined)
-        scrape.emit(METRICS.blkioDeviceUsage, t, d.writeBytes, { ...usage, operation: 'Write' });
-    }
-  },
+  collect,
+  // The machine's: the root cgroup's io.stat (v2) or blkio files (v1), every device's IO, as cAdvisor's.
+  machine: collect,
 };
+
+function collect(scrape: Scrape, t: Target): void {
+  const devices = isV1(scrape, 'blkio') ? readV1(scrape, t) : readV2(scrape, t);
+  if (devices.length === 0) return;
+  const names = scrape.memo('diskstats', () => deviceNames(scrape));
+  for (const d of devices) {
+    const key = `${d.major}:${d.minor}`;
+    const device = names.has(key) ? `/dev/${names.get(key)}` : key;
+    const labels = { device };
+    if (d.readBytes !== undefined) scrape.emit(METRICS.fsReadsBytes, t, d.readBytes, labels);
+    if (d.writeBytes !== undefined) scrape.emit(METRICS.fsWritesBytes, t, d.writeBytes, labels);
+    if (d.reads !== undefined) scrape.emit(METRICS.fsReads, t, d.reads, labels);
+    if (d.writes !== undefined) scrape.emit(METRICS.fsWrites, t, d.writes, labels);
+    const usage = { device, major: String(d.major), minor: String(d.minor) };
+    if (d.readBytes !== undefined)
+      scrape.emit(METRICS.blkioDeviceUsage, t, d.readBytes, { ...usage, operation: 'Read' });
+    if (d.writeBytes !== undefined)
+      scrape.emit(METRICS.blkioDeviceUsage, t, d.writeBytes, { ...usage, operation: 'Write' });
+  }
+}
 
 function readV2(scrape: Scrape, t: Target): DeviceIo[] {
   const reader = scrape.reader('io', t);

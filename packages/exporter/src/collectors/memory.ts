@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { METRICS, type MetricFamily } from '@isoscope/shared';
+import { parseMeminfo } from '../parsers/meminfo';
 import { parseUint } from '../parsers/values';
 import type { FileReader } from '../files/reader';
 import type { Scrape } from '../scrape/scrape';
@@ -39,15 +41,58 @@ const V1: MemoryLayout = {
  */
 export const memoryCollector: Collector = {
   name: 'memory',
-  collect(scrape, t) {
-    const v1 = isV1(scrape, 'memory');
-    const reader = scrape.reader('memory', t);
-    const file = (name: string) => controllerFile(scrape, t, 'memory', name);
-    const stat = collectUsage(scrape, t, reader, file, v1 ? V1 : V2);
-    if (v1) collectV1(scrape, t, reader, file, stat);
-    else collectV2(scrape, t, reader, file, stat);
+  collect,
+  /**
+   * The machine's: on v1 the root memory cgroup has every file a container's has. v2's root has no
+   * memory.current, memory.swap.current, memory.peak nor memory.events, so usage is memory.stat's anon + file
+   * (what v1's root usage_in_bytes counts) and swap the host's from /proc/meminfo (SwapTotal − SwapFree), as
+   * cAdvisor's library (opencontainers/cgroups, fs2 memory) gives them; no max usage and no OOM events.
+   */
+  machine(scrape, t) {
+    if (isV1(scrape, 'memory')) collect(scrape, t);
+    else machineV2(scrape, t);
   },
 };
+
+function collect(scrape: Scrape, t: Target): void {
+  const v1 = isV1(scrape, 'memory');
+  const reader = scrape.reader('memory', t);
+  const file = (name: string) => controllerFile(scrape, t, 'memory', name);
+  const stat = collectUsage(scrape, t, reader, file, v1 ? V1 : V2);
+  if (v1) collectV1(scrape, t, reader, file, stat);
+  else collectV2(scrape, t, reader, file, stat);
+}
+
+function machineV2(scrape: Scrape, t: Target): void {
+  const reader = scrape.reader('memory', t);
+  const statPath = controllerFile(scrape, t, 'memory', 'memory.stat');
+  // Kernels before the root had a memory.stat (cgroup-v2.rst said "exists on non-root cgroups") give no usage.
+  const stat = readFlatKeyed(reader, statPath, { optional: true });
+  if (stat) {
+    const key = (k: string) => requireKey(reader, statPath, stat, k);
+    const anon = key(V2.rss);
+    const cache = key(V2.cache);
+    const inactiveFile = key(V2.inactiveFile);
+    const mappedFile = key(V2.mappedFile);
+    if (anon !== undefined && cache !== undefined) {
+      scrape.emit(METRICS.memoryUsage, t, anon + cache);
+      if (inactiveFile !== undefined) scrape.emit(METRICS.memoryWorkingSet, t, workingSet(anon + cache, inactiveFile));
+    }
+    if (anon !== undefined) scrape.emit(METRICS.memoryRss, t, anon);
+    if (cache !== undefined) scrape.emit(METRICS.memoryCache, t, cache);
+    if (mappedFile !== undefined) scrape.emit(METRICS.memoryMappedFile, t, mappedFile);
+    emitFailures(scrape, t, stat.get('pgfault'), stat.get('pgmajfault'), stat.get('pgfault'), stat.get('pgmajfault'));
+  }
+  scrape.emit(METRICS.memoryFailcnt, t, 0);
+  const meminfoPath = join(scrape.env.procfs, 'meminfo');
+  const text = reader.read(meminfoPath);
+  if (text === undefined) return;
+  const { values, malformed } = parseMeminfo(text);
+  reader.malformed(meminfoPath, malformed);
+  const total = requireKey(reader, meminfoPath, values, 'SwapTotal');
+  const free = requireKey(reader, meminfoPath, values, 'SwapFree');
+  if (total !== undefined && free !== undefined) scrape.emit(METRICS.memorySwap, t, Math.max(0, total - free));
+}
 
 type FileOf = (name: string) => string | null;
 

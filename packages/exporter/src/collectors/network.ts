@@ -23,7 +23,8 @@ const COUNTERS: Array<[keyof NetDevCounters, (typeof METRICS)[keyof typeof METRI
 /**
  * Interface counters, read once per network namespace from /proc/<pid>/net/dev of a process inside it.
  * Unlike cAdvisor:
- * - a container in the host's network namespace gets no series (they would be the host's interfaces);
+ * - a container in the host's network namespace gets no series (they would be the host's interfaces, which
+ *   the machine's `id="/"` series carry);
  * - containers sharing one namespace (a pod, `--network container:X`) are not counted twice: the series go
  *   to the pod's sandbox when it is among them, else to the sharer that started first (the container the
  *   others joined).
@@ -43,20 +44,35 @@ export const networkCollector: Collector = {
     for (const sharers of byNamespace.values()) {
       const owner = firstStarted(scrape, sharers);
       if (owner.pid === undefined) continue;
-      const reader = scrape.reader('network', owner);
-      const path = join(scrape.env.procfs, String(owner.pid), 'net', 'dev');
-      const text = reader.read(path);
-      if (text === undefined) continue;
-      const { interfaces, malformed } = parseNetDev(text);
-      reader.malformed(path, malformed);
-      for (const iface of interfaces) {
-        if (IGNORED_PREFIXES.some((p) => iface.name.startsWith(p))) continue;
-        for (const [field, family] of COUNTERS)
-          scrape.emit(family, owner, iface[field] as number, { interface: iface.name });
-      }
+      emitInterfaces(scrape, owner, join(scrape.env.procfs, String(owner.pid), 'net', 'dev'));
     }
   },
+  /**
+   * The machine's: the interfaces of the host's own network namespace, the one containers are compared
+   * with (`--namespace.reference`: `<procfs>/1/net/dev`, as cAdvisor reads pid 1's for the root cgroup, or
+   * the exporter's own), with the same interfaces left out.
+   */
+  machine(scrape, machine) {
+    const { source } = scrape.env.reference;
+    emitInterfaces(scrape, machine, source === 'pid1' ? join(scrape.env.procfs, '1', 'net', 'dev') : SELF_NET_DEV);
+  },
 };
+
+/** The exporter's own network namespace's counters (the reference is the exporter's own namespaces). */
+const SELF_NET_DEV = '/proc/self/net/dev';
+
+function emitInterfaces(scrape: Scrape, owner: Target, path: string): void {
+  const reader = scrape.reader('network', owner);
+  const text = reader.read(path);
+  if (text === undefined) return;
+  const { interfaces, malformed } = parseNetDev(text);
+  reader.malformed(path, malformed);
+  for (const iface of interfaces) {
+    if (IGNORED_PREFIXES.some((p) => iface.name.startsWith(p))) continue;
+    for (const [field, family] of COUNTERS)
+      scrape.emit(family, owner, iface[field] as number, { interface: iface.name });
+  }
+}
 
 function firstStarted(scrape: Scrape, sharers: Target[]): Target {
   if (sharers.length === 1) return sharers[0];

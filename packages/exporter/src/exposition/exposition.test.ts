@@ -32,6 +32,34 @@ describe('Exposition', () => {
     expect(valueOf(series, METRICS.containers.name, { runtime: 'docker' })).toBe(1);
   });
 
+  it("puts a container's runtime labels on every series of it, after its own labels and before the family's", async () => {
+    const composed = makeTarget(
+      { path: '/docker/def', runtime: 'docker', containerId: 'def' },
+      {
+        name: 'demo-web-1',
+        image: 'nginx',
+        labels: {
+          container_label_com_docker_compose_project: 'demo',
+          container_label_com_docker_compose_service: 'web',
+        },
+      },
+      '/sys/fs/cgroup/pids/docker/def/cgroup.procs'
+    );
+    const samples: Sample[] = [
+      { family: METRICS.memoryUsage, value: 1, target: composed },
+      { family: METRICS.namespaceSharers, value: 1, target: composed, extra: { ns_type: 'net' } },
+      { family: METRICS.memoryUsage, value: 2, target },
+    ];
+    const text = (await new Exposition(ALL, { processMetrics: false }).render(samples)).toString('utf8');
+    const own =
+      'id="/docker/def",name="demo-web-1",image="nginx",' +
+      'container_label_com_docker_compose_project="demo",container_label_com_docker_compose_service="web"';
+    expect(text).toContain(`${METRICS.memoryUsage.name}{${own}} 1\n`);
+    expect(text).toContain(`${METRICS.namespaceSharers.name}{${own},ns_type="net"} 1\n`);
+    // A container without them has none, not empty ones.
+    expect(text).not.toMatch(/id="\/docker\/abc"[^}]*container_label_/);
+  });
+
   it('writes non-finite values as Prometheus spells them', async () => {
     const samples: Sample[] = [
       { family: METRICS.containers, value: Infinity, labels: { runtime: 'docker' } },

@@ -12,6 +12,7 @@ import {
   containerSummaryToMetadata,
   parseContainerList,
 } from './docker';
+import { RuntimeLabels } from './labels';
 
 /** Captured verbatim from dockerd 20.10.24 (API 1.41): `curl --unix-socket … /v1.41/containers/json`. */
 const FIXTURE = path.join(__dirname, '../../test/fixtures/docker/containers-json-20.10.json');
@@ -51,6 +52,43 @@ describe('parseContainerList on a Docker 20.10 /containers/json body', () => {
     expect(md).toEqual({ name: 'plain', image: 'isoscope-test/busybox:latest' });
     // `Created` is creation, not start: it must not be passed off as startedAt.
     expect(md?.startedAt).toBeUndefined();
+  });
+});
+
+describe('runtime labels from a Docker list', () => {
+  test('only the allow-listed ones, named container_label_<key>; none without an allow-list', () => {
+    const body: unknown = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
+    const busy = '928f820cf2a962f49dc006963f9f667123815be38eeeb3dc50a99711a6648e99';
+    const map = parseContainerList(
+      body,
+      new RuntimeLabels(['app', 'io.kubernetes.pod.uid', 'com.docker.compose.service'])
+    );
+    expect(map.get(busy)?.labels).toEqual({
+      container_label_app: 'demo',
+      container_label_io_kubernetes_pod_uid: '2f0c1c7e-8a44-4d0e-9f0e-3f9a6c0b1d2e',
+    });
+    expect(map.get('e1fbcfe79f9fea25f2fdcefebeef5ad6f38433ed9927cec54e83e1fdd2d5e1dd')).not.toHaveProperty('labels');
+    expect(parseContainerList(body).get(busy)).not.toHaveProperty('labels');
+  });
+
+  test("Compose's project and service", () => {
+    const compose = new RuntimeLabels(['com.docker.compose.project', 'com.docker.compose.service']);
+    const md = containerSummaryToMetadata(
+      {
+        Id: 'a',
+        Names: ['/demo-web-1'],
+        Labels: {
+          'com.docker.compose.project': 'demo',
+          'com.docker.compose.service': 'web',
+          'com.docker.compose.container-number': '1',
+        },
+      },
+      compose
+    );
+    expect(md).toEqual({
+      name: 'demo-web-1',
+      labels: { container_label_com_docker_compose_project: 'demo', container_label_com_docker_compose_service: 'web' },
+    });
   });
 });
 

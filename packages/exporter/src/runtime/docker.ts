@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { ContainerMetadata } from './metadata';
 import { errorMessage, MetadataCache, type RuntimeLogFn } from './cache';
 import { kubernetesFromLabels } from './kubernetes';
+import { NO_RUNTIME_LABELS, type RuntimeLabels } from './labels';
 import { libpodApiVersion, parseLibpodContainerList } from './podman';
 import { parseBoundedJson, RUNTIME_JSON_LIMITS } from '../parsers/boundedJson';
 import type { RuntimeMetadataSource } from './source';
@@ -25,6 +26,8 @@ export interface DockerMetadataSourceOptions {
   maxAgeMs?: number;
   /** Deadline of one HTTP request, connect to last byte, in ms (default 2000). */
   timeoutMs?: number;
+  /** The runtime labels to keep (`--runtime.labels`); default none. */
+  labels?: RuntimeLabels;
 }
 
 /** The fields of one `GET /containers/json` entry that we read (Docker and Podman compat agree on them). */
@@ -94,23 +97,32 @@ function canonicalName(names: unknown): string | undefined {
  * per-container inspect, which is exactly what we avoid. The lifecycle collector falls back to the start
  * time of the container's first process.
  */
-export function containerSummaryToMetadata(c: DockerContainerSummary): ContainerMetadata {
+export function containerSummaryToMetadata(
+  c: DockerContainerSummary,
+  labels: RuntimeLabels = NO_RUNTIME_LABELS
+): ContainerMetadata {
   const md: ContainerMetadata = {};
   const name = canonicalName(c.Names);
   if (name !== undefined) md.name = name;
   if (typeof c.Image === 'string' && c.Image !== '') md.image = c.Image;
-  return { ...md, ...kubernetesFromLabels(c.Labels) };
+  Object.assign(md, kubernetesFromLabels(c.Labels));
+  const picked = labels.pick(c.Labels);
+  if (picked) md.labels = picked;
+  return md;
 }
 
 /** Maps a parsed `/containers/json` body to metadata by full id; throws if the body is not a list. */
-export function parseContainerList(body: unknown): Map<string, ContainerMetadata> {
+export function parseContainerList(
+  body: unknown,
+  labels: RuntimeLabels = NO_RUNTIME_LABELS
+): Map<string, ContainerMetadata> {
   if (!Array.isArray(body)) throw new Error(`expected a JSON array from /containers/json, got ${typeof body}`);
   const out = new Map<string, ContainerMetadata>();
   for (const entry of body) {
     // Skip malformed entries rather than failing the whole list: one odd container should not hide the rest.
     if (entry === null || typeof entry !== 'object' || typeof (entry as { Id?: unknown }).Id !== 'string') continue;
     const c = entry as DockerContainerSummary;
-    out.set(c.Id, containerSummaryToMetadata(c));
+    out.set(c.Id, containerSummaryToMetadata(c, labels));
   }
   return out;
 }
@@ -127,6 +139,7 @@ export class DockerMetadataSource implements RuntimeMetadataSource {
   private readonly log: DockerLogFn;
   private readonly timeoutMs: number;
   private readonly cache: MetadataCache;
+  private readonly labels: RuntimeLabels;
   /** Negotiated once per connection to an engine; reset on failure because the engine may have been replaced. */
   private apiVersion: string | null = null;
   /** On Podman 4+, the libpod API version: its own list says which pod a container is in (runtime/podman.ts). */
@@ -136,6 +149,7 @@ export class DockerMetadataSource implements RuntimeMetadataSource {
     this.socketPath = opts.socketPath;
     this.log = opts.log ?? defaultLog;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.labels = opts.labels ?? NO_RUNTIME_LABELS;
     this.cache = new MetadataCache({
       fetch: () => this.fetch(),
       what: 'docker: engine API',
@@ -186,8 +200,8 @@ export class DockerMetadataSource implements RuntimeMetadataSource {
     try {
       await this.negotiate();
       if (this.libpodVersion !== undefined)
-        return parseLibpodContainerList(await this.get(`/v${this.libpodVersion}/libpod/containers/json`));
-      return parseContainerList(await this.listContainers());
+        return parseLibpodContainerList(await this.get(`/v${this.libpodVersion}/libpod/containers/json`), this.labels);
+      return parseContainerList(await this.listContainers(), this.labels);
     } catch (err) {
       this.apiVersion = null;
       throw err;

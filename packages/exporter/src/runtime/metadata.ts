@@ -1,4 +1,5 @@
 import type { PodNamespaceMode, PodNamespaceType } from '@isoscope/shared';
+import type { RuntimeLabelSet } from './labels';
 
 /** What the runtime API says about a container; every field optional because the socket may be absent. */
 export interface ContainerMetadata {
@@ -16,6 +17,11 @@ export interface ContainerMetadata {
   podId?: string;
   /** True for a pod's sandbox ("pause") container: it holds the pod's namespaces and runs no workload. */
   sandbox?: boolean;
+  /**
+   * The allow-listed runtime labels (`--runtime.labels`), already named as series labels
+   * (`container_label_…`); for a CRI container its pod's labels and its own. Absent when it has none.
+   */
+  labels?: RuntimeLabelSet;
   /** What the container's pod asked for, shared by every container of the pod (the CRI source only). */
   podSpec?: PodSpec;
 }

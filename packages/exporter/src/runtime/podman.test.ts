@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { DockerMetadataSource } from './docker';
+import { RuntimeLabels } from './labels';
 import { libpodApiVersion, libpodSummaryToMetadata, parseLibpodContainerList } from './podman';
 
 /** Recorded from Podman 4.3.1 (test/fixtures/podman/README.md). */
@@ -63,6 +64,19 @@ describe('parseLibpodContainerList on a recorded Podman 4.3.1 list', () => {
   it('skips malformed entries and refuses a body that is not a list', () => {
     expect([...parseLibpodContainerList([null, 1, { Names: ['x'] }, { Id: SOLO }]).keys()]).toEqual([SOLO]);
     expect(() => parseLibpodContainerList({})).toThrow(/expected a JSON array/);
+  });
+  it('keeps the allow-listed runtime labels, and none without an allow-list', () => {
+    const labels = new RuntimeLabels(['io.buildah.version']);
+    expect(parseLibpodContainerList(read('libpod-containers-4.3.1.json'), labels).get(INFRA)?.labels).toEqual({
+      container_label_io_buildah_version: '1.28.2',
+    });
+    expect(map.get(INFRA)).not.toHaveProperty('labels');
+    expect(
+      libpodSummaryToMetadata(
+        { Id: SOLO, Labels: { 'com.docker.compose.service': 'db' } },
+        new RuntimeLabels(['com.docker.compose.service'])
+      )
+    ).toEqual({ labels: { container_label_com_docker_compose_service: 'db' } });
   });
   it('ignores a pod id that is not 64 hex digits, and IsInfra outside a pod', () => {
     expect(libpodSummaryToMetadata({ Id: SOLO, Pod: 'web', PodName: 'web', IsInfra: true })).toEqual({});

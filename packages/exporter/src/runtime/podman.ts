@@ -1,5 +1,6 @@
 import type { ContainerMetadata } from './metadata';
 import { kubernetesFromLabels } from './kubernetes';
+import { NO_RUNTIME_LABELS, type RuntimeLabels } from './labels';
 
 /**
  * What Podman's own (libpod) API adds to the Docker-compatible one: which pod a container belongs to and
@@ -58,8 +59,13 @@ function nameOf(names: unknown): string | undefined {
  * container is the pod's sandbox and is labelled `container="POD"`, as Kubernetes sandboxes are, so the
  * `container!="POD"` filters of cAdvisor-era dashboards keep it out of workload sums.
  */
-export function libpodSummaryToMetadata(c: LibpodContainerSummary): ContainerMetadata {
+export function libpodSummaryToMetadata(
+  c: LibpodContainerSummary,
+  labels: RuntimeLabels = NO_RUNTIME_LABELS
+): ContainerMetadata {
   const md: ContainerMetadata = { ...kubernetesFromLabels(c.Labels) };
+  const picked = labels.pick(c.Labels);
+  if (picked) md.labels = picked;
   const name = nameOf(c.Names);
   if (name !== undefined) md.name = name;
   if (typeof c.Image === 'string' && c.Image !== '') md.image = c.Image;
@@ -76,12 +82,15 @@ export function libpodSummaryToMetadata(c: LibpodContainerSummary): ContainerMet
 }
 
 /** A parsed libpod list body by full id; throws if it is not a list, skips malformed entries. */
-export function parseLibpodContainerList(body: unknown): Map<string, ContainerMetadata> {
+export function parseLibpodContainerList(
+  body: unknown,
+  labels: RuntimeLabels = NO_RUNTIME_LABELS
+): Map<string, ContainerMetadata> {
   if (!Array.isArray(body)) throw new Error(`expected a JSON array from /libpod/containers/json, got ${typeof body}`);
   const out = new Map<string, ContainerMetadata>();
   for (const entry of body) {
     if (entry === null || typeof entry !== 'object' || typeof (entry as { Id?: unknown }).Id !== 'string') continue;
-    out.set((entry as LibpodContainerSummary).Id, libpodSummaryToMetadata(entry as LibpodContainerSummary));
+    out.set((entry as LibpodContainerSummary).Id, libpodSummaryToMetadata(entry as LibpodContainerSummary, labels));
   }
   return out;
 }

@@ -6,9 +6,24 @@ import type { VanishProbe } from '../files/reader';
 /** Label values of every series of one container. */
 export type ContainerLabels = Record<string, string>;
 
-/** One container as a scrape sees it. */
+/**
+ * The root cgroup, the machine itself, as cAdvisor reports it: `id="/"` and neither name nor image. It has
+ * no runtime and no container id, which the optional `undefined`s say to code that reads them.
+ */
+export interface MachineCgroup {
+  readonly path: '/';
+  readonly runtime?: undefined;
+  readonly containerId?: undefined;
+  readonly podUid?: undefined;
+  readonly podId?: undefined;
+}
+
+/** The root cgroup's path, cAdvisor's `id` of the machine's own series. */
+export const MACHINE_PATH = '/';
+
+/** One container as a scrape sees it, or the machine (collectors' `machine` step, see makeMachineTarget). */
 export interface Target extends VanishProbe {
-  readonly cgroup: ContainerCgroup;
+  readonly cgroup: ContainerCgroup | MachineCgroup;
   readonly meta: ContainerMetadata;
   /** Labels every series of this container carries. */
   readonly labels: ContainerLabels;
@@ -34,8 +49,28 @@ export function makeTarget(cgroup: ContainerCgroup, meta: ContainerMetadata, pro
 }
 
 /**
- * cAdvisor's label set: `id` always, `name` and `image` when the runtime told us, and the Kubernetes trio
- * only when known. Absent rather than empty, so no series carries a meaningless "" label.
+ * The machine as a target: the root cgroup of every hierarchy, labelled `id="/"` only, so cAdvisor's
+ * `name!=""` and `image!=""` filters leave it out. `procsFile` is the root's cgroup.procs, which is never
+ * read (it lists every process of the host not in a child cgroup): the directory it is in stands for the
+ * root, which never vanishes. No pid: nothing per process is read for it.
+ */
+export function makeMachineTarget(procsFile: string): Target {
+  return {
+    cgroup: { path: MACHINE_PATH },
+    meta: {},
+    labels: { id: MACHINE_PATH },
+    procsFile,
+    cgroupDir: dirname(procsFile),
+    pids: [],
+    pid: undefined,
+    vanished: false,
+  };
+}
+
+/**
+ * cAdvisor's label set: `id` always, `name` and `image` when the runtime told us, the Kubernetes trio
+ * only when known, then the allow-listed runtime labels (`container_label_…`). Absent rather than empty, so
+ * no series carries a meaningless "" label. Made once per container and scrape, and formatted once with it.
  */
 export function containerLabels(cgroup: ContainerCgroup, meta: ContainerMetadata): ContainerLabels {
   const labels: ContainerLabels = { id: cgroup.path };
@@ -44,6 +79,7 @@ export function containerLabels(cgroup: ContainerCgroup, meta: ContainerMetadata
   if (meta.namespace) labels.namespace = meta.namespace;
   if (meta.pod) labels.pod = meta.pod;
   if (meta.container) labels.container = meta.container;
+  if (meta.labels) for (const name in meta.labels) labels[name] = meta.labels[name];
   return labels;
 }
 

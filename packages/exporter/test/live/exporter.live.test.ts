@@ -124,6 +124,11 @@ beforeAll(async () => {
   );
   await run('unconfined', ['--security-opt', 'seccomp=unconfined', ...allHostCapabilities()]);
   await run('nonewprivs', ['--security-opt', 'no-new-privileges']);
+  // What `docker compose up` labels a service's container with, and a label of no allow-list.
+  await run('composed', [
+    ...['--label', 'com.docker.compose.project=demo', '--label', 'com.docker.compose.service=web'],
+    ...['--label', 'com.docker.compose.container-number=1', '--label', 'org.example.team=payments'],
+  ]);
   exporter = await startExporter([`--docker.socket=${engine.socketPath}`]);
 });
 
@@ -137,10 +142,91 @@ describe('the exporter on real containers', () => {
     const series = await scrape();
     for (const [name, { id }] of containers) {
       const found = select(series, M.memoryUsage.name, { name });
-      expect(found.map((s) => s.labels)).toEqual([{ id: `/docker/${id}`, name, image: TEST_IMAGE }]);
+      const compose =
+        name === 'composed'
+          ? { container_label_com_docker_compose_project: 'demo', container_label_com_docker_compose_service: 'web' }
+          : {};
+      expect(found.map((s) => s.labels)).toEqual([{ id: `/docker/${id}`, name, image: TEST_IMAGE, ...compose }]);
     }
     // Other engines on this host may run containers too: ours are among those counted.
     expect(valueOf(series, M.containers.name, { runtime: 'docker' })).toBeGreaterThanOrEqual(containers.size);
+  });
+
+  it("carries Compose's project and service on every series of the container, and no other label", async () => {
+    const series = await scrape();
+    const mine = series.filter((s) => s.labels.name === 'composed');
+    expect(mine.length).toBeGreaterThan(20);
+    for (const s of mine) {
+      expect(s.labels).toMatchObject({
+        container_label_com_docker_compose_project: 'demo',
+        container_label_com_docker_compose_service: 'web',
+      });
+      expect(
+        Object.keys(s.labels)
+          .filter((l) => l.startsWith('container_label_'))
+          .sort()
+      ).toEqual(['container_label_com_docker_compose_project', 'container_label_com_docker_compose_service']);
+    }
+    // As a dashboard finds a Compose service.
+    expect(
+      valueOf(series, M.memoryUsage.name, {
+        container_label_com_docker_compose_project: 'demo',
+        container_label_com_docker_compose_service: 'web',
+      })
+    ).toBeGreaterThan(0);
+    expect(
+      series.some((s) => s.labels.name !== 'composed' && 'container_label_com_docker_compose_service' in s.labels)
+    ).toBe(false);
+  });
+
+  it('reports the machine as cAdvisor\'s root cgroup: id="/" only, its CPU, memory, IO and network', async () => {
+    const before = Number(readFileSync('/sys/fs/cgroup/cpuacct/cpuacct.usage', 'utf8')) / 1e9;
+    const series = await scrape();
+    const after = Number(readFileSync('/sys/fs/cgroup/cpuacct/cpuacct.usage', 'utf8')) / 1e9;
+    const machine = series.filter((s) => s.labels.id === '/');
+    // No name, image or Kubernetes label: `name!=""` and `image!=""` leave the machine out, as on cAdvisor.
+    for (const s of machine)
+      expect(
+        Object.keys(s.labels).filter(
+          (l) => !['cpu', 'interface', 'device', 'major', 'minor', 'operation', 'failure_type', 'scope'].includes(l)
+        )
+      ).toEqual(['id']);
+    expect(
+      series.filter((s) => s.name === M.memoryUsage.name && s.labels.name !== undefined && s.labels.id === '/')
+    ).toEqual([]);
+    const cpu = valueOf(series, M.cpuUsageSeconds.name, { id: '/', cpu: 'total' })!;
+    expect(cpu).toBeGreaterThanOrEqual(before);
+    expect(cpu).toBeLessThanOrEqual(after);
+    // The whole machine uses more than every container of it together.
+    const containersCpu = series
+      .filter((s) => s.name === M.cpuUsageSeconds.name && s.labels.id.startsWith('/docker/'))
+      .reduce((n, s) => n + s.value, 0);
+    expect(cpu).toBeGreaterThan(containersCpu);
+    const usage = valueOf(series, M.memoryUsage.name, { id: '/' })!;
+    const kernelUsage = Number(readFileSync('/sys/fs/cgroup/memory/memory.usage_in_bytes', 'utf8'));
+    expect(Math.abs(usage - kernelUsage)).toBeLessThan(0.1 * kernelUsage);
+    expect(valueOf(series, M.memoryWorkingSet.name, { id: '/' })).toBeLessThanOrEqual(usage);
+    // The host's own interfaces (pid 1's network namespace), less those cAdvisor leaves out.
+    const hostIfaces = readFileSync('/proc/1/net/dev', 'utf8')
+      .split('\n')
+      .slice(2)
+      .map((l) => l.split(':')[0].trim())
+      .filter((n) => n !== '' && !['lo', 'veth', 'docker', 'nerdctl'].some((p) => n.startsWith(p)));
+    expect(
+      select(series, M.networkReceiveBytes.name, { id: '/' })
+        .map((s) => s.labels.interface)
+        .sort()
+    ).toEqual(hostIfaces.sort());
+    // Only the families a machine has.
+    for (const family of [
+      M.specMemoryLimit,
+      M.threads,
+      M.startTime,
+      M.namespaceInode,
+      M.securityPrivileged,
+      M.pressureCpuWaiting,
+    ])
+      expect(select(series, family.name, { id: '/' })).toEqual([]);
   });
 
   it('reports the limits Docker set, exactly as the kernel holds them', async () => {

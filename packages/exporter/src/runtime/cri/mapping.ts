@@ -1,6 +1,7 @@
 import { POD_SANDBOX_CONTAINER, type PodNamespaceMode, type PodNamespaceType } from '@isoscope/shared';
 import type { ContainerMetadata, PodSpec } from '../metadata';
 import { kubernetesFromLabels } from '../kubernetes';
+import { NO_RUNTIME_LABELS, type RuntimeLabels } from '../labels';
 import type {
   CriContainer,
   CriImage,
@@ -18,6 +19,8 @@ import type {
  * A pod sandbox is labelled container="POD", as dockershim's pause containers were: being its pod's first
  * process, it carries the pod's network series (a CRI-O pod without an infra container has them on its
  * first-started container), and kubernetes-mixin's `container!="POD"` filters keep it out of workload sums.
+ * The allow-listed runtime labels of a container are its pod's (kubelet gives a pod's labels to its sandbox
+ * only) with its own over them.
  */
 export interface CriSnapshot {
   sandboxes: readonly CriPodSandbox[];
@@ -26,6 +29,8 @@ export interface CriSnapshot {
   images: ReadonlyMap<string, CriImage>;
   /** Sandbox id → what its pod asked for (from PodSandboxStatus). */
   specs: ReadonlyMap<string, PodSpec>;
+  /** The runtime labels to keep (`--runtime.labels`); default none. */
+  labels?: RuntimeLabels;
 }
 
 /** sha256:<64 hex> or a bare 64-hex id: an image id rather than a name a person would read. */
@@ -34,8 +39,9 @@ const IMAGE_ID = /^(?:sha256:)?[0-9a-f]{64}$/;
 export function criMetadata(snapshot: CriSnapshot): Map<string, ContainerMetadata> {
   const out = new Map<string, ContainerMetadata>();
   const sandboxes = new Map<string, ContainerMetadata>();
+  const labels = snapshot.labels ?? NO_RUNTIME_LABELS;
   for (const s of snapshot.sandboxes) {
-    const md = sandboxMetadata(s, snapshot.specs.get(s.id));
+    const md = sandboxMetadata(s, snapshot.specs.get(s.id), labels);
     sandboxes.set(s.id, md);
     out.set(s.id, md);
   }
@@ -50,19 +56,21 @@ export function criMetadata(snapshot: CriSnapshot): Map<string, ContainerMetadat
       container: k.container ?? nonEmpty(c.metadata?.name),
       podUid: k.podUid ?? pod?.podUid,
       podSpec: pod?.podSpec,
+      labels: labels.merge(pod?.labels, labels.pick(c.labels)),
     });
     out.set(c.id, md);
   }
   return out;
 }
 
-function sandboxMetadata(s: CriPodSandbox, spec: PodSpec | undefined): ContainerMetadata {
+function sandboxMetadata(s: CriPodSandbox, spec: PodSpec | undefined, labels: RuntimeLabels): ContainerMetadata {
   return defined({
     name: s.id,
     container: POD_SANDBOX_CONTAINER,
     sandbox: true,
     ...podIdentity(s.labels, s.metadata),
     podSpec: spec,
+    labels: labels.pick(s.labels),
   });
 }
 

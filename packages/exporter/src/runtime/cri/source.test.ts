@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { waitUntil } from '@isoscope/test-support';
 import { recording, startFakeRuntime, type FakeRuntime } from '../../../test/support/cri/fakeRuntime';
 import type { RuntimeLogFn } from '../cache';
+import { RuntimeLabels } from '../labels';
 import { CriMetadataSource, detectCriSocket } from './source';
 
 const CONTAINERD = recording('containerd-1.6');
@@ -30,7 +31,7 @@ afterEach(async () => {
 
 async function against(
   answers = CONTAINERD,
-  opts: { minRefreshIntervalMs?: number; timeoutMs?: number; maxAgeMs?: number } = {}
+  opts: { minRefreshIntervalMs?: number; timeoutMs?: number; maxAgeMs?: number; labels?: RuntimeLabels } = {}
 ) {
   runtime = await startFakeRuntime(structuredClone(answers));
   const rec = recorder();
@@ -77,6 +78,35 @@ describe('CriMetadataSource on containerd answers', () => {
       uid: '6b1e2d3c-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
       namespaceModes: { net: 'node', pid: 'node', ipc: 'pod' },
     });
+  });
+
+  it("carries the allow-listed labels of each container's pod, under its own, and none by default", async () => {
+    const answers = structuredClone(CONTAINERD);
+    answers.containers[0].labels['tier'] = 'front';
+    answers.containers[0].labels['app'] = 'shop-web-canary';
+    const labels = new RuntimeLabels(['app', 'tier', 'k8s-app', 'io.kubernetes.pod.namespace']);
+    const { source } = await against(answers, { labels });
+    const md = await source.lookup([NGINX, SHIPPER, AGENT, WEB_SANDBOX]);
+    expect(md.get(NGINX)?.labels).toEqual({
+      container_label_app: 'shop-web-canary',
+      container_label_tier: 'front',
+      container_label_io_kubernetes_pod_namespace: 'shop',
+    });
+    expect(md.get(SHIPPER)?.labels).toEqual({
+      container_label_app: 'shop-web',
+      container_label_io_kubernetes_pod_namespace: 'shop',
+    });
+    expect(md.get(WEB_SANDBOX)?.labels).toEqual({
+      container_label_app: 'shop-web',
+      container_label_io_kubernetes_pod_namespace: 'shop',
+    });
+    expect(md.get(AGENT)?.labels).toEqual({
+      container_label_k8s_app: 'node-agent',
+      container_label_io_kubernetes_pod_namespace: 'kube-system',
+    });
+    await runtime!.close();
+    const { source: plain } = await against(answers);
+    expect((await plain.lookup([NGINX])).get(NGINX)).not.toHaveProperty('labels');
   });
 
   it("falls back to the CRI metadata where kubelet's labels are missing", async () => {

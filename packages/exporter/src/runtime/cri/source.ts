@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerMetadata, PodSpec } from '../metadata';
 import { MetadataCache, type RuntimeLogFn } from '../cache';
+import type { RuntimeLabels } from '../labels';
 import type { RuntimeMetadataSource } from '../source';
 import { fetchCri } from './fetchProgram';
 import { criMetadata, podSpecOf } from './mapping';
@@ -24,6 +25,8 @@ export interface CriMetadataSourceOptions {
   maxAgeMs?: number;
   /** Deadline of one whole refresh, child process included, in ms (default 3000). */
   timeoutMs?: number;
+  /** The runtime labels to keep, of pods and containers (`--runtime.labels`); default none. */
+  labels?: RuntimeLabels;
 }
 
 /** Sockets of the CRI runtimes, relative to the host's root, in the order they are tried. */
@@ -93,6 +96,12 @@ export class CriMetadataSource implements RuntimeMetadataSource {
     this.specs = specs;
     if (answers.images) this.images = new Map(answers.images.map((i) => [i.id, i]));
     else this.opts.log('debug', 'cri: ListImages failed; images by id');
-    return criMetadata({ sandboxes: answers.sandboxes, containers: answers.containers, images: this.images, specs });
+    return criMetadata({
+      sandboxes: answers.sandboxes,
+      containers: answers.containers,
+      images: this.images,
+      specs,
+      labels: this.opts.labels,
+    });
   }
 }
