@@ -88,6 +88,41 @@ export function floorOps(): FloorLists {
   let diskstatsRead = false;
   const netOwners = new Map<number, number[]>(); // net ns inode -> pids of the containers in it
 
+  // The machine's own series (id="/"), before the containers as the exporter reads them: the root cgroup's
+  // cpu, memory and io files, then the interfaces of the host's network namespace.
+  const machine = (controller: string, name: string) => cgroupFile(h, '/', controller, name);
+  if (v1('cpuacct') || v1('cpu')) {
+    r(machine('cpuacct', 'cpuacct.usage'));
+    r(machine('cpuacct', 'cpuacct.stat'));
+    r(machine('cpu', 'cpu.stat'));
+  } else r(machine('cpu', 'cpu.stat'));
+  if (v1('memory')) {
+    for (const f of ['memory.usage_in_bytes', 'memory.stat', 'memory.max_usage_in_bytes', 'memory.failcnt'])
+      r(machine('memory', f));
+    r(machine('memory', 'memory.oom_control'));
+  } else {
+    o(machine('memory', 'memory.stat'));
+    r('/proc/meminfo');
+  }
+  {
+    let devices = false;
+    const files = v1('blkio')
+      ? ['blkio.throttle.io_service_bytes_recursive', 'blkio.throttle.io_serviced_recursive'].map((f) =>
+          machine('blkio', f)
+        )
+      : [machine('io', 'io.stat')];
+    for (const p of files) {
+      if (v1('blkio')) r(p);
+      else o(p);
+      if (p !== null && /^\d+:\d+ /m.test(tryRead(p) ?? '')) devices = true;
+    }
+    if (devices) {
+      o('/proc/diskstats');
+      diskstatsRead = true;
+    }
+  }
+  r(tryReadlink('/proc/1/ns/net') !== undefined ? '/proc/1/net/dev' : '/proc/self/net/dev');
+
   for (const cg of containers) {
     const file = (controller: string, name: string) => cgroupFile(h, cg, controller, name);
     const procs = procsFile(h, cg);
