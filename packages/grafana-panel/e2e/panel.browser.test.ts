@@ -30,11 +30,11 @@ import {
   startPrometheus,
   type Prometheus,
 } from '@isoscope/test-support';
-import { ROLES, RAW_METRICS_QUERY, type RoleKey } from '../src/data/roles';
 import { buildHost } from './host/buildHost';
 import type { MountInput, MountResult } from './host/host';
 import { queryResponse, type PromData, type PromTarget } from './promToFrames';
 import { startStaticServer, type StaticServer } from './support/staticServer';
+import { panelTargets, RANGE_MS, RATE_INTERVAL, STEP_MS } from './support/targets';
 
 jest.setTimeout(300_000);
 
@@ -52,11 +52,6 @@ const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1400, height: 700 };
 const MiB = 1024 * 1024;
 const NAMES = ['web', 'sidecar', 'hostnet', 'unconfined', 'spinner'];
-/** What $__rate_interval and the step would be for a 1 m range on a 1 s scrape interval, rounded up. */
-const RATE_INTERVAL = '15s';
-const STEP_MS = 5000;
-const RANGE_MS = 60_000;
-
 let engine: Engine | undefined;
 let exporter: ExporterProcess | undefined;
 let prometheus: Prometheus | undefined;
@@ -75,21 +70,6 @@ async function timed<T>(what: string, step: () => Promise<T>): Promise<T> {
   } finally {
     timings[what] = Date.now() - t0;
   }
-}
-
-/** The dashboard's targets: the raw metrics as one instant table query, each derived role a range query. */
-function panelTargets(): PromTarget[] {
-  const derived = (Object.keys(ROLES) as RoleKey[]).filter((k) => !('metric' in ROLES[k]));
-  return [
-    { refId: 'raw', expr: RAW_METRICS_QUERY, instant: true, format: 'table', legendFormat: '__auto' },
-    ...derived.map((k): PromTarget => ({
-      refId: k,
-      expr: ROLES[k].query.replace(/\$__rate_interval/g, RATE_INTERVAL),
-      instant: false,
-      format: 'time_series',
-      legendFormat: '__auto',
-    })),
-  ];
 }
 
 async function runTargets(targets: PromTarget[], endMs: number) {

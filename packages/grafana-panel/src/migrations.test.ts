@@ -17,6 +17,7 @@ describe('migrateOptions', () => {
       showResources: true,
       showPressure: false,
       showNetworkIo: true,
+      cpuAgainstCpuset: true,
       sortBy: 'memory',
       sortDesc: true,
       filter: 'shop',

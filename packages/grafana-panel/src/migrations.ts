@@ -19,6 +19,7 @@ const VALID: Record<keyof IsolationOptions, Validator> = {
   showResources: isBoolean,
   showPressure: isBoolean,
   showNetworkIo: isBoolean,
+  cpuAgainstCpuset: isBoolean,
   sortBy: oneOf(SORT_KEYS),
   sortDesc: isBoolean,
   filter: isString,

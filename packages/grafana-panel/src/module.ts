@@ -89,6 +89,16 @@ export const plugin = new PanelPlugin<IsolationOptions>(IsolationPanel)
         defaultValue: DEFAULT_OPTIONS.showNetworkIo,
         showIf: (o) => o.showResources,
       })
+      .addBooleanSwitch({
+        path: 'cpuAgainstCpuset',
+        name: 'CPU without a quota: against its cores',
+        description:
+          'Containers without a CFS quota have no CPU limit and show "no limit". On: their CPU is drawn ' +
+          'against the cores they may run on (their cpuset, all the host’s cores unless pinned), labelled "cpuset"',
+        category: COLUMNS,
+        defaultValue: DEFAULT_OPTIONS.cpuAgainstCpuset,
+        showIf: (o) => o.showResources,
+      })
       .addSelect({
         path: 'sortBy',
         name: 'Sort by',

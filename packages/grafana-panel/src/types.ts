@@ -22,6 +22,11 @@ export interface IsolationOptions {
   sortDesc: boolean;
   /** Initial text filter (matches name, image, pod, namespace, host, id). */
   filter: string;
+  /**
+   * CPU of a container without a CFS quota drawn against its cpuset (usually every core of the host),
+   * labelled so; off: "no limit", as memory and tasks say.
+   */
+  cpuAgainstCpuset: boolean;
   /** Extra refId → role mappings, e.g. "A=cpuUsage, B=throttled"; refIds equal to a role key need none. */
   refIdRoles: string;
 }
@@ -34,6 +39,7 @@ export const DEFAULT_OPTIONS: IsolationOptions = {
   showResources: true,
   showPressure: true,
   showNetworkIo: false,
+  cpuAgainstCpuset: false,
   sortBy: 'name',
   sortDesc: false,
   filter: '',

@@ -102,6 +102,8 @@ export interface MountInput {
   height: number;
   /** Panel options saved in the dashboard (merged over the plugin's defaults), usually {}. */
   options?: Record<string, unknown>;
+  /** Grafana's theme, dark (its default) or light. */
+  theme?: 'dark' | 'light';
 }
 
 export interface MountResult {
@@ -134,7 +136,7 @@ const host = {
     }
     const series = frontendTransform(response.data, input.targets, { getFieldDisplayName });
 
-    const theme = createTheme();
+    const theme = createTheme({ colors: { mode: input.theme ?? 'dark' } });
     const timeRange: TimeRange = {
       from: dateTime(input.from),
       to: dateTime(input.to),

@@ -187,14 +187,27 @@ describe('buildPanelModel: instant query, table format', () => {
     });
   });
 
-  it('takes the CPU limit from quota/period, else the cpuset; 0 limits are none', () => {
+  it('takes the CPU limit from quota/period only: without a quota it is none, as memory and tasks say; 0 limits are none', () => {
     const w = byName(model.containers, 'web');
-    expect(w.cpu).toEqual({ used: undefined, limit: 0.5, limitSource: 'quota' });
+    expect(w.cpu).toEqual({ used: undefined, limit: 0.5, limitSource: 'quota', cpuset: 8 });
     expect(w.memory).toEqual({ used: 200e6, limit: 512e6 });
     expect(w.pids).toEqual({ used: 12, limit: undefined });
     const s = byName(model.containers, 'sidecar');
-    expect(s.cpu).toEqual({ used: undefined, limit: 4, limitSource: 'cpuset' });
+    // the cpuset (the host's cores, unless pinned) is kept, but is no limit
+    expect(s.cpu).toEqual({ used: undefined, cpuset: 4 });
     expect(s.memory.limit).toBeUndefined();
+  });
+
+  it('draws CPU against the cpuset only when asked (the panel option), and says so', () => {
+    const asked = buildPanelModel(frames, { refIdRoles: {}, cpusetAsCpuLimit: true });
+    expect(byName(asked.containers, 'sidecar').cpu).toEqual({
+      used: undefined,
+      limit: 4,
+      limitSource: 'cpuset',
+      cpuset: 4,
+    });
+    // a quota still wins
+    expect(byName(asked.containers, 'web').cpu).toMatchObject({ limit: 0.5, limitSource: 'quota' });
   });
 
   it('records which roles were present', () => {

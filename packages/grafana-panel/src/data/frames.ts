@@ -56,6 +56,11 @@ interface Problems {
 export interface BuildOptions {
   /** Explicit refId → role mappings (parseRefIdRoles); they win over metric names. */
   refIdRoles: Record<string, RoleKey>;
+  /**
+   * Draw CPU against the cpuset (the CPUs the container may run on) when it has no CFS quota. Off by
+   * default: an unpinned container's cpuset is the host's core count, which limits nothing.
+   */
+  cpusetAsCpuLimit?: boolean;
 }
 
 /** The key that makes a container unique across hosts. */
@@ -121,7 +126,10 @@ class Builder {
   private readonly present = new Set<RoleKey>();
   private readonly problems = new Map<string, Problems>();
 
-  constructor(private readonly mapping: Record<string, RoleKey>) {}
+  constructor(
+    private readonly mapping: Record<string, RoleKey>,
+    private readonly cpusetAsLimit: boolean
+  ) {}
 
   private problemsOf(refId: string): Problems {
     let p = this.problems.get(refId);
@@ -286,7 +294,7 @@ class Builder {
     const byInode = new Map<string, Array<{ view: ContainerView; cell: NamespaceCell }>>();
 
     for (const acc of this.accs.values()) {
-      const view = toView(acc);
+      const view = toView(acc, this.cpusetAsLimit);
       containers.push(view);
       for (const cell of view.namespaces) {
         if (cell.inode !== undefined) {
@@ -389,7 +397,7 @@ function stateOf(cell: NamespaceCell, host: boolean | undefined): NamespaceState
   return 'unknown';
 }
 
-function toView(acc: Acc): ContainerView {
+function toView(acc: Acc, cpusetAsLimit: boolean): ContainerView {
   const r = acc.values;
   const val = (k: RoleKey) => finite(r[k]);
 
@@ -408,10 +416,14 @@ function toView(acc: Acc): ContainerView {
   const period = positive(val('cpuPeriod'));
   const cpuset = positive(val('cpuset'));
   const cpu: ContainerView['cpu'] = { used: val('cpuUsage') };
+  if (cpuset !== undefined) {
+    cpu.cpuset = cpuset;
+  }
   if (quota !== undefined && period !== undefined) {
     cpu.limit = quota / period;
     cpu.limitSource = 'quota';
-  } else if (cpuset !== undefined) {
+  } else if (cpuset !== undefined && cpusetAsLimit) {
+    // only when asked: an unpinned container's cpuset is every core of the host, which is no limit
     cpu.limit = cpuset;
     cpu.limitSource = 'cpuset';
   }
@@ -457,7 +469,7 @@ function toView(acc: Acc): ContainerView {
  * Non-finite values (NaN from 0/0, ±Inf) count as unknown. Limits of 0 mean none.
  */
 export function buildPanelModel(frames: DataFrame[], opts: BuildOptions): PanelModel {
-  const b = new Builder(opts.refIdRoles ?? {});
+  const b = new Builder(opts.refIdRoles ?? {}, opts.cpusetAsCpuLimit ?? false);
   for (const frame of frames ?? []) {
     b.readFrame(frame);
   }

@@ -51,8 +51,12 @@ export interface ContainerView {
   /** Eight cells, in NAMESPACE_TYPES order. */
   namespaces: NamespaceCell[];
   security: SecurityFacts;
-  /** Cores used against the limit (quota/period, else cpuset size). */
-  cpu: Usage & { limitSource?: 'quota' | 'cpuset' };
+  /**
+   * Cores used against the limit: the CFS quota (quota/period). Without a quota there is no limit, as for
+   * memory and tasks, unless the panel is asked to draw against the cpuset (BuildOptions.cpusetAsCpuLimit).
+   * `cpuset`: how many CPUs the container may run on (all the host's unless pinned), always kept.
+   */
+  cpu: Usage & { limitSource?: 'quota' | 'cpuset'; cpuset?: number };
   /** Share of CFS periods throttled, 0..1. */
   throttled?: number;
   memory: Usage;

@@ -66,6 +66,13 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     overflow: 'hidden',
     textOverflow: 'ellipsis',
     verticalAlign: 'middle',
+    // the grid's focused cell (useGridFocus.ts): drawn inside the cell, which clips its overflow
+    '&:focus-visible': {
+      outline: `2px solid ${theme.colors.primary.main}`,
+      outlineOffset: -2,
+    },
+    // a cell scrolled into view by the arrow keys is not left under the sticky header
+    scrollMarginTop: 32,
   }),
   rowHeader: css({
     fontWeight: theme.typography.fontWeightRegular,
@@ -148,6 +155,15 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     padding: theme.spacing(2),
     textAlign: 'center',
     color: theme.colors.text.secondary,
+  }),
+  // read by screen readers, not drawn
+  srOnly: css({
+    position: 'absolute',
+    width: 1,
+    height: 1,
+    overflow: 'hidden',
+    clipPath: 'inset(50%)',
+    whiteSpace: 'nowrap',
   }),
   spacer: css({
     padding: 0,

@@ -1,5 +1,5 @@
 import React from 'react';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import type { LinkModel } from '@grafana/data';
 
 import { groupByHostAndPod } from '../../data';
@@ -53,9 +53,9 @@ const headerNames = () =>
   screen.getAllByRole('columnheader').map((h) => within(h).getAllByRole('button')[0].textContent!.replace(/[↑↓]/g, ''));
 
 describe('ContainerTable', () => {
-  it('is a real table with column headers and a row header per container', () => {
+  it('is a real table, as a WAI-ARIA grid, with column headers and a row header per container', () => {
     table();
-    const t = screen.getByRole('table');
+    const t = screen.getByRole('grid');
     expect(headerNames()).toEqual([
       'Container',
       'Isolation',
@@ -83,7 +83,9 @@ describe('ContainerTable', () => {
     expect(within(row).getByTestId(TEST_IDS.bar.noLimit)).toBeInTheDocument(); // tasks: no limit
     expect(row).toHaveTextContent('throttled 12%');
     expect(row).toHaveTextContent('cpu1%mem0%io3%');
-    expect(within(row).getByRole('group', { name: 'Waiting: CPU 1%, memory 0%, IO 3%' })).toBeInTheDocument();
+    expect(
+      within(row).getByRole('group', { name: 'Pressure, share of time waiting: CPU 1%, memory 0%, IO 3%' })
+    ).toBeInTheDocument();
     expect(row).toHaveTextContent('↓ 2 KiB/s');
     expect(row).toHaveTextContent('W 4 KiB/s');
   });
@@ -103,7 +105,7 @@ describe('ContainerTable', () => {
     it('drops the pressure column on a 900px panel, and sizes the others to fit', () => {
       table({ containers: [unconfined], width: 900, columns: { ...ALL_COLUMNS, networkIo: false } });
       expect(headerNames()).toEqual(['Container', 'Isolation', 'Security', 'CPU', 'Memory', 'Tasks']);
-      const t = screen.getByRole('table');
+      const t = screen.getByRole('grid');
       expect(parseInt(t.style.minWidth, 10)).toBeLessThanOrEqual(900);
       const cols = Array.from(t.querySelectorAll('col')).map((c) => c.style.width);
       expect(cols[0]).toBe(''); // the name takes the rest
@@ -125,15 +127,36 @@ describe('ContainerTable', () => {
       expect(screen.getByTestId(TEST_IDS.badges.badge('rootMapped'))).toHaveTextContent(/^root = host root$/);
     });
 
-    it('shows CPU as "used / limit cores", where the limit comes from only in the tooltip', () => {
+    it('shows CPU as "used / limit cores", a quota said only in the tooltip', () => {
+      const limited = makeContainer({ name: 'limited', cpu: { used: 0.1, limit: 0.5, limitSource: 'quota' } });
+      table({ containers: [limited], width: 1400 });
+      const row = screen.getByTestId(TEST_IDS.table.containerRow);
+      expect(row).toHaveTextContent('0.100 / 0.5 cores');
+      expect(row).not.toHaveTextContent('quota');
+      expect(within(row).getByRole('meter', { name: 'CPU' })).toHaveAttribute(
+        'aria-valuetext',
+        '0.100 cores of 0.500 cores (CFS quota), 20%'
+      );
+    });
+
+    it('labels a bar against the cpuset (the panel option) in the cell: it is no limit the container was given', () => {
       table({ containers: [unconfined], width: 1400 });
       const row = screen.getByTestId(TEST_IDS.table.containerRow);
-      expect(row).toHaveTextContent('0 / 2 cores');
-      expect(row).not.toHaveTextContent('cpuset');
+      expect(row).toHaveTextContent('0 / 2 cores (cpuset)');
       expect(within(row).getByRole('meter', { name: 'CPU' })).toHaveAttribute(
         'aria-valuetext',
         '0 cores of 2 cores (cpuset), 0%'
       );
+    });
+
+    it('says "no limit" for CPU without a quota, as for memory and tasks, not a bar against the host’s cores', () => {
+      const free = makeContainer({ name: 'free', cpu: { used: 0.09, cpuset: 16 } });
+      table({ containers: [free], width: 1400 });
+      const row = screen.getByTestId(TEST_IDS.table.containerRow);
+      expect(within(row).queryByRole('meter', { name: 'CPU' })).not.toBeInTheDocument();
+      expect(row).not.toHaveTextContent('16 cores');
+      const cpuCell = row.querySelectorAll('td')[2];
+      expect(cpuCell).toHaveTextContent(/^0\.09\d* cores ?no limit$/);
     });
   });
 
@@ -151,19 +174,21 @@ describe('ContainerTable', () => {
       const { props } = table();
       fireEvent.click(screen.getByRole('button', { name: /^CPU/ }));
       expect(props.onSort).toHaveBeenCalledWith('cpu');
-      fireEvent.click(screen.getByRole('button', { name: 'Sort by CPU throttling' }));
+      // named by its visible label (WCAG 2.5.3); what it sorts by is in its tooltip
+      fireEvent.click(screen.getByRole('button', { name: /^throttled/ }));
       expect(props.onSort).toHaveBeenCalledWith('throttled');
     });
 
-    it('sorts from the keyboard: header buttons are native buttons in the tab order', () => {
+    it('sorts from the keyboard: header buttons are native buttons, the grid’s stops in the header row', () => {
       const { props } = table();
       const button = screen.getByTestId(TEST_IDS.table.sortButton('memory'));
       // Enter and Space on a focused <button> fire its click in every browser; jsdom does not emulate
       // that activation, so the test checks the element is one and then activates it as a browser would.
       expect(button.tagName).toBe('BUTTON');
       expect(button).toHaveAttribute('type', 'button');
-      button.focus();
+      act(() => button.focus());
       expect(button).toHaveFocus();
+      expect(button).toHaveAttribute('tabindex', '0');
       fireEvent.click(button);
       expect(props.onSort).toHaveBeenCalledWith('memory');
     });
@@ -208,6 +233,24 @@ describe('ContainerTable', () => {
     expect(row).toHaveTextContent('cpu 1% · mem 0% · io 3%');
   });
 
+  it('says in compact rows which number is which: the CPU share beside "thr", pressure as a named group', () => {
+    table({ containers: [web], compact: true });
+    const row = screen.getByTestId(TEST_IDS.table.containerRow);
+    expect(row).toHaveTextContent('25%thr');
+    expect(within(row).getByText(/^throttled$/)).toBeInTheDocument(); // read out, not drawn
+    expect(within(row).getByRole('group', { name: /^Pressure, share of time waiting: CPU 1%/ })).toBeInTheDocument();
+  });
+
+  it('explains throttling and pressure in tooltips where they appear', async () => {
+    table({ containers: [web] });
+    const row = screen.getByTestId(TEST_IDS.table.containerRow);
+    fireEvent.mouseEnter(within(row).getByText('throttled 12%'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(/CFS periods.*used up its CPU quota/);
+    fireEvent.mouseLeave(within(row).getByText('throttled 12%'));
+    fireEvent.mouseEnter(within(row).getByRole('group', { name: /^Pressure/ }));
+    expect(await screen.findByText(/Pressure \(PSI\): the share of time/)).toBeInTheDocument();
+  });
+
   it('says so when there are no rows', () => {
     table({ containers: [], emptyText: 'No containers match "zzz".' });
     expect(screen.getByTestId(TEST_IDS.table.empty)).toHaveTextContent('No containers match "zzz".');
@@ -221,7 +264,7 @@ describe('ContainerTable', () => {
       const rows = screen.getAllByTestId(TEST_IDS.table.containerRow);
       // 440px / 44px = 10 rows in view, plus the overscan below
       expect(rows.length).toBeLessThan(30);
-      expect(screen.getByRole('table')).toHaveAttribute('aria-rowcount', '2001');
+      expect(screen.getByRole('grid')).toHaveAttribute('aria-rowcount', '2001');
       expect(rows[0]).toHaveAttribute('aria-rowindex', '2');
     });
 
@@ -243,7 +286,7 @@ describe('ContainerTable', () => {
     it('windows the grouped view too', () => {
       table({ containers: many, viewMode: 'grouped', groups: groupByHostAndPod(many), height: 440 });
       expect(screen.getAllByRole('row').length).toBeLessThan(40);
-      const total = Number(screen.getByRole('table').getAttribute('aria-rowcount'));
+      const total = Number(screen.getByRole('grid').getAttribute('aria-rowcount'));
       expect(total).toBeGreaterThan(1 + 2000 + 4); // header, containers, hosts, and pod rows
     });
   });
@@ -272,6 +315,88 @@ describe('ContainerTable', () => {
     it('renders no link or menu without configured links', () => {
       table({ containers: [web] });
       expect(screen.queryByRole('link')).not.toBeInTheDocument();
+    });
+  });
+
+  describe('keyboard: the WAI-ARIA grid pattern', () => {
+    const focusables = () =>
+      Array.from(screen.getByRole('grid').querySelectorAll<HTMLElement>('*')).filter((el) => el.tabIndex >= 0);
+    const key = (k: string, init: Partial<KeyboardEventInit> = {}) =>
+      fireEvent.keyDown(document.activeElement!, { key: k, ...init });
+    // a browser handles the focus event before the next key: act() lets React do the same
+    const focusOn = (el: HTMLElement) => act(() => el.focus());
+
+    it('is one tab stop, the first header, however many rows and tooltips it holds', () => {
+      table({ containers: manyContainers(50), height: 440 });
+      expect(focusables()).toEqual([screen.getByTestId(TEST_IDS.table.sortButton('name'))]);
+    });
+
+    it('moves with the arrows, Home and End, and takes the tab stop along', () => {
+      table();
+      focusOn(screen.getByTestId(TEST_IDS.table.sortButton('name')));
+      key('ArrowDown');
+      const first = screen.getAllByRole('rowheader')[0];
+      expect(document.activeElement).toBe(first);
+      key('ArrowRight');
+      expect(document.activeElement).toBe(first.closest('tr')!.querySelectorAll('td')[0]);
+      key('End');
+      const cells = first.closest('tr')!.querySelectorAll('td');
+      expect(document.activeElement).toBe(cells[cells.length - 1]);
+      key('Home');
+      expect(document.activeElement).toBe(first);
+      expect(focusables()).toEqual([first]);
+      key('Home', { ctrlKey: true });
+      expect(document.activeElement).toBe(screen.getByTestId(TEST_IDS.table.sortButton('name')));
+    });
+
+    it('walks the header’s sort buttons, the CPU header’s two included', () => {
+      table();
+      focusOn(screen.getByTestId(TEST_IDS.table.sortButton('security')));
+      key('ArrowRight');
+      expect(document.activeElement).toBe(screen.getByTestId(TEST_IDS.table.sortButton('cpu')));
+      key('ArrowRight');
+      expect(document.activeElement).toBe(screen.getByTestId(TEST_IDS.table.sortButton('throttled')));
+      key('ArrowRight');
+      expect(document.activeElement).toBe(screen.getByTestId(TEST_IDS.table.sortButton('memory')));
+      key('ArrowLeft');
+      expect(document.activeElement).toBe(screen.getByTestId(TEST_IDS.table.sortButton('throttled')));
+    });
+
+    it('keeps the focused row drawn when it scrolls out of the window', () => {
+      const many = manyContainers(2000);
+      table({ containers: many, height: 440 });
+      focusOn(screen.getByTestId(TEST_IDS.table.sortButton('name')));
+      key('ArrowDown');
+      const focused = document.activeElement as HTMLElement;
+      expect(focused).toHaveAttribute('data-grid-row', '0');
+      const scroller = screen.getByTestId(TEST_IDS.table.scroller);
+      Object.defineProperty(scroller, 'scrollTop', { value: 1000 * ROW_HEIGHT.normal.container, configurable: true });
+      fireEvent.scroll(scroller);
+      expect(rowNames()).toContain('c-01000');
+      // still in the document, still focused, still at its own row index
+      expect(focused.isConnected).toBe(true);
+      expect(document.activeElement).toBe(focused);
+      expect(focused.closest('tr')).toHaveAttribute('aria-rowindex', '2');
+      // and the rows around it are spacers of the right height: the table is as tall as before
+      const spacers = Array.from(screen.getByRole('grid').querySelectorAll<HTMLElement>('tbody tr[aria-hidden]'));
+      const drawn = screen.getAllByTestId(TEST_IDS.table.containerRow).length;
+      const total = spacers.reduce((h, r) => h + parseFloat(r.style.height), 0) + drawn * ROW_HEIGHT.normal.container;
+      expect(total).toBe(2000 * ROW_HEIGHT.normal.container);
+      key('ArrowDown');
+      expect(document.activeElement).toHaveAttribute('data-grid-row', '1');
+    });
+
+    it('follows a cell’s data link with Enter; the link itself is no tab stop', () => {
+      const onClick = jest.fn();
+      table({
+        containers: [web],
+        getLinks: (c) => [{ href: `/d/x?var-name=${c.name}`, title: 'Details', target: '_self', origin: {}, onClick }],
+      });
+      expect(screen.getByRole('link', { name: /web-0/ })).toHaveAttribute('tabindex', '-1');
+      focusOn(screen.getByTestId(TEST_IDS.table.sortButton('name')));
+      key('ArrowDown');
+      key('Enter');
+      expect(onClick).toHaveBeenCalled();
     });
   });
 });

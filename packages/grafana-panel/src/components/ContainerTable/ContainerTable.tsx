@@ -1,4 +1,4 @@
-import React, { memo, useMemo, useRef } from 'react';
+import React, { memo, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import type { DecimalCount, LinkModel, ThresholdsConfig } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import { cx } from '@emotion/css';
@@ -10,7 +10,9 @@ import { visibleColumns, type CellContext, type Column, type ColumnSwitches } fr
 import { getStyles, ROW_HEIGHT } from './ContainerTable.styles';
 import { layoutColumns } from './layout';
 import { flatRows, groupedRows, type TableRow } from './rows';
-import { useRowWindow } from './useRowWindow';
+import { gridAttrs, useGridFocus, type GridFocus } from './useGridFocus';
+import { bodySlices, useRowWindow } from './useRowWindow';
+import { CellTooltip } from '../CellTooltip/CellTooltip';
 
 export interface ContainerTableProps {
   /** Filtered and sorted; drawn in this order. */
@@ -62,15 +64,35 @@ export const ContainerTable = memo(function ContainerTable(props: ContainerTable
     [compact, grouped, thresholds, decimals, styles, getLinks, layout]
   );
 
+  const hasSecondary = useCallback((col: number) => columns[col]?.secondary !== undefined, [columns]);
+  const tableRef = useRef<HTMLTableElement>(null);
+  const grid = useGridFocus(rows, columns.length, hasSecondary, tableRef);
+  const slices = bodySlices(win, grid.active.row >= 0 ? grid.active.row : undefined);
+
+  // Controls inside cells (a data link, Grafana's link menu) would each be a tab stop: the grid's one stop
+  // reaches them instead (Enter, useGridFocus). Grafana renders them, so their tab index is set here.
+  useLayoutEffect(() => {
+    tableRef.current
+      ?.querySelectorAll<HTMLElement>('tbody a[href]:not([tabindex="-1"]), tbody [tabindex="0"]:not([data-grid-row])')
+      .forEach((el) => el.setAttribute('tabindex', '-1'));
+  });
+
   return (
     <div className={styles.scroller} ref={scroller} onScroll={win.onScroll} data-testid={TEST_IDS.table.scroller}>
       <table
+        ref={tableRef}
         className={styles.table}
         // below every kept column's minimum width the table scrolls sideways rather than squeezing them
         style={{ minWidth: layout.minWidth }}
         data-testid={TEST_IDS.table.root}
+        // the WAI-ARIA grid: one tab stop, arrow keys inside (useGridFocus.ts)
+        role="grid"
+        aria-label="Containers"
         // virtualised: tell assistive technology how many rows exist, not only those in the DOM
         aria-rowcount={rows.length + 1}
+        aria-colcount={columns.length}
+        onKeyDown={grid.onKeyDown}
+        onFocus={grid.onFocus}
       >
         <colgroup>
           {columns.map((c, i) => (
@@ -79,24 +101,36 @@ export const ContainerTable = memo(function ContainerTable(props: ContainerTable
         </colgroup>
         <thead>
           <tr aria-rowindex={1}>
-            {columns.map((c) => (
-              <HeaderCell key={c.id} column={c} sortBy={sortBy} sortDesc={sortDesc} onSort={onSort} styles={styles} />
+            {columns.map((c, i) => (
+              <HeaderCell
+                key={c.id}
+                column={c}
+                col={i}
+                sortBy={sortBy}
+                sortDesc={sortDesc}
+                onSort={onSort}
+                styles={styles}
+                grid={grid}
+              />
             ))}
           </tr>
         </thead>
         <tbody>
-          {win.padTop > 0 && <Spacer height={win.padTop} span={columns.length} className={styles.spacer} />}
-          {rows.slice(win.start, win.end).map((row, i) => (
-            <Row
-              key={row.key}
-              row={row}
-              index={win.start + i + 2}
-              height={rowHeight[row.kind]}
-              columns={columns}
-              ctx={ctx}
-            />
-          ))}
-          {win.padBottom > 0 && <Spacer height={win.padBottom} span={columns.length} className={styles.spacer} />}
+          {slices.map((slice) =>
+            slice.kind === 'spacer' ? (
+              <Spacer key={slice.key} height={slice.height} span={columns.length} className={styles.spacer} />
+            ) : (
+              <Row
+                key={rows[slice.index].key}
+                row={rows[slice.index]}
+                rowIndex={slice.index}
+                height={rowHeight[rows[slice.index].kind]}
+                columns={columns}
+                ctx={ctx}
+                activeCol={grid.active.row === slice.index ? grid.active.col : undefined}
+              />
+            )
+          )}
           {rows.length === 0 && (
             <tr>
               <td colSpan={columns.length} className={styles.empty} data-testid={TEST_IDS.table.empty}>
@@ -112,46 +146,63 @@ export const ContainerTable = memo(function ContainerTable(props: ContainerTable
 
 function HeaderCell({
   column,
+  col,
   sortBy,
   sortDesc,
   onSort,
   styles,
+  grid,
 }: {
   column: Column;
+  col: number;
   sortBy: SortKey;
   sortDesc: boolean;
   onSort: (key: SortKey) => void;
   styles: ReturnType<typeof getStyles>;
+  grid: GridFocus;
 }) {
   const active = sortBy === column.sort || sortBy === column.secondary?.sort;
   const arrow = (key: SortKey) => (sortBy === key ? (sortDesc ? '↓' : '↑') : '');
+  const primary = (
+    // a native <button>: Enter and Space sort in every browser; its name is its visible text
+    <button
+      type="button"
+      className={styles.sortButton}
+      onClick={() => onSort(column.sort)}
+      tabIndex={grid.tabIndexOf(-1, col, 0)}
+      {...gridAttrs(-1, col, 0)}
+      data-testid={TEST_IDS.table.sortButton(column.sort)}
+    >
+      {column.header}
+      <span className={styles.sortArrow} aria-hidden>
+        {arrow(column.sort)}
+      </span>
+    </button>
+  );
   return (
     <th scope="col" className={styles.th} aria-sort={active ? (sortDesc ? 'descending' : 'ascending') : undefined}>
-      {/* a native <button>: focusable, and Enter/Space activate it in every browser */}
-      <button
-        type="button"
-        className={styles.sortButton}
-        onClick={() => onSort(column.sort)}
-        data-testid={TEST_IDS.table.sortButton(column.sort)}
-      >
-        {column.header}
-        <span className={styles.sortArrow} aria-hidden>
-          {arrow(column.sort)}
-        </span>
-      </button>
+      {column.headerTooltip ? (
+        <CellTooltip content={column.headerTooltip} placement="top" tabIndex={grid.tabIndexOf(-1, col, 0)}>
+          {primary}
+        </CellTooltip>
+      ) : (
+        primary
+      )}
       {column.secondary && (
-        <button
-          type="button"
-          className={cx(styles.sortButton, styles.sortButtonSecondary)}
-          onClick={() => onSort(column.secondary!.sort)}
-          aria-label={column.secondary.ariaLabel}
-          data-testid={TEST_IDS.table.sortButton(column.secondary.sort)}
-        >
-          {column.secondary.label}
-          <span className={styles.sortArrow} aria-hidden>
-            {arrow(column.secondary.sort)}
-          </span>
-        </button>
+        <CellTooltip content={column.secondary.tooltip} placement="top" tabIndex={grid.tabIndexOf(-1, col, 1)}>
+          <button
+            type="button"
+            className={cx(styles.sortButton, styles.sortButtonSecondary)}
+            onClick={() => onSort(column.secondary!.sort)}
+            {...gridAttrs(-1, col, 1)}
+            data-testid={TEST_IDS.table.sortButton(column.secondary.sort)}
+          >
+            {column.secondary.label}
+            <span className={styles.sortArrow} aria-hidden>
+              {arrow(column.secondary.sort)}
+            </span>
+          </button>
+        </CellTooltip>
       )}
     </th>
   );
@@ -167,22 +218,35 @@ function Spacer({ height, span, className }: { height: number; span: number; cla
 
 const Row = memo(function Row({
   row,
-  index,
+  rowIndex,
   height,
   columns,
   ctx,
+  activeCol,
 }: {
   row: TableRow;
-  index: number;
+  /** Index in the body's rows; aria-rowindex is this + 2 (the header is 1). */
+  rowIndex: number;
   height: number;
   columns: Column[];
   ctx: CellContext;
+  /** The grid's active column when this row holds its tab stop, else undefined. */
+  activeCol?: number;
 }) {
   const { styles } = ctx;
+  const stop = (col: number) => ({
+    tabIndex: activeCol === col || (activeCol !== undefined && row.kind !== 'container' && col === 0) ? 0 : -1,
+    ...gridAttrs(rowIndex, col),
+  });
   if (row.kind === 'host') {
     return (
-      <tr className={styles.hostRow} style={{ height }} aria-rowindex={index} data-testid={TEST_IDS.table.hostRow}>
-        <th scope="row" colSpan={columns.length} className={cx(styles.td, styles.rowHeader)}>
+      <tr
+        className={styles.hostRow}
+        style={{ height }}
+        aria-rowindex={rowIndex + 2}
+        data-testid={TEST_IDS.table.hostRow}
+      >
+        <th scope="row" colSpan={columns.length} className={cx(styles.td, styles.rowHeader)} {...stop(0)}>
           {row.instance} <span className={styles.count}>{countText(row.containers)}</span>
         </th>
       </tr>
@@ -190,8 +254,13 @@ const Row = memo(function Row({
   }
   if (row.kind === 'pod') {
     return (
-      <tr className={styles.podRow} style={{ height }} aria-rowindex={index} data-testid={TEST_IDS.table.podRow}>
-        <th scope="row" colSpan={columns.length} className={cx(styles.td, styles.rowHeader, styles.podIndent)}>
+      <tr className={styles.podRow} style={{ height }} aria-rowindex={rowIndex + 2} data-testid={TEST_IDS.table.podRow}>
+        <th
+          scope="row"
+          colSpan={columns.length}
+          className={cx(styles.td, styles.rowHeader, styles.podIndent)}
+          {...stop(0)}
+        >
           {row.namespace ? `${row.namespace}/${row.pod}` : row.pod}{' '}
           <span className={styles.count}>{countText(row.containers)}</span>
         </th>
@@ -203,7 +272,7 @@ const Row = memo(function Row({
     <tr
       className={styles.containerRow}
       style={{ height }}
-      aria-rowindex={index}
+      aria-rowindex={rowIndex + 2}
       data-testid={TEST_IDS.table.containerRow}
       data-key={c.key}
     >
@@ -213,11 +282,12 @@ const Row = memo(function Row({
             key={col.id}
             scope="row"
             className={cx(styles.td, styles.rowHeader, ctx.grouped && styles.containerIndent)}
+            {...stop(i)}
           >
             {col.render(c, ctx)}
           </th>
         ) : (
-          <td key={col.id} className={styles.td}>
+          <td key={col.id} className={styles.td} {...stop(i)}>
             {col.render(c, ctx)}
           </td>
         )

@@ -8,6 +8,7 @@ import { formatQuantity, isNumber } from '../format';
 import { IsolationStrip } from '../IsolationStrip/IsolationStrip';
 import { SecurityBadges } from '../SecurityBadges/SecurityBadges';
 import { UsageBar } from '../UsageBar/UsageBar';
+import { CellTooltip } from '../CellTooltip/CellTooltip';
 import { TEST_IDS } from '../testIds';
 import type { getStyles } from './ContainerTable.styles';
 
@@ -33,8 +34,13 @@ export interface Column {
   id: string;
   header: string;
   sort: SortKey;
-  /** A second sort key offered in the same header (CPU: throttling). */
-  secondary?: { sort: SortKey; label: string; ariaLabel: string };
+  /**
+   * A second sort key offered in the same header (CPU: throttling). Its accessible name is its visible
+   * label (WCAG 2.5.3); what it sorts by and what it measures are in the tooltip.
+   */
+  secondary?: { sort: SortKey; label: string; tooltip: string };
+  /** What the column measures, in a tooltip on its header (pressure: what PSI is). */
+  headerTooltip?: string;
   /** The first column (the name) takes whatever the others leave past its ideal. */
   width: (compact: boolean) => ColumnWidth;
   /**
@@ -56,6 +62,33 @@ export interface ColumnSwitches {
 export const SECURITY_FULL_TEXT_WIDTH = 226;
 
 const percent = (v: number | undefined) => (isNumber(v) ? formatQuantity('ratio', v, 0) : '–');
+
+/** What throttling measures, wherever it is shown (the CPU header's "throttled", each row's share). */
+export const THROTTLING_MEANING =
+  'Throttled: the share of CFS periods (100 ms each by default) in which the container used up its CPU ' +
+  'quota and had to wait for the next period. 0 % is never held back; any throttling slows it down.';
+
+/** What pressure measures, on the column's header and in each row's tooltip. */
+export const PRESSURE_MEANING =
+  'Pressure (PSI): the share of time at least one of the container’s tasks was waiting for CPU, memory or ' +
+  'IO, i.e. time lost to contention, not how much of the resource it used.';
+
+/** The tooltip of one row's throttling share. */
+export function throttlingText(v: number): string {
+  return `Throttled in ${percent(v)} of CFS periods. ${THROTTLING_MEANING}`;
+}
+
+/** The tooltip of one row's pressure. */
+export function pressureText(p: ContainerView['pressure']): string {
+  return `Waiting: CPU ${percent(p.cpu)}, memory ${percent(p.memory)}, IO ${percent(p.io)} of the time. ${PRESSURE_MEANING}`;
+}
+
+/** Said beside "no limit" for CPU: there is no quota, and how many CPUs it may use instead. */
+export function cpuNoLimitText(cpuset: number | undefined): string {
+  return cpuset !== undefined
+    ? `No CPU quota: the container may use up to all ${formatQuantity('cores', cpuset)} it may run on (its cpuset), shared with everything else there.`
+    : 'No CPU quota: the container may use every core it can run on.';
+}
 
 const containerColumn: Column = {
   id: 'container',
@@ -132,7 +165,7 @@ const cpuColumn: Column = {
   id: 'cpu',
   header: 'CPU',
   sort: 'cpu',
-  secondary: { sort: 'throttled', label: 'throttled', ariaLabel: 'Sort by CPU throttling' },
+  secondary: { sort: 'throttled', label: 'throttled', tooltip: `Sort by CPU throttling. ${THROTTLING_MEANING}` },
   // ideal: a 64px bar and "0.108 / 0.5 cores" (102px); min: the same text with the bar at 28px
   width: (compact) => (compact ? { min: 100, ideal: 140 } : { min: 136, ideal: 180 }),
   render: (c, { compact, thresholds, decimals, styles }) => {
@@ -142,20 +175,30 @@ const cpuColumn: Column = {
         kind="cores"
         used={c.cpu.used}
         limit={c.cpu.limit}
-        // where the limit comes from is said in the tooltip and to screen readers, not in the cell
+        // where the limit comes from is said in the tooltip and to screen readers; a cpuset (the panel
+        // option) also in the cell, since it is no limit the container was given
         hint={c.cpu.limitSource === 'cpuset' ? 'cpuset' : c.cpu.limitSource === 'quota' ? 'CFS quota' : undefined}
+        showHint={c.cpu.limitSource === 'cpuset'}
+        noLimitHint={cpuNoLimitText(c.cpu.cpuset)}
         thresholds={thresholds}
         decimals={decimals}
         compact={compact}
       />
     );
     const throttled = isNumber(c.throttled) ? (
-      <span
-        className={`${styles.small} ${c.throttled > 0 ? styles.warn : ''}`}
-        title="Share of CFS periods in which the container was throttled"
-      >
-        {compact ? percent(c.throttled) : `throttled ${percent(c.throttled)}`}
-      </span>
+      <CellTooltip content={throttlingText(c.throttled)}>
+        <span className={`${styles.small} ${c.throttled > 0 ? styles.warn : ''}`}>
+          {compact ? (
+            // compact rows too say which number this is: beside the CPU share, a bare "12%" reads as a second one
+            <>
+              <span aria-hidden>thr</span>
+              <span className={styles.srOnly}>throttled</span> {percent(c.throttled)}
+            </>
+          ) : (
+            `throttled ${percent(c.throttled)}`
+          )}
+        </span>
+      </CellTooltip>
     ) : null;
     return (
       <div className={compact ? styles.inline : styles.stack}>
@@ -207,6 +250,7 @@ const tasksColumn: Column = {
 const pressureColumn: Column = {
   id: 'pressure',
   header: 'Pressure',
+  headerTooltip: PRESSURE_MEANING,
   sort: 'pressure',
   // normal rows: three 36px columns, "cpu" over "39%"; compact rows: "cpu 100% · mem 100% · io 100%" on one line.
   // Neither shrinks well, so the column is the first dropped instead.
@@ -217,29 +261,33 @@ const pressureColumn: Column = {
     if (!isNumber(cpu) && !isNumber(memory) && !isNumber(io)) {
       return <span className={styles.small}>–</span>;
     }
-    const label = `Waiting: CPU ${percent(cpu)}, memory ${percent(memory)}, IO ${percent(io)}`;
+    const label = `Pressure, share of time waiting: CPU ${percent(cpu)}, memory ${percent(memory)}, IO ${percent(io)}`;
     if (compact) {
       return (
-        <span className={styles.small} title={label}>
-          {`cpu ${percent(cpu)} · mem ${percent(memory)} · io ${percent(io)}`}
-        </span>
+        <CellTooltip content={pressureText(c.pressure)}>
+          <span className={styles.small} role="group" aria-label={label}>
+            <span aria-hidden>{`cpu ${percent(cpu)} · mem ${percent(memory)} · io ${percent(io)}`}</span>
+          </span>
+        </CellTooltip>
       );
     }
     return (
-      <span className={styles.pressure} title={label} role="group" aria-label={label}>
-        {(
-          [
-            ['cpu', cpu],
-            ['mem', memory],
-            ['io', io],
-          ] as const
-        ).map(([name, v]) => (
-          <span key={name} className={styles.pressureItem} aria-hidden>
-            <span className={styles.pressureName}>{name}</span>
-            {percent(v)}
-          </span>
-        ))}
-      </span>
+      <CellTooltip content={pressureText(c.pressure)}>
+        <span className={styles.pressure} role="group" aria-label={label}>
+          {(
+            [
+              ['cpu', cpu],
+              ['mem', memory],
+              ['io', io],
+            ] as const
+          ).map(([name, v]) => (
+            <span key={name} className={styles.pressureItem} aria-hidden>
+              <span className={styles.pressureName}>{name}</span>
+              {percent(v)}
+            </span>
+          ))}
+        </span>
+      </CellTooltip>
     );
   },
 };

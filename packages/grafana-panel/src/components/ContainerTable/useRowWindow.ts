@@ -9,6 +9,8 @@ export interface RowWindow {
   /** Heights of the spacer rows standing in for the rows not drawn. */
   padTop: number;
   padBottom: number;
+  /** offsets[i]: the top of row i; offsets[n]: the total height. */
+  offsets: number[];
   onScroll: (e: UIEvent<HTMLElement>) => void;
 }
 
@@ -72,7 +74,7 @@ export function useRowWindow(
 
   const start = Math.max(0, first - OVERSCAN);
   const end = Math.min(n, last + 1 + OVERSCAN);
-  return { start, end, padTop: offsets[start], padBottom: offsets[n] - offsets[end], onScroll };
+  return { start, end, padTop: offsets[start], padBottom: offsets[n] - offsets[end], offsets, onScroll };
 }
 
 /** Index of the row containing y (the last row whose top is ≤ y). */
@@ -91,4 +93,46 @@ function findRow(offsets: number[], y: number): number {
     }
   }
   return lo;
+}
+
+/** One piece of the table body: a row by index, or a spacer of some height standing in for rows not drawn. */
+export type BodySlice = { kind: 'row'; index: number } | { kind: 'spacer'; key: string; height: number };
+
+/**
+ * The body as drawn: the window's rows between two spacers, and `keep` (the row holding the grid's focus)
+ * drawn too when it is outside the window, between spacers of its own: a focused row scrolled away stays
+ * in the DOM, so the focus stays on it instead of falling to the page.
+ */
+export function bodySlices(win: Pick<RowWindow, 'start' | 'end' | 'offsets'>, keep?: number): BodySlice[] {
+  const { start, end, offsets } = win;
+  const n = offsets.length - 1;
+  const out: BodySlice[] = [];
+  const spacer = (key: string, from: number, to: number) => {
+    const height = offsets[to] - offsets[from];
+    if (height > 0) {
+      out.push({ kind: 'spacer', key, height });
+    }
+  };
+  const rowsOf = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      out.push({ kind: 'row', index: i });
+    }
+  };
+  const k = keep !== undefined && keep >= 0 && keep < n && (keep < start || keep >= end) ? keep : undefined;
+  if (k !== undefined && k < start) {
+    spacer('above-kept', 0, k);
+    rowsOf(k, k + 1);
+    spacer('top', k + 1, start);
+  } else {
+    spacer('top', 0, start);
+  }
+  rowsOf(start, end);
+  if (k !== undefined && k >= end) {
+    spacer('bottom', end, k);
+    rowsOf(k, k + 1);
+    spacer('below-kept', k + 1, n);
+  } else {
+    spacer('bottom', end, n);
+  }
+  return out;
 }

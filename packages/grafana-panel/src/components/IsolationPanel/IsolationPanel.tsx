@@ -39,8 +39,8 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
 
   const refIdRoles = useMemo(() => parseRefIdRoles(options.refIdRoles), [options.refIdRoles]);
   const model = useMemo(
-    () => buildPanelModel(data.series, { refIdRoles: refIdRoles.mapping }),
-    [data.series, refIdRoles.mapping]
+    () => buildPanelModel(data.series, { refIdRoles: refIdRoles.mapping, cpusetAsCpuLimit: options.cpuAgainstCpuset }),
+    [data.series, refIdRoles.mapping, options.cpuAgainstCpuset]
   );
 
   // The filter is view state seeded from the saved option; editing the option in the editor re-seeds it

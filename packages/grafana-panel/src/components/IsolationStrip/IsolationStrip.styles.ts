@@ -35,9 +35,8 @@ export const getStyles = (theme: GrafanaTheme2) => ({
   unknown: css({
     border: `1px dashed ${theme.colors.border.medium}`,
   }),
-  abbr: css({
-    opacity: 0.85,
-  }),
+  // full opacity: the label's contrast is computed for the cell's text colour (states.ts: toneStyle)
+  abbr: css({}),
   glyph: css({
     fontWeight: theme.typography.fontWeightBold,
   }),

@@ -6,7 +6,8 @@ import { NAMESPACE_TYPES } from '@isoscope/shared';
 import { namespaces } from '../../../test/support/factory';
 import { TEST_IDS } from '../testIds';
 import { IsolationStrip } from './IsolationStrip';
-import { cellTone, describeCell, toneStyle } from './states';
+import { contrast, MIN_CONTRAST } from '../contrast/contrast';
+import { cellTone, describeCell, TONES, toneStyle, type CellTone } from './states';
 
 const theme = createTheme();
 
@@ -42,11 +43,10 @@ describe('IsolationStrip', () => {
 
   it('colours states from the theme: private success, shared warning, unknown blank', () => {
     render(<IsolationStrip cells={cells} />);
-    expect(screen.getByTestId(TEST_IDS.strip.cell('mnt'))).toHaveStyle({ backgroundColor: theme.colors.success.main });
-    expect(screen.getByTestId(TEST_IDS.strip.cell('net'))).toHaveStyle({ backgroundColor: theme.colors.warning.main });
-    expect(screen.getByTestId(TEST_IDS.strip.cell('time'))).toHaveStyle({
-      backgroundColor: theme.colors.background.secondary,
-    });
+    const look = (tone: CellTone) => ({ backgroundColor: toneStyle(tone, theme).background });
+    expect(screen.getByTestId(TEST_IDS.strip.cell('mnt'))).toHaveStyle(look('private'));
+    expect(screen.getByTestId(TEST_IDS.strip.cell('net'))).toHaveStyle(look('shared'));
+    expect(screen.getByTestId(TEST_IDS.strip.cell('time'))).toHaveStyle(look('unknown'));
   });
 
   it('colours a host namespace by the risk of its type: pid red, user a caveat, cgroup neutral', () => {
@@ -55,11 +55,14 @@ describe('IsolationStrip', () => {
     const user = screen.getByTestId(TEST_IDS.strip.cell('user'));
     const cgroup = screen.getByTestId(TEST_IDS.strip.cell('cgroup'));
     expect(pid).toHaveAttribute('data-tone', 'host-high');
-    expect(pid).toHaveStyle({ backgroundColor: theme.colors.error.main });
+    expect(pid).toHaveStyle({ backgroundColor: toneStyle('host-high', theme).background });
     expect(user).toHaveAttribute('data-tone', 'host-moderate');
-    expect(user).toHaveStyle({ backgroundColor: theme.colors.warning.transparent, color: theme.colors.warning.text });
+    expect(user).toHaveStyle({
+      backgroundColor: toneStyle('host-moderate', theme).background,
+      color: toneStyle('host-moderate', theme).color,
+    });
     expect(cgroup).toHaveAttribute('data-tone', 'host-low');
-    expect(cgroup).toHaveStyle({ backgroundColor: theme.colors.secondary.main });
+    expect(cgroup).toHaveStyle({ backgroundColor: toneStyle('host-low', theme).background });
     // all three are still host cells to anything that reads the state
     expect([pid, user, cgroup].map((c) => c.getAttribute('data-state'))).toEqual(['host', 'host', 'host']);
   });
@@ -148,4 +151,17 @@ describe('cellTone and toneStyle', () => {
     expect(toneStyle('shared', theme).outline).toBeUndefined();
     expect(toneStyle('private', theme).outline).toBeUndefined();
   });
+});
+
+describe('toneStyle contrast', () => {
+  it.each(['dark', 'light'] as const)(
+    'keeps every cell label at 4.5:1 or more in the %s theme, with the theme’s hue',
+    (mode) => {
+      const t = createTheme({ colors: { mode } });
+      for (const tone of TONES) {
+        const look = toneStyle(tone, t);
+        expect({ tone, ratio: contrast(look.color, look.background) >= MIN_CONTRAST }).toEqual({ tone, ratio: true });
+      }
+    }
+  );
 });

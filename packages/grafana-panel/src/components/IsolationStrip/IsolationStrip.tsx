@@ -1,8 +1,9 @@
 import React, { memo } from 'react';
-import { Tooltip, useStyles2, useTheme2 } from '@grafana/ui';
+import { useStyles2, useTheme2 } from '@grafana/ui';
 import { cx } from '@emotion/css';
 
 import type { NamespaceCell } from '../../data/types';
+import { CellTooltip } from '../CellTooltip/CellTooltip';
 import { TEST_IDS } from '../testIds';
 import { getStyles } from './IsolationStrip.styles';
 import { cellTone, describeCell, NS_ABBREVIATION, othersCount, STATE_GLYPH, toneStyle } from './states';
@@ -29,7 +30,8 @@ export const IsolationStrip = memo(function IsolationStrip({ cells, compact }: I
         const tone = cellTone(cell);
         const look = toneStyle(tone, theme);
         return (
-          <Tooltip key={cell.type} content={text} placement="top">
+          // no tab stop per cell: the table's grid focus reaches the strip's cell, the label says it all
+          <CellTooltip key={cell.type} content={text} placement="top">
             <li
               className={cx(styles.cell, compact && styles.cellCompact, tone === 'unknown' && styles.unknown)}
               // per-tone colours and outline from the theme; inline because they are picked per cell at render
@@ -45,7 +47,7 @@ export const IsolationStrip = memo(function IsolationStrip({ cells, compact }: I
                 {count !== undefined && !compact ? count : ''}
               </span>
             </li>
-          </Tooltip>
+          </CellTooltip>
         );
       })}
     </ul>

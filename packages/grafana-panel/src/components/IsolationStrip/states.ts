@@ -2,6 +2,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import type { NamespaceType } from '@isoscope/shared';
 
 import { HOST_RISK, typesOfRisk, type HostRisk } from '../../data/namespaceRisk';
+import { flatten, readableBackground, readableText, TINT_TARGET } from '../contrast/contrast';
 import type { NamespaceCell, NamespaceState } from '../../data/types';
 
 /** Short labels that fit a 30px cell; tooltips and aria-labels use the full type name. */
@@ -89,36 +90,48 @@ export interface ToneStyle {
  * a moderate host one (a warning tint with a warning outline: 'S' and 'H' differ in shape as well as
  * glyph); private is fine; an expected host namespace is neutral grey with a thin outline; unknown is blank
  * (its dashed border is in the strip's styles).
+ *
+ * The 10 px labels are small text, so every pair must reach 4.5:1 (contrast.ts): the theme's colour is
+ * shaded just as far as its text needs (no shade where the tokens already reach it), and translucent
+ * tokens are flattened onto the panel's background first, as they are painted. The labels are drawn at
+ * full opacity: the 0.85 they had brought private cells to 4.1:1 (dark) and 3.8:1 (light).
  */
 export function toneStyle(tone: CellTone, theme: GrafanaTheme2): ToneStyle {
+  const canvas = theme.colors.background.primary;
+  const solid = (bg: string, fg: string) => {
+    const flatBg = flatten(bg, canvas);
+    const flatFg = flatten(fg, flatBg);
+    return { background: readableBackground(flatBg, flatFg), color: flatFg };
+  };
+  const tint = (bg: string, fg: string) => {
+    const flatBg = flatten(bg, canvas);
+    return { background: flatBg, color: readableText(flatten(fg, flatBg), flatBg, TINT_TARGET) };
+  };
   switch (tone) {
     case 'private':
-      return { background: theme.colors.success.main, color: theme.colors.success.contrastText };
+      return solid(theme.colors.success.main, theme.colors.success.contrastText);
     case 'shared':
-      return { background: theme.colors.warning.main, color: theme.colors.warning.contrastText };
+      return solid(theme.colors.warning.main, theme.colors.warning.contrastText);
     case 'host-high':
       return {
-        background: theme.colors.error.main,
-        color: theme.colors.error.contrastText,
+        ...solid(theme.colors.error.main, theme.colors.error.contrastText),
         outline: `2px solid ${theme.colors.error.border}`,
         outlineOffset: -2,
       };
     case 'host-moderate':
       return {
-        background: theme.colors.warning.transparent,
-        color: theme.colors.warning.text,
+        ...tint(theme.colors.warning.transparent, theme.colors.warning.text),
         outline: `1px solid ${theme.colors.warning.border}`,
         outlineOffset: -1,
       };
     case 'host-low':
       return {
-        background: theme.colors.secondary.main,
-        color: theme.colors.text.primary,
+        ...tint(theme.colors.secondary.main, theme.colors.text.primary),
         outline: `1px solid ${theme.colors.border.medium}`,
         outlineOffset: -1,
       };
     default:
-      return { background: theme.colors.background.secondary, color: theme.colors.text.secondary };
+      return tint(theme.colors.background.secondary, theme.colors.text.secondary);
   }
 }
 

@@ -27,8 +27,8 @@ describe('Legend', () => {
     const swatch = (li: HTMLElement) => li.querySelector('[aria-hidden]') as HTMLElement;
     const { background, outline } = toneStyle('host-high', theme);
     expect(swatch(high)).toHaveStyle({ background, outline });
-    expect(swatch(moderate)).toHaveStyle({ backgroundColor: theme.colors.warning.transparent });
-    expect(swatch(low)).toHaveStyle({ backgroundColor: theme.colors.secondary.main });
+    expect(swatch(moderate)).toHaveStyle({ backgroundColor: toneStyle('host-moderate', theme).background });
+    expect(swatch(low)).toHaveStyle({ backgroundColor: toneStyle('host-low', theme).background });
   });
 
   it('lists every namespace type under exactly one host entry', () => {

@@ -14,6 +14,7 @@ import {
   type ToneStyle,
 } from '../IsolationStrip/states';
 import { RISKS, type RiskKind } from '../SecurityBadges/risks';
+import { badgeTextColor } from '../contrast/contrast';
 import { TEST_IDS } from '../testIds';
 import { getStyles } from './Legend.styles';
 
@@ -44,7 +45,13 @@ export function Legend({ showSecurity, showResources }: LegendProps) {
           <ul className={styles.group}>
             {(Object.keys(RISKS) as RiskKind[]).map((kind) => (
               <li key={kind} className={styles.item}>
-                <Badge color={RISKS[kind].color} text={RISKS[kind].text} tooltip={RISKS[kind].explanation} />
+                <Badge
+                  color={RISKS[kind].color}
+                  text={RISKS[kind].text}
+                  tooltip={RISKS[kind].explanation}
+                  // as in the table (SecurityBadges): Grafana's badge text is short of 4.5:1
+                  style={{ color: badgeTextColor(RISKS[kind].color, theme) }}
+                />
               </li>
             ))}
           </ul>

@@ -1,5 +1,5 @@
 import React from 'react';
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { createTheme, ThresholdsMode } from '@grafana/data';
 
 import { formatUsage } from '../format';
@@ -66,6 +66,21 @@ describe('UsageBar', () => {
     expect(screen.getByTestId(TEST_IDS.bar.noLimit)).toHaveTextContent('no limit');
     expect(screen.getByText('1 GiB')).toBeInTheDocument();
     expect(screen.queryByRole('meter')).not.toBeInTheDocument();
+  });
+
+  it('explains why there is no limit in a tooltip, when told', async () => {
+    render(<UsageBar label="CPU" kind="cores" used={0.09} noLimitHint="No CPU quota: up to all 16 cores." />);
+    expect(screen.getByTestId(TEST_IDS.bar.noLimit)).toHaveTextContent(/^no limit$/);
+    expect(screen.queryByRole('meter')).not.toBeInTheDocument();
+    // no tab stop of its own: inside the table, the grid's focus reaches the cell
+    expect(screen.getByTestId(TEST_IDS.bar.noLimit)).not.toHaveAttribute('tabindex');
+    fireEvent.mouseEnter(screen.getByTestId(TEST_IDS.bar.noLimit));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent('No CPU quota: up to all 16 cores.');
+  });
+
+  it('says the hint in the cell too when asked: a maximum that is no set limit', () => {
+    render(<UsageBar label="CPU" kind="cores" used={0.5} limit={16} hint="cpuset" showHint />);
+    expect(screen.getByText('0.500 / 16 cores (cpuset)')).toBeInTheDocument();
   });
 
   it('shows a dash without usage data (NaN included)', () => {

@@ -4,6 +4,7 @@ import { useStyles2, useTheme2 } from '@grafana/ui';
 import { cx } from '@emotion/css';
 
 import { formatQuantity, formatUsage, isNumber, type Quantity } from '../format';
+import { CellTooltip } from '../CellTooltip/CellTooltip';
 import { TEST_IDS } from '../testIds';
 import { getStyles } from './UsageBar.styles';
 import { thresholdColor } from './thresholds';
@@ -20,13 +21,28 @@ export interface UsageBarProps {
   compact?: boolean;
   /** Said after the limit in the tooltip and to screen readers, e.g. where a CPU limit comes from ("cpuset"). */
   hint?: string;
+  /** Say the hint in the cell as well ("0.09 / 16 cores (cpuset)"): for a maximum that is not a set limit. */
+  showHint?: boolean;
+  /** Why there is no limit, in the tooltip of "no limit" (CPU: no quota, and the cores it may run on). */
+  noLimitHint?: string;
 }
 
 /**
  * A bar whose maximum is the container's own limit (the per-series max Grafana's bar gauge cannot take,
  * grafana#82757). Without a limit there is nothing to be full against, so it says so in words.
  */
-export function UsageBar({ label, used, limit, kind, thresholds, decimals, compact, hint }: UsageBarProps) {
+export function UsageBar({
+  label,
+  used,
+  limit,
+  kind,
+  thresholds,
+  decimals,
+  compact,
+  hint,
+  showHint,
+  noLimitHint,
+}: UsageBarProps) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
 
@@ -46,9 +62,17 @@ export function UsageBar({ label, used, limit, kind, thresholds, decimals, compa
     return (
       <div className={styles.root} data-testid={TEST_IDS.bar.root}>
         <span className={styles.text}>{usedText}</span>
-        <span className={styles.muted} data-testid={TEST_IDS.bar.noLimit}>
-          no limit
-        </span>
+        {noLimitHint ? (
+          <CellTooltip content={noLimitHint}>
+            <span className={styles.muted} data-testid={TEST_IDS.bar.noLimit}>
+              no limit
+            </span>
+          </CellTooltip>
+        ) : (
+          <span className={styles.muted} data-testid={TEST_IDS.bar.noLimit}>
+            no limit
+          </span>
+        )}
       </div>
     );
   }
@@ -79,7 +103,10 @@ export function UsageBar({ label, used, limit, kind, thresholds, decimals, compa
         />
       </div>
       {/* the short form ("0.1 / 2 cores"); the meter's value text and the tooltip say it in full */}
-      <span className={styles.text}>{compact ? `${percent}%` : formatUsage(kind, used, limit, decimals)}</span>
+      <span className={styles.text}>
+        {compact ? `${percent}%` : formatUsage(kind, used, limit, decimals)}
+        {showHint && hint ? ` (${hint})` : ''}
+      </span>
     </div>
   );
 }

@@ -1,0 +1,159 @@
+/**
+ * A synthetic fleet as Prometheus would answer the panel's queries (support/targets.ts): `n` containers on
+ * four hosts, some in pods, with every namespace state, every security badge, limits and none, throttling
+ * and pressure. For the browser tests that need more rows than a live engine can start quickly (the
+ * accessibility and keyboard tests); deterministic, so a failure reproduces.
+ */
+import { METRICS } from '@isoscope/shared';
+import { NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
+
+import type { PromData, PromTarget } from '../promToFrames';
+
+type Labels = Record<string, string>;
+
+interface Spec {
+  labels: Labels;
+  index: number;
+}
+
+function containerSpecs(n: number): Spec[] {
+  return Array.from({ length: n }, (_, i) => {
+    const host = `node-${i % 4}:9820`;
+    const id = `/kubepods/pod${Math.floor(i / 2)}/${i.toString(16).padStart(12, '0')}`;
+    const labels: Labels = { instance: host, job: 'isoscope', id, name: `app-${i}`, image: `registry/app:${i % 7}` };
+    if (i % 3 !== 0) {
+      // pairs of containers in one pod
+      labels.namespace = `team-${i % 5}`;
+      labels.pod = `pod-${Math.floor(i / 2)}`;
+      labels.container = `c${i % 2}`;
+    }
+    return { labels, index: i };
+  });
+}
+
+/** The raw metric values of container i: namespaces, security, limits (undefined: no series). */
+function rawValues(i: number): Array<{ metric: string; extra?: Labels; value: number }> {
+  const out: Array<{ metric: string; extra?: Labels; value: number }> = [];
+  const ns = (type: NamespaceType, inode: number, host: 0 | 1, sharers: number) => {
+    const extra = { ns_type: type };
+    out.push({ metric: METRICS.namespaceInode.name, extra, value: inode });
+    out.push({ metric: METRICS.namespaceSharedWithHost.name, extra, value: host });
+    out.push({ metric: METRICS.namespaceSharers.name, extra, value: sharers });
+  };
+  const pair = Math.floor(i / 2);
+  for (const type of NAMESPACE_TYPES) {
+    const own = 1_000_000 + i * 16 + NAMESPACE_TYPES.indexOf(type);
+    switch (type) {
+      case 'net':
+        // pods share their network; every 11th container is on the host's
+        if (i % 11 === 0) {
+          ns(type, 4026531840, 1, 20);
+        } else if (i % 3 !== 0) {
+          ns(type, 2_000_000 + pair, 0, 2);
+        } else {
+          ns(type, own, 0, 1);
+        }
+        break;
+      case 'pid':
+        if (i % 17 === 0) {
+          ns(type, 4026531836, 1, 10);
+        } else {
+          ns(type, own, 0, 1);
+        }
+        break;
+      case 'ipc':
+        // unknown now and then: no series at all
+        if (i % 23 !== 0) {
+          ns(type, i % 3 !== 0 ? 3_000_000 + pair : own, 0, i % 3 !== 0 ? 2 : 1);
+        }
+        break;
+      case 'user':
+      case 'cgroup':
+        ns(type, 4026531837 + NAMESPACE_TYPES.indexOf(type), i % 9 === 0 ? 0 : 1, 50);
+        break;
+      case 'time':
+        ns(type, 4026531834, 1, 200);
+        break;
+      case 'uts':
+        if (i % 19 === 0) {
+          ns(type, 4026531838, 1, 5);
+        } else {
+          ns(type, own, 0, 1);
+        }
+        break;
+      default:
+        ns(type, own, 0, 1);
+    }
+  }
+  out.push({ metric: METRICS.securitySeccompMode.name, value: i % 13 === 0 ? 0 : 2 });
+  out.push({ metric: METRICS.securityNoNewPrivs.name, value: i % 4 === 0 ? 0 : 1 });
+  out.push({ metric: METRICS.securityCapabilitiesEffective.name, value: i % 29 === 0 ? 41 : 14 });
+  out.push({ metric: METRICS.securityPrivileged.name, value: i % 29 === 0 ? 1 : 0 });
+  out.push({ metric: METRICS.securityRootMappedToHost.name, value: i % 9 === 0 ? 0 : 1 });
+  if (i % 3 !== 0) {
+    out.push({ metric: METRICS.specCpuQuota.name, value: 50_000 * (1 + (i % 4)) });
+  }
+  out.push({ metric: METRICS.specCpuPeriod.name, value: 100_000 });
+  out.push({ metric: METRICS.specCpusetCpus.name, value: 16 });
+  out.push({ metric: METRICS.memoryWorkingSet.name, value: (20 + ((i * 37) % 400)) * 2 ** 20 });
+  out.push({ metric: METRICS.specMemoryLimit.name, value: i % 5 === 0 ? 0 : 512 * 2 ** 20 });
+  out.push({ metric: METRICS.threads.name, value: 3 + (i % 40) });
+  out.push({ metric: METRICS.threadsMax.name, value: i % 2 === 0 ? 0 : 100 });
+  return out;
+}
+
+/** The derived value of a role for container i (rates and ratios). */
+function derivedValue(refId: string, i: number): number | undefined {
+  switch (refId) {
+    case 'cpuUsage':
+      return ((i * 7) % 100) / 100;
+    case 'throttled':
+      return i % 3 === 0 ? Number.NaN : ((i * 3) % 40) / 100;
+    case 'pressureCpu':
+      return ((i * 5) % 50) / 100;
+    case 'pressureMemory':
+      return (i % 7) / 100;
+    case 'pressureIo':
+      return (i % 11) / 100;
+    case 'networkRx':
+    case 'networkTx':
+    case 'ioRead':
+    case 'ioWrite':
+      return (i % 13) * 1024;
+    default:
+      return undefined;
+  }
+}
+
+const sample = (v: number) => (Number.isNaN(v) ? 'NaN' : String(v));
+
+/** The answers Prometheus would give the panel's targets for a fleet of `n` containers at `endMs`. */
+export function fleetAnswers(
+  targets: PromTarget[],
+  n: number,
+  endMs: number,
+  stepMs: number
+): Array<{ target: PromTarget; data: PromData; stepMs: number }> {
+  const specs = containerSpecs(n);
+  const end = endMs / 1000;
+  return targets.map((target) => {
+    if (target.instant) {
+      const result = specs.flatMap((c) =>
+        rawValues(c.index).map((v) => ({
+          metric: { __name__: v.metric, ...c.labels, ...(v.extra ?? {}) },
+          value: [end, sample(v.value)] as [number, string],
+        }))
+      );
+      return { target, data: { resultType: 'vector', result }, stepMs };
+    }
+    const result = specs.flatMap((c) => {
+      const v = derivedValue(target.refId, c.index);
+      if (v === undefined) {
+        return [];
+      }
+      const times = [end - (2 * stepMs) / 1000, end - stepMs / 1000, end];
+      return [{ metric: { ...c.labels }, values: times.map((t) => [t, sample(v)] as [number, string]) }];
+    });
+    return { target, data: { resultType: 'matrix', result }, stepMs };
+  });
+}
