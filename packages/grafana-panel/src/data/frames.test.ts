@@ -210,6 +210,15 @@ describe('buildPanelModel: instant query, table format', () => {
     expect(byName(asked.containers, 'web').cpu).toMatchObject({ limit: 0.5, limitSource: 'quota' });
   });
 
+  it('makes no row of the machine\'s own series (id="/", the root cgroup), and counts no problem for them', () => {
+    const machine: ContainerSpec = { instance: 'node-a:9100', id: '/' };
+    const m = build([
+      tableFrame('raw', [...rawRows(db, { memory: 1e6 }), ...rawRows(machine, { memory: 8e9, cpuset: 16 })]),
+    ]);
+    expect(m.containers.map((c) => c.id)).toEqual([db.id]);
+    expect(m.unrecognised).toEqual([]);
+  });
+
   it('records which roles were present', () => {
     expect(model.present.has('nsInode')).toBe(true);
     expect(model.present.has('cpuQuota')).toBe(true);

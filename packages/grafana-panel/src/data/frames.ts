@@ -9,6 +9,9 @@ import { isRoleKey } from './refIdRoles';
 import { ROLE_BY_METRIC, type RoleKey } from './roles';
 import type { ContainerView, NamespaceCell, NamespaceState, PanelModel } from './types';
 
+/** The exporter's (and cAdvisor's) id of the machine's own series: the root cgroup, not a container. */
+const MACHINE_ID = '/';
+
 /** At most this many names in `NamespaceCell.sharedWith` (`sharedWithCount` has the full count). */
 export const SHARED_WITH_MAX = 20;
 /** Memory limits at or above this are cgroup v1's "unlimited" (page-counter max), not a limit. */
@@ -247,6 +250,10 @@ class Builder {
       const p = this.problemsOf(refId);
       p.noId++;
       p.noIdRoles.add(role);
+      return;
+    }
+    // The machine's own series (the root cgroup, cAdvisor's id="/"): no container, so no row.
+    if (id === MACHINE_ID) {
       return;
     }
     let nsType: NamespaceType | undefined;
