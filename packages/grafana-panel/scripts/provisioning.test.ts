@@ -242,11 +242,44 @@ describe('docker-compose.yml', () => {
   const { exporter, grafana } = compose.services;
   const prom = compose.services.prometheus;
 
-  it('parses as YAML and has the three services, each with a healthcheck', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['exporter', 'grafana', 'prometheus']);
-    for (const service of Object.values(compose.services) as Json[]) {
-      expect(service.healthcheck?.test).toBeDefined();
+  const always = () => Object.entries(compose.services as Record<string, Json>).filter(([, s]) => !s.profiles);
+  const demo = () =>
+    Object.entries(compose.services as Record<string, Json>).filter(([, s]) => s.profiles?.includes('demo'));
+
+  it('parses as YAML and has the three services, each with a healthcheck, the rest in the demo profile', () => {
+    expect(
+      always()
+        .map(([name]) => name)
+        .sort()
+    ).toEqual(['exporter', 'grafana', 'prometheus']);
+    for (const [, service] of always()) expect(service.healthcheck?.test).toBeDefined();
+    expect(always().length + demo().length).toBe(Object.keys(compose.services).length);
+  });
+
+  it('passes `docker-compose config` (Debian package docker-compose, installed by .ci/run), demo profile too', () => {
+    for (const args of [
+      ['config', '-q'],
+      ['--profile', 'demo', 'config', '--services'],
+    ]) {
+      const run = spawnSync('docker-compose', ['-f', COMPOSE_FILE, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+      if (run.error) {
+        throw new Error(`docker-compose could not be started (${run.error.message}): install Debian's docker-compose`);
+      }
+      expect({ args, status: run.status, stderr: run.stderr }).toEqual({ args, status: 0, stderr: '' });
+      if (args.includes('--services'))
+        expect(run.stdout.trim().split('\n').sort()).toEqual(Object.keys(compose.services).sort());
     }
+  });
+
+  it('the demo profile shows every isolation state: private with limits, a peer, host net and PID, no seccomp', () => {
+    const d = Object.fromEntries(demo());
+    const services = Object.values(d);
+    expect(services.some((s) => s.mem_limit && s.cpus && s.pids_limit)).toBe(true);
+    expect(services.some((s) => /^service:/.test(s.network_mode ?? ''))).toBe(true);
+    expect(services.some((s) => s.network_mode === 'host')).toBe(true);
+    expect(services.some((s) => s.pid === 'host')).toBe(true);
+    expect(services.some((s) => (s.security_opt ?? []).includes('seccomp:unconfined'))).toBe(true);
+    for (const s of services) expect(s.privileged).toBeUndefined();
   });
 
   it('says at the top how to start it and that it needs Docker Hub', () => {
@@ -280,6 +313,7 @@ describe('docker-compose.yml', () => {
   it('pins every pulled image to a version', () => {
     expect(prom.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
     expect(grafana.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+    for (const [, s] of demo()) expect(s.image).toMatch(/^busybox:\d+\.\d+\.\d+$/);
   });
 
   it("runs the Grafana 13.2.x the panel's @grafana packages are pinned to", () => {
