@@ -14,7 +14,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -23,7 +22,6 @@ import {
   findExecutable,
   isStaticElf,
   MAX_SOCKET_PATH,
-  mountsUnder,
   processesUnder,
   run,
   signal,
@@ -31,6 +29,7 @@ import {
   terminatePid,
   watchExit,
 } from './processes';
+import { answersPing, busyboxRootfsTarball, unmountUnder } from './daemon';
 import { exitsWithin, sleep } from './wait';
 
 export const TEST_IMAGE = 'isoscope-test/busybox:latest';
@@ -97,19 +96,6 @@ function checkPrerequisites(dirs: string[]): Tools {
     throw new Error('live tests start their own dockerd and must run as root');
   }
   return { dockerd: dockerd!, docker: docker!, tar: tar!, umount: findExecutable('umount', dirs), busybox };
-}
-
-function ping(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.request({ socketPath, path: '/_ping', method: 'GET', agent: false, timeout: 1000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-      res.on('error', () => resolve(false));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(false));
-    req.end();
-  });
 }
 
 export async function startEngine(options: StartEngineOptions = {}): Promise<Engine> {
@@ -223,15 +209,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
       for (const pid of processesUnder(baseDir)) await terminatePid(pid, 5000);
       // dockerd bind-mounts data-root onto itself and containers may leave shm/netns mounts; a mount point
       // cannot be removed, so unmount deepest first.
-      for (const mountPoint of mountsUnder(baseDir)) {
-        if (!tools.umount) {
-          problems.push(`cannot unmount ${mountPoint}: no umount binary`);
-          continue;
-        }
-        await run(tools.umount, [mountPoint]).catch(() =>
-          run(tools.umount!, ['-l', mountPoint]).catch((err: Error) => problems.push(err.message))
-        );
-      }
+      await unmountUnder(baseDir, tools.umount, problems);
       process.removeListener('exit', onExit);
       await fsp
         .rm(baseDir, { recursive: true, force: true, maxRetries: 3 })
@@ -250,7 +228,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
           `dockerd exited (${daemonExit()}) before answering /_ping; last lines of ${logFile}:\n${tailOf(logFile)}`
         );
       }
-      if (await ping(socketPath)) break;
+      if (await answersPing(socketPath)) break;
       if (Date.now() > deadline) {
         throw new Error(
           `dockerd did not answer /_ping on ${socketPath} within ${startTimeoutMs} ms; last lines of ${logFile}:\n${tailOf(logFile)}`
@@ -302,21 +280,8 @@ async function importBusyboxImage(
   baseDir: string,
   docker: (args: string[]) => Promise<string>
 ): Promise<void> {
-  const root = path.join(baseDir, 'image-root');
-  const bin = path.join(root, 'bin');
-  await fsp.mkdir(bin, { recursive: true });
-  await fsp.mkdir(path.join(root, 'tmp'), { mode: 0o1777 });
-  await fsp.copyFile(tools.busybox, path.join(bin, 'busybox'));
-  await fsp.chmod(path.join(bin, 'busybox'), 0o755);
-  const applets = (await run(tools.busybox, ['--list'])).split('\n').map((a) => a.trim());
-  for (const applet of new Set([...applets, 'sh', 'sleep', 'cat', 'dd', 'yes', 'head'])) {
-    if (!applet || applet === 'busybox' || applet.includes('/')) continue;
-    await fsp.symlink('busybox', path.join(bin, applet));
-  }
-  const tarball = path.join(baseDir, 'busybox.tar');
-  await run(tools.tar, ['-C', root, '--numeric-owner', '--owner=0', '--group=0', '-cf', tarball, '.']);
-  await docker(['import', '--change', 'ENV PATH=/bin', '--change', 'CMD ["/bin/sh"]', tarball, TEST_IMAGE]);
+  const image = await busyboxRootfsTarball(tools.busybox, tools.tar, baseDir);
+  await docker(['import', '--change', 'ENV PATH=/bin', '--change', 'CMD ["/bin/sh"]', image.tarball, TEST_IMAGE]);
   // The image is in dockerd's store now; the staging copies only cost disk.
-  await fsp.rm(root, { recursive: true, force: true });
-  await fsp.rm(tarball, { force: true });
+  await image.remove();
 }

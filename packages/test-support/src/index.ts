@@ -3,6 +3,7 @@
  * exporter as a process (exporterProcess.ts), Debian's Prometheus on loopback (prometheus.ts), and the
  * process helpers and bounded waits they are made of (processes.ts, wait.ts).
  */
+export * from './daemon';
 export * from './engine';
 export * from './podman';
 export * from './exporterProcess';

@@ -15,7 +15,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -23,7 +22,6 @@ import {
   findExecutable,
   isStaticElf,
   MAX_SOCKET_PATH,
-  mountsUnder,
   processesUnder,
   run,
   signal,
@@ -31,6 +29,7 @@ import {
   terminatePid,
   watchExit,
 } from './processes';
+import { answersPing, busyboxRootfsTarball, unmountUnder } from './daemon';
 import { exitsWithin, sleep } from './wait';
 
 /** The busybox image as Podman names a local import. */
@@ -132,19 +131,6 @@ function pidsIn(cgroup: string): number[] {
   }
 }
 
-function ping(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.request({ socketPath, path: '/_ping', method: 'GET', agent: false, timeout: 1000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-      res.on('error', () => resolve(false));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
-
 export async function startPodman(options: { startTimeoutMs?: number } = {}): Promise<PodmanEngine> {
   const searchPath = defaultSearchPath();
   const tools = checkPrerequisites(searchPath);
@@ -243,15 +229,7 @@ export async function startPodman(options: { startTimeoutMs?: number } = {}): Pr
         }
       }
       for (const pid of processesUnder(baseDir)) await terminatePid(pid, 5000);
-      for (const mountPoint of mountsUnder(baseDir)) {
-        if (!tools.umount) {
-          problems.push(`cannot unmount ${mountPoint}: no umount binary`);
-          continue;
-        }
-        await run(tools.umount, [mountPoint]).catch(() =>
-          run(tools.umount!, ['-l', mountPoint]).catch((err: Error) => problems.push(err.message))
-        );
-      }
+      await unmountUnder(baseDir, tools.umount, problems);
       // The containers' cgroups normally went with them; the parent (and its conmon cgroup) Podman leaves
       // behind. A parent of ours holds only our processes: any still in it (a container whose removal failed,
       // its init reparented once conmon was stopped) is killed by pid before the cgroups are removed.
@@ -299,7 +277,7 @@ export async function startPodman(options: { startTimeoutMs?: number } = {}): Pr
           `podman system service exited (${serviceExit()}); last lines of ${logFile}:\n${tailOf(logFile)}`
         );
       }
-      if (await ping(socketPath)) break;
+      if (await answersPing(socketPath)) break;
       if (Date.now() > deadline) {
         throw new Error(`podman did not answer /_ping on ${socketPath} in time; log:\n${tailOf(logFile)}`);
       }
@@ -345,16 +323,7 @@ export async function startPodman(options: { startTimeoutMs?: number } = {}): Pr
 
 /** The test image from the host's static busybox (one symlink per applet), with `podman import`. */
 async function importBusybox(tools: Tools, baseDir: string, podman: (args: string[]) => Promise<string>) {
-  const root = path.join(baseDir, 'image-root');
-  const bin = path.join(root, 'bin');
-  await fsp.mkdir(bin, { recursive: true });
-  await fsp.mkdir(path.join(root, 'tmp'), { mode: 0o1777 });
-  await fsp.copyFile(tools.busybox, path.join(bin, 'busybox'));
-  await fsp.chmod(path.join(bin, 'busybox'), 0o755);
-  for (const applet of ['sh', 'sleep', 'cat', 'head', 'dd']) await fsp.symlink('busybox', path.join(bin, applet));
-  const tarball = path.join(baseDir, 'busybox.tar');
-  await run(tools.tar, ['-C', root, '--numeric-owner', '--owner=0', '--group=0', '-cf', tarball, '.']);
-  await podman(['import', '--change', 'ENV PATH=/bin', tarball, PODMAN_TEST_IMAGE]);
-  await fsp.rm(root, { recursive: true, force: true });
-  await fsp.rm(tarball, { force: true });
+  const image = await busyboxRootfsTarball(tools.busybox, tools.tar, baseDir);
+  await podman(['import', '--change', 'ENV PATH=/bin', image.tarball, PODMAN_TEST_IMAGE]);
+  await image.remove();
 }

@@ -3,10 +3,10 @@
  * isolation and limits, the built CLI scrapes this host's real /proc and /sys, and every value is checked
  * against what the kernel (procfs, cgroupfs) and Docker say.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { METRICS, NAMESPACE_TYPES } from '@isoscope/shared';
 import { startEngine, TEST_IMAGE, type Engine, startExporter, type ExporterProcess } from '@isoscope/test-support';
+import { linkNamespaces } from '../support/netns';
 import { parseExposition, select, valueOf, type Series } from '../support/exposition';
 
 jest.setTimeout(180_000);
@@ -357,25 +357,7 @@ describe('the exporter on real containers', () => {
     // Link the `limited` namespace (shared with `peer`) to the `unconfined` one with a veth pair — both
     // namespaces made by this test's engine — and send three pings across.
     const [a, b] = [pidOf('limited'), pidOf('unconfined')];
-    execFileSync('ip', [
-      'link',
-      'add',
-      'eth1',
-      'netns',
-      String(a),
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'eth1',
-      'netns',
-      String(b),
-    ]);
-    const inNs = (pid: number, ...args: string[]) => execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', ...args]);
-    inNs(a, 'addr', 'add', '169.254.77.1/30', 'dev', 'eth1');
-    inNs(b, 'addr', 'add', '169.254.77.2/30', 'dev', 'eth1');
-    inNs(a, 'link', 'set', 'eth1', 'up');
-    inNs(b, 'link', 'set', 'eth1', 'up');
+    linkNamespaces(a, b, '169.254.77');
     await engine.docker(['exec', 'limited', 'busybox', 'ping', '-c', '3', '-W', '2', '169.254.77.2']);
 
     const series = await scrape();

@@ -3,7 +3,6 @@
  * of two members and its infra container, and containers of every isolation mode beside it. Names, images and
  * pods come from Podman's API socket; limits and every namespace state are checked against the kernel.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { METRICS, NAMESPACE_TYPES } from '@isoscope/shared';
 import {
@@ -13,6 +12,7 @@ import {
   type ExporterProcess,
   type PodmanEngine,
 } from '@isoscope/test-support';
+import { linkNamespaces } from '../support/netns';
 import { parseExposition, select, valueOf, type Series } from '../support/exposition';
 
 jest.setTimeout(180_000);
@@ -141,25 +141,7 @@ describe('the exporter on a real Podman', () => {
     // A veth pair between the pod's network namespace and solo's (both made by this test's Podman).
     const infra = containers.get(`${podId.slice(0, 12)}-infra`)!;
     const [a, b] = [infra.pid, containers.get('solo')!.pid];
-    execFileSync('ip', [
-      'link',
-      'add',
-      'eth1',
-      'netns',
-      String(a),
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'eth1',
-      'netns',
-      String(b),
-    ]);
-    const inNs = (pid: number, ...args: string[]) => execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', ...args]);
-    inNs(a, 'addr', 'add', '169.254.78.1/30', 'dev', 'eth1');
-    inNs(b, 'addr', 'add', '169.254.78.2/30', 'dev', 'eth1');
-    inNs(a, 'link', 'set', 'eth1', 'up');
-    inNs(b, 'link', 'set', 'eth1', 'up');
+    linkNamespaces(a, b, '169.254.78');
     await podman.podman(['exec', 'web-a', 'busybox', 'ping', '-c', '3', '-W', '2', '169.254.78.2']);
 
     const series = await scrape();

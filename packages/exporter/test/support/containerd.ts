@@ -42,7 +42,7 @@ import {
   isAlive,
   isStaticElf,
   MAX_SOCKET_PATH,
-  mountsUnder,
+  unmountUnder,
   processesUnder,
   run,
   signal,
@@ -1130,11 +1130,7 @@ export async function startCriNode(options: StartCriNodeOptions = {}): Promise<C
       for (const rel of [...podCgroups]) problems.push(...(await removePodCgroup(rel)));
       problems.push(...removeOwnedKubepods(hierarchies));
       // 5. Mounts visible from here (none expected: everything was mounted inside the private namespace).
-      for (const mountPoint of mountsUnder(baseDir)) {
-        await run(tools.umount, [mountPoint]).catch(() =>
-          run(tools.umount, ['-l', mountPoint]).catch((err: Error) => problems.push(err.message))
-        );
-      }
+      await unmountUnder(baseDir, tools.umount, problems);
       process.removeListener('exit', onExit);
       await fsp
         .rm(baseDir, { recursive: true, force: true, maxRetries: 3 })
