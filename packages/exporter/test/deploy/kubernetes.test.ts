@@ -286,54 +286,58 @@ const labelSelector: Schema = {
     },
   },
 };
-const SERVICE_MONITOR_SCHEMA: Schema = {
-  type: 'object',
-  required: ['apiVersion', 'kind', 'metadata', 'spec'],
-  properties: {
-    apiVersion: { type: 'string', enum: ['monitoring.coreos.com/v1'] },
-    kind: { type: 'string', enum: ['ServiceMonitor'] },
-    metadata: {
-      type: 'object',
-      required: ['name'],
-      properties: { name: str, namespace: str, labels: stringMap, annotations: stringMap },
+/** A Prometheus Operator object (monitoring.coreos.com/v1) of `kind`: its metadata, and `spec` as given. */
+function operatorObject(kind: string, spec: Schema): Schema {
+  return {
+    type: 'object',
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    properties: {
+      apiVersion: { type: 'string', enum: ['monitoring.coreos.com/v1'] },
+      kind: { type: 'string', enum: [kind] },
+      metadata: {
+        type: 'object',
+        required: ['name'],
+        properties: { name: str, namespace: str, labels: stringMap, annotations: stringMap },
+      },
+      spec,
     },
-    spec: {
-      type: 'object',
-      required: ['endpoints', 'selector'],
-      properties: {
-        jobLabel: str,
-        targetLabels: strings,
-        podTargetLabels: strings,
-        selector: labelSelector,
-        namespaceSelector: { type: 'object', properties: { any: { type: 'boolean' }, matchNames: strings } },
-        attachMetadata: { type: 'object', properties: { node: { type: 'boolean' } } },
-        sampleLimit: { type: 'integer' },
-        targetLimit: { type: 'integer' },
-        endpoints: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              port: str,
-              path: str,
-              scheme: { type: 'string', enum: ['http', 'https'] },
-              interval: { type: 'string', pattern: DURATION },
-              scrapeTimeout: { type: 'string', pattern: DURATION },
-              honorLabels: { type: 'boolean' },
-              honorTimestamps: { type: 'boolean' },
-              filterRunning: { type: 'boolean' },
-              followRedirects: { type: 'boolean' },
-              enableHttp2: { type: 'boolean' },
-              params: { type: 'object', additionalProperties: strings },
-              relabelings: { type: 'array', items: relabelConfig },
-              metricRelabelings: { type: 'array', items: relabelConfig },
-            },
-          },
+  };
+}
+const SERVICE_MONITOR_SCHEMA: Schema = operatorObject('ServiceMonitor', {
+  type: 'object',
+  required: ['endpoints', 'selector'],
+  properties: {
+    jobLabel: str,
+    targetLabels: strings,
+    podTargetLabels: strings,
+    selector: labelSelector,
+    namespaceSelector: { type: 'object', properties: { any: { type: 'boolean' }, matchNames: strings } },
+    attachMetadata: { type: 'object', properties: { node: { type: 'boolean' } } },
+    sampleLimit: { type: 'integer' },
+    targetLimit: { type: 'integer' },
+    endpoints: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          port: str,
+          path: str,
+          scheme: { type: 'string', enum: ['http', 'https'] },
+          interval: { type: 'string', pattern: DURATION },
+          scrapeTimeout: { type: 'string', pattern: DURATION },
+          honorLabels: { type: 'boolean' },
+          honorTimestamps: { type: 'boolean' },
+          filterRunning: { type: 'boolean' },
+          followRedirects: { type: 'boolean' },
+          enableHttp2: { type: 'boolean' },
+          params: { type: 'object', additionalProperties: strings },
+          relabelings: { type: 'array', items: relabelConfig },
+          metricRelabelings: { type: 'array', items: relabelConfig },
         },
       },
     },
   },
-};
+});
 
 /** The CRD's own rule beyond types: these relabel actions need a targetLabel. */
 const NEEDS_TARGET_LABEL = new Set(['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal']);
@@ -374,47 +378,34 @@ function serviceMonitorErrors(object: unknown): string[] {
 
 // From the PrometheusRule CRD (monitoring.coreos.com_prometheusrules.yaml of prometheus-operator 0.84): every
 // field of a rule group and a rule (`expr` is an int-or-string; ours are strings).
-const PROMETHEUS_RULE_SCHEMA: Schema = {
+const PROMETHEUS_RULE_SCHEMA: Schema = operatorObject('PrometheusRule', {
   type: 'object',
-  required: ['apiVersion', 'kind', 'metadata', 'spec'],
   properties: {
-    apiVersion: { type: 'string', enum: ['monitoring.coreos.com/v1'] },
-    kind: { type: 'string', enum: ['PrometheusRule'] },
-    metadata: {
-      type: 'object',
-      required: ['name'],
-      properties: { name: str, namespace: str, labels: stringMap, annotations: stringMap },
-    },
-    spec: {
-      type: 'object',
-      properties: {
-        groups: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['name', 'rules'],
-            properties: {
-              name: str,
-              interval: { type: 'string', pattern: DURATION },
-              query_offset: { type: 'string', pattern: DURATION },
-              limit: { type: 'integer' },
-              partial_response_strategy: str,
-              labels: stringMap,
-              rules: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['expr'],
-                  properties: {
-                    record: str,
-                    alert: str,
-                    expr: str,
-                    for: { type: 'string', pattern: DURATION },
-                    keep_firing_for: { type: 'string', pattern: DURATION },
-                    labels: stringMap,
-                    annotations: stringMap,
-                  },
-                },
+    groups: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'rules'],
+        properties: {
+          name: str,
+          interval: { type: 'string', pattern: DURATION },
+          query_offset: { type: 'string', pattern: DURATION },
+          limit: { type: 'integer' },
+          partial_response_strategy: str,
+          labels: stringMap,
+          rules: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['expr'],
+              properties: {
+                record: str,
+                alert: str,
+                expr: str,
+                for: { type: 'string', pattern: DURATION },
+                keep_firing_for: { type: 'string', pattern: DURATION },
+                labels: stringMap,
+                annotations: stringMap,
               },
             },
           },
@@ -422,7 +413,7 @@ const PROMETHEUS_RULE_SCHEMA: Schema = {
       },
     },
   },
-};
+});
 
 function prometheusRuleErrors(object: unknown): string[] {
   const errors: string[] = [];
