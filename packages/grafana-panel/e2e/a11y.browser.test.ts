@@ -15,12 +15,13 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AxeResults, Result } from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 
 import { buildHost } from './host/buildHost';
 import type { MountInput } from './host/host';
 import { queryResponse } from './promToFrames';
 import { fleetAnswers } from './support/fleet';
+import { CHROMIUM, launchChromium } from './support/chromium';
 import { startStaticServer, type StaticServer } from './support/staticServer';
 import { panelTargets, RANGE_MS, STEP_MS } from './support/targets';
 
@@ -29,7 +30,6 @@ jest.setTimeout(240_000);
 const PLUGIN_ID = 'isoscope-isolation-panel';
 const PANEL_DIR = path.resolve(__dirname, '..');
 const DIST = path.join(PANEL_DIR, 'dist');
-const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1400, height: 700 };
 const FLEET = 200;
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -121,20 +121,7 @@ beforeAll(async () => {
   hostDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'isoscope-a11y-host-'));
   await buildHost(hostDir);
   server = await startStaticServer(hostDir, PLUGIN_ID, DIST);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    timeout: 30_000,
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORT });
   page.setDefaultTimeout(15_000);
   page.on('console', (m) => {

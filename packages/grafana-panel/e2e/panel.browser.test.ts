@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 
 import {
   startEngine,
@@ -33,6 +33,7 @@ import {
 import { buildHost } from './host/buildHost';
 import type { MountInput, MountResult } from './host/host';
 import { queryResponse, type PromData, type PromTarget } from './promToFrames';
+import { CHROMIUM, launchChromium } from './support/chromium';
 import { startStaticServer, type StaticServer } from './support/staticServer';
 import { panelTargets, RANGE_MS, RATE_INTERVAL, STEP_MS } from './support/targets';
 
@@ -48,7 +49,6 @@ const DIST = path.join(PANEL_DIR, 'dist');
 const SCREENSHOT = process.env.UPDATE_SCREENSHOT
   ? path.resolve(PANEL_DIR, '../../docs/screenshots/isolation-panel.png')
   : path.join(os.tmpdir(), 'isoscope-isolation-panel.png');
-const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1400, height: 700 };
 const MiB = 1024 * 1024;
 const NAMES = ['web', 'sidecar', 'hostnet', 'unconfined', 'spinner'];
@@ -153,23 +153,7 @@ beforeAll(async () => {
   const response = queryResponse(await timed('queries', () => runTargets(targets, end)));
 
   server = await startStaticServer(hostDir, PLUGIN_ID, DIST);
-  browser = await timed('browser launch', () =>
-    chromium.launch({
-      executablePath: CHROMIUM,
-      // playwright's launch gives each browser a fresh temporary profile (--user-data-dir) and removes it on close.
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      timeout: 30_000,
-    })
-  );
+  browser = await timed('browser launch', () => launchChromium());
   page = await browser.newPage({ viewport: VIEWPORT });
   page.setDefaultTimeout(15_000);
   page.on('console', (m) => {
