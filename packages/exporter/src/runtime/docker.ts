@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { ContainerMetadata } from './metadata';
 import { errorMessage, MetadataCache, type RuntimeLogFn } from './cache';
 import { kubernetesFromLabels } from './kubernetes';
+import { canonicalName } from './names';
 import { NO_RUNTIME_LABELS, type RuntimeLabels } from './labels';
 import { libpodApiVersion, parseLibpodContainerList } from './podman';
 import { parseBoundedJson, RUNTIME_JSON_LIMITS } from '../parsers/boundedJson';
@@ -76,19 +77,6 @@ export function chooseApiVersion(versionBody: unknown): string {
   if (max && compareVersions(max, preferred) < 0) return `${max[0]}.${max[1]}`;
   if (min && compareVersions(min, preferred) > 0) return `${min[0]}.${min[1]}`;
   return PREFERRED_API_VERSION;
-}
-
-/**
- * The container's own name. Names[0] is usually it, but with legacy `--link`s the list also holds the alias
- * names "/<linking container>/<alias>" and their order is not guaranteed; the docker CLI shows the entry with a
- * single path component, so we do the same and fall back to Names[0].
- */
-function canonicalName(names: unknown): string | undefined {
-  if (!Array.isArray(names)) return undefined;
-  const stripped = names.filter((n): n is string => typeof n === 'string' && n !== '').map((n) => n.replace(/^\//, ''));
-  const own = stripped.find((n) => !n.includes('/'));
-  const name = own ?? stripped[0];
-  return name === '' ? undefined : name;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ContainerMetadata } from './metadata';
 import { kubernetesFromLabels } from './kubernetes';
+import { canonicalName } from './names';
 import { NO_RUNTIME_LABELS, type RuntimeLabels } from './labels';
 
 /**
@@ -46,13 +47,6 @@ export function libpodApiVersion(versionBody: unknown): string | undefined {
   return undefined;
 }
 
-/** The container's name: libpod lists names without Docker's leading "/". */
-function nameOf(names: unknown): string | undefined {
-  if (!Array.isArray(names)) return undefined;
-  const name = names.find((n): n is string => typeof n === 'string' && n !== '');
-  return name?.replace(/^\//, '');
-}
-
 /**
  * One libpod entry as our metadata. A pod's members carry `pod` (the pod's name) and `podId`, so queries can
  * sum by pod and the namespace judgements tell "shared within its pod" from "shared beyond it"; the infra
@@ -66,7 +60,7 @@ export function libpodSummaryToMetadata(
   const md: ContainerMetadata = { ...kubernetesFromLabels(c.Labels) };
   const picked = labels.pick(c.Labels);
   if (picked) md.labels = picked;
-  const name = nameOf(c.Names);
+  const name = canonicalName(c.Names);
   if (name !== undefined) md.name = name;
   if (typeof c.Image === 'string' && c.Image !== '') md.image = c.Image;
   if (typeof c.StartedAt === 'number' && Number.isFinite(c.StartedAt) && c.StartedAt > 0) md.startedAt = c.StartedAt;
