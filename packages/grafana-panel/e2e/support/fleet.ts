@@ -1,38 +1,62 @@
 /**
  * A synthetic fleet as Prometheus would answer the panel's queries (support/targets.ts): `n` containers on
- * four hosts, some in pods, with every namespace state, every security badge, limits and none, throttling
- * and pressure. For the browser tests that need more rows than a live engine can start quickly (the
- * accessibility and keyboard tests); deterministic, so a failure reproduces.
+ * ten hosts (FLEET_HOSTS; contiguous blocks, so a pod never spans two hosts), with every namespace state,
+ * every security badge, limits and none, throttling and pressure. Two containers in three are Kubernetes
+ * containers in two-container pods, labelled as the exporter's CRI source labels them (`name` the 64-hex
+ * container id, `namespace`/`pod`/`container`, a kubepods cgroup path); the rest are Docker containers
+ * (`/system.slice/docker-<id>.scope`), half of them Compose services with the two runtime labels the
+ * exporter carries by default. For the browser tests and the benchmark, which need more rows than a live
+ * engine can start quickly; deterministic, so a failure reproduces. promToFrames.ts turns the answers
+ * into the frames Grafana hands the panel.
  */
-import { METRICS } from '@isoscope/shared';
+import { METRICS, runtimeLabelName } from '@isoscope/shared';
 import { NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
 
 import type { PromData, PromTarget } from '../promToFrames';
 
 type Labels = Record<string, string>;
 
+/** Hosts of the synthetic fleet: 2,000 containers are 200 per host. */
+export const FLEET_HOSTS = 10;
+
 interface Spec {
   labels: Labels;
   index: number;
 }
 
-function containerSpecs(n: number): Spec[] {
+/** A 64-hex container id, different for every i (and stable). */
+function containerId(i: number): string {
+  return (i + 1).toString(16).padStart(8, '0').repeat(8);
+}
+
+function containerSpecs(n: number, hosts: number): Spec[] {
   return Array.from({ length: n }, (_, i) => {
-    const host = `node-${i % 4}:9820`;
-    const id = `/kubepods/pod${Math.floor(i / 2)}/${i.toString(16).padStart(12, '0')}`;
-    const labels: Labels = { instance: host, job: 'isoscope', id, name: `app-${i}`, image: `registry/app:${i % 7}` };
+    const host = `node-${Math.min(hosts - 1, Math.floor((i * hosts) / n))}:9820`;
+    const hex = containerId(i);
+    const labels: Labels = { instance: host, job: 'isoscope', image: `registry/app:${i % 7}` };
     if (i % 3 !== 0) {
-      // pairs of containers in one pod
-      labels.namespace = `team-${i % 5}`;
-      labels.pod = `pod-${Math.floor(i / 2)}`;
-      labels.container = `c${i % 2}`;
+      // pairs of containers in one pod, as the CRI source names them: the id as name
+      const pod = Math.floor(i / 2);
+      const uid = `${pod.toString(16).padStart(8, '0')}-0000-4000-8000-${pod.toString(16).padStart(12, '0')}`;
+      labels.id = `/kubepods/burstable/pod${uid}/${hex}`;
+      labels.name = hex;
+      labels.namespace = `team-${pod % 5}`;
+      labels.pod = `pod-${pod}`;
+      labels.container = `app-${i}`;
+    } else {
+      labels.id = `/system.slice/docker-${hex}.scope`;
+      labels.name = `app-${i}`;
+      if (i % 2 === 0) {
+        labels[runtimeLabelName('com.docker.compose.project')] = `project-${i % 4}`;
+        labels[runtimeLabelName('com.docker.compose.service')] = `service-${i}`;
+      }
     }
     return { labels, index: i };
   });
 }
 
 /** The raw metric values of container i: namespaces, security, limits (undefined: no series). */
-function rawValues(i: number): Array<{ metric: string; extra?: Labels; value: number }> {
+function rawValues(i: number, tick: number): Array<{ metric: string; extra?: Labels; value: number }> {
   const out: Array<{ metric: string; extra?: Labels; value: number }> = [];
   const ns = (type: NamespaceType, inode: number, host: 0 | 1, sharers: number) => {
     const extra = { ns_type: type };
@@ -95,22 +119,22 @@ function rawValues(i: number): Array<{ metric: string; extra?: Labels; value: nu
   }
   out.push({ metric: METRICS.specCpuPeriod.name, value: 100_000 });
   out.push({ metric: METRICS.specCpusetCpus.name, value: 16 });
-  out.push({ metric: METRICS.memoryWorkingSet.name, value: (20 + ((i * 37) % 400)) * 2 ** 20 });
+  out.push({ metric: METRICS.memoryWorkingSet.name, value: (20 + ((i * 37 + tick * 11) % 400)) * 2 ** 20 });
   out.push({ metric: METRICS.specMemoryLimit.name, value: i % 5 === 0 ? 0 : 512 * 2 ** 20 });
   out.push({ metric: METRICS.threads.name, value: 3 + (i % 40) });
   out.push({ metric: METRICS.threadsMax.name, value: i % 2 === 0 ? 0 : 100 });
   return out;
 }
 
-/** The derived value of a role for container i (rates and ratios). */
-function derivedValue(refId: string, i: number): number | undefined {
+/** The derived value of a role for container i (rates and ratios); `tick` moves them between refreshes. */
+function derivedValue(refId: string, i: number, tick: number): number | undefined {
   switch (refId) {
     case 'cpuUsage':
-      return ((i * 7) % 100) / 100;
+      return ((i * 7 + tick * 13) % 100) / 100;
     case 'throttled':
-      return i % 3 === 0 ? Number.NaN : ((i * 3) % 40) / 100;
+      return i % 3 === 0 ? Number.NaN : ((i * 3 + tick) % 40) / 100;
     case 'pressureCpu':
-      return ((i * 5) % 50) / 100;
+      return ((i * 5 + tick * 3) % 50) / 100;
     case 'pressureMemory':
       return (i % 7) / 100;
     case 'pressureIo':
@@ -127,19 +151,28 @@ function derivedValue(refId: string, i: number): number | undefined {
 
 const sample = (v: number) => (Number.isNaN(v) ? 'NaN' : String(v));
 
+export interface FleetOptions {
+  /** Hosts the containers are spread over (FLEET_HOSTS). */
+  hosts?: number;
+  /** A refresh counter: the rates and working sets change with it, the containers do not. */
+  tick?: number;
+}
+
 /** The answers Prometheus would give the panel's targets for a fleet of `n` containers at `endMs`. */
 export function fleetAnswers(
   targets: PromTarget[],
   n: number,
   endMs: number,
-  stepMs: number
+  stepMs: number,
+  opts: FleetOptions = {}
 ): Array<{ target: PromTarget; data: PromData; stepMs: number }> {
-  const specs = containerSpecs(n);
+  const tick = opts.tick ?? 0;
+  const specs = containerSpecs(n, opts.hosts ?? FLEET_HOSTS);
   const end = endMs / 1000;
   return targets.map((target) => {
     if (target.instant) {
       const result = specs.flatMap((c) =>
-        rawValues(c.index).map((v) => ({
+        rawValues(c.index, tick).map((v) => ({
           metric: { __name__: v.metric, ...c.labels, ...(v.extra ?? {}) },
           value: [end, sample(v.value)] as [number, string],
         }))
@@ -147,7 +180,7 @@ export function fleetAnswers(
       return { target, data: { resultType: 'vector', result }, stepMs };
     }
     const result = specs.flatMap((c) => {
-      const v = derivedValue(target.refId, c.index);
+      const v = derivedValue(target.refId, c.index, tick);
       if (v === undefined) {
         return [];
       }
