@@ -1,11 +1,16 @@
 /**
  * Builds the host bundle (host.js) into `outDir` with webpack's Node API and copies the static host files
- * next to it. Bounded by `timeoutMs`; rejects with webpack's errors.
+ * next to it. Bounded by `timeoutMs`; rejects with webpack's errors. `mode`: see webpack.host.config.js
+ * (the tests build for development, the benchmark for production); each mode has its own cache.
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 
-export async function buildHost(outDir: string, timeoutMs = 240_000): Promise<{ ms: number }> {
+export async function buildHost(
+  outDir: string,
+  timeoutMs = 240_000,
+  mode: 'development' | 'production' = 'development'
+): Promise<{ ms: number }> {
   const t0 = Date.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const webpack = require('webpack') as typeof import('webpack');
@@ -13,9 +18,13 @@ export async function buildHost(outDir: string, timeoutMs = 240_000): Promise<{ 
   const makeConfig = require('./webpack.host.config.js') as (env: {
     outDir: string;
     cacheDir: string;
+    mode: 'development' | 'production';
   }) => import('webpack').Configuration;
-  const cacheDir = path.resolve(__dirname, '../../node_modules/.cache/isoscope-e2e-host');
-  const compiler = webpack(makeConfig({ outDir, cacheDir }));
+  const cacheDir = path.resolve(
+    __dirname,
+    `../../node_modules/.cache/isoscope-e2e-host${mode === 'production' ? '-production' : ''}`
+  );
+  const compiler = webpack(makeConfig({ outDir, cacheDir, mode }));
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

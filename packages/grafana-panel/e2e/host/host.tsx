@@ -13,6 +13,7 @@ import * as grafanaData from '@grafana/data';
 import {
   applyFieldOverrides,
   createTheme,
+  type DataFrame,
   dateTime,
   EventBusSrv,
   getFieldDisplayName,
@@ -30,11 +31,13 @@ import { toDataQueryResponse } from '@grafana/runtime';
 import * as grafanaUIraw from '@grafana/ui';
 import { GlobalStyles, PanelChrome, PanelContextProvider } from '@grafana/ui';
 import i18next from 'i18next';
-import React, { useState } from 'react';
+import React, { useLayoutEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import { frontendTransform, type DsQueryResponse, type PromTarget } from '../promToFrames';
 import { initGrafanaRegistries } from './grafanaRegistries';
+import { TEST_IDS } from '../../src/components/testIds';
+import { probe, type HostTimings, type Measured } from './probe';
 
 interface AmdHost {
   set(name: string, ns: unknown): void;
@@ -47,6 +50,7 @@ declare global {
   interface Window {
     __isoscopeAmd: AmdHost;
     isoscopeHost: typeof host;
+    isoscopeBench: typeof bench;
   }
 }
 
@@ -104,6 +108,8 @@ export interface MountInput {
   options?: Record<string, unknown>;
   /** Grafana's theme, dark (its default) or light. */
   theme?: 'dark' | 'light';
+  /** The panel's saved field config (defaults and overrides), usually none. */
+  fieldConfig?: FieldConfigSource;
 }
 
 export interface MountResult {
@@ -114,9 +120,37 @@ export interface MountResult {
   options: Record<string, unknown>;
   /** refId/field names of the frames handed to the panel, for failure messages. */
   frames: Array<{ refId?: string; fields: string[]; length: number }>;
+  /** What the host's own steps took (the data source's part of Grafana, not the panel's). */
+  timings: HostTimings;
 }
 
 let root: ReturnType<typeof createRoot> | undefined;
+/** Hands a refreshed query result to the mounted panel (set while a panel is mounted). */
+let refreshSeries: ((series: DataFrame[]) => void) | undefined;
+
+/** The response decoded as DataSourceWithBackend does, then the Prometheus data source's frontend step. */
+function toSeries(body: DsQueryResponse, targets: PromTarget[]): { series: DataFrame[]; timings: HostTimings } {
+  const t0 = performance.now();
+  const queries = targets.map((t) => ({ ...t, datasource: { type: 'prometheus', uid: 'prometheus' } }));
+  const response = toDataQueryResponse({ data: body }, queries);
+  if (response.error || response.errors?.length) {
+    throw new Error(`query errors: ${JSON.stringify(response.errors ?? response.error)}`);
+  }
+  const t1 = performance.now();
+  const series = frontendTransform(response.data, targets, { getFieldDisplayName });
+  return { series, timings: { decodeMs: t1 - t0, transformMs: performance.now() - t1 } };
+}
+
+/**
+ * Around the plugin's panel: marks where its render starts and where its commit ends (this component's
+ * layout effect runs after every layout effect below it), so the benchmark can tell the panel's work from
+ * the host's (probe.ts).
+ */
+function PanelProbe({ children }: { children: React.ReactNode }) {
+  probe.renderStart();
+  useLayoutEffect(() => probe.committed());
+  return <>{children}</>;
+}
 
 const host = {
   async mount(input: MountInput): Promise<MountResult> {
@@ -128,13 +162,7 @@ const host = {
       );
     }
 
-    // The data source's response, decoded as DataSourceWithBackend does, then the Prometheus frontend step.
-    const queries = input.targets.map((t) => ({ ...t, datasource: { type: 'prometheus', uid: 'prometheus' } }));
-    const response = toDataQueryResponse({ data: input.response }, queries);
-    if (response.error || response.errors?.length) {
-      throw new Error(`query errors: ${JSON.stringify(response.errors ?? response.error)}`);
-    }
-    const series = frontendTransform(response.data, input.targets, { getFieldDisplayName });
+    const { series: initialSeries, timings } = toSeries(input.response, input.targets);
 
     const theme = createTheme({ colors: { mode: input.theme ?? 'dark' } });
     const timeRange: TimeRange = {
@@ -145,7 +173,7 @@ const host = {
     const defaults = getPanelOptionsWithDefaults({
       plugin: plugin as PanelPlugin,
       currentOptions: input.options ?? {},
-      currentFieldConfig: { defaults: {}, overrides: [] },
+      currentFieldConfig: input.fieldConfig ?? { defaults: {}, overrides: [] },
       isAfterPluginChange: false,
     });
     const replaceVariables = (value: string) => value;
@@ -153,47 +181,54 @@ const host = {
     const Panel = plugin.panel as React.ComponentType<PanelProps<Record<string, unknown>>>;
 
     function PanelHost() {
+      const [series, setSeries] = useState(initialSeries);
       const [options, setOptions] = useState(defaults.options);
       const [fieldConfig, setFieldConfig] = useState<FieldConfigSource>(defaults.fieldConfig);
       const [renderCounter, setRenderCounter] = useState(0);
-      // PanelQueryRunner.getData({ withFieldConfig: true }): field config and display processors applied.
-      const data: PanelData = {
-        state: LoadingState.Done,
-        series: applyFieldOverrides({
+      refreshSeries = setSeries;
+      // PanelQueryRunner.getData({ withFieldConfig: true }): field config and display processors applied,
+      // again only when the data or the field config change (as Grafana's VizPanel memoises it), not when
+      // an option does.
+      const data: PanelData = useMemo(() => {
+        const t0 = performance.now();
+        const withConfig = applyFieldOverrides({
           data: series,
           fieldConfig,
           fieldConfigRegistry: plugin!.fieldConfigRegistry,
           replaceVariables,
           theme,
           timeZone: 'browser',
-        }),
-        timeRange,
-      };
+        });
+        probe.hostStep('fieldOverrides', performance.now() - t0);
+        return { state: LoadingState.Done, series: withConfig, timeRange };
+      }, [series, fieldConfig]);
       return (
         <PanelChrome title={input.title} width={input.width} height={input.height}>
           {(innerWidth, innerHeight) => (
             <ErrorBoundary>
-              <Panel
-                id={1}
-                title={input.title}
-                data={data}
-                timeRange={timeRange}
-                timeZone="browser"
-                options={options}
-                fieldConfig={fieldConfig}
-                transparent={false}
-                width={innerWidth}
-                height={innerHeight}
-                renderCounter={renderCounter}
-                eventBus={eventBus}
-                replaceVariables={replaceVariables}
-                onOptionsChange={(o) => {
-                  setOptions(o);
-                  setRenderCounter((c) => c + 1);
-                }}
-                onFieldConfigChange={(c) => setFieldConfig(c)}
-                onChangeTimeRange={() => undefined}
-              />
+              <PanelProbe>
+                <Panel
+                  id={1}
+                  title={input.title}
+                  data={data}
+                  timeRange={timeRange}
+                  timeZone="browser"
+                  options={options}
+                  fieldConfig={fieldConfig}
+                  transparent={false}
+                  width={innerWidth}
+                  height={innerHeight}
+                  renderCounter={renderCounter}
+                  eventBus={eventBus}
+                  replaceVariables={replaceVariables}
+                  onOptionsChange={(o) => {
+                    setOptions(o);
+                    setRenderCounter((c) => c + 1);
+                  }}
+                  onFieldConfigChange={(c) => setFieldConfig(c)}
+                  onChangeTimeRange={() => undefined}
+                />
+              </PanelProbe>
             </ErrorBoundary>
           )}
         </PanelChrome>
@@ -201,9 +236,11 @@ const host = {
     }
 
     root?.unmount();
+    refreshSeries = undefined;
     const container = document.getElementById('root')!;
     container.style.padding = '8px';
     root = createRoot(container);
+    probe.mounting();
     root.render(
       <ThemeContext.Provider value={theme}>
         <GlobalStyles />
@@ -216,10 +253,86 @@ const host = {
       requested: window.__isoscopeAmd.requested[input.moduleUrl] ?? [],
       shared: window.__isoscopeAmd.names(),
       options: defaults.options,
-      frames: series.map((f) => ({ refId: f.refId, fields: f.fields.map((x) => x.name), length: f.length })),
+      frames: initialSeries.map((f) => ({ refId: f.refId, fields: f.fields.map((x) => x.name), length: f.length })),
+      timings,
     };
+  },
+  /** A dashboard refresh: the same queries' new answers reach the mounted panel. */
+  refresh(input: { response: DsQueryResponse; targets: PromTarget[] }): HostTimings {
+    if (!refreshSeries) {
+      throw new Error('no panel mounted');
+    }
+    const { series, timings } = toSeries(input.response, input.targets);
+    probe.mounting();
+    refreshSeries(series);
+    return timings;
   },
   ready: shareModules(),
 };
 
+/** Set a text input's value as typing does, so React's onChange sees it. */
+function typeInto(input: HTMLInputElement, text: string): void {
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+  setter.call(input, text);
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+
+/**
+ * The benchmark's changes (bench/run.ts), each measured in the page from its start to the paint that shows
+ * it, so the round trips to the page are not in the figures.
+ */
+const kept = new Map<string, DsQueryResponse>();
+
+const bench = {
+  /** Keeps a response in the page, so repeated mounts and refreshes need not send it again. */
+  keep(key: string, response: DsQueryResponse): void {
+    kept.set(key, response);
+  },
+  async mount(
+    input: Omit<MountInput, 'response'> & { responseKey: string }
+  ): Promise<{ mounted: MountResult; measured: Measured }> {
+    const mounted = await host.mount({ ...input, response: kept.get(input.responseKey)! });
+    const measured = await probe.measure(() => byTestId(TEST_IDS.table.containerRow) !== null);
+    return { mounted, measured };
+  },
+  async refresh(input: { responseKey: string; targets: PromTarget[] }) {
+    const timings = host.refresh({ response: kept.get(input.responseKey)!, targets: input.targets });
+    const measured = await probe.measure(() => probe.hasCommitted());
+    return { timings, measured };
+  },
+  /** Clicks a column's sort button; done when its header's aria-sort has changed. */
+  async sort(key: string): Promise<Measured> {
+    const button = byTestId(TEST_IDS.table.sortButton(key))!;
+    const th = () => byTestId(TEST_IDS.table.sortButton(key))?.closest('th')?.getAttribute('aria-sort') ?? null;
+    const before = th();
+    probe.mounting();
+    button.click();
+    return probe.measure(() => th() !== before);
+  },
+  /** Types `text` into the filter; done when the container count says the table shows the result. */
+  async filter(text: string): Promise<Measured & { count: string }> {
+    const input =
+      byTestId(TEST_IDS.panel.filter)?.querySelector('input') ?? (byTestId(TEST_IDS.panel.filter) as HTMLInputElement);
+    const count = () => byTestId(TEST_IDS.panel.count)?.textContent ?? '';
+    const before = count();
+    probe.mounting();
+    typeInto(input as HTMLInputElement, text);
+    const measured = await probe.measure(() => count() !== before);
+    return { ...measured, count: count() };
+  },
+  scroll(px: number, ms: number) {
+    return probe.scroll(byTestId(TEST_IDS.table.scroller)!, px, ms);
+  },
+  /** Elements in the document, and under the panel's root. */
+  domNodes(): { document: number; panel: number } {
+    return {
+      document: document.getElementsByTagName('*').length,
+      panel: byTestId(TEST_IDS.panel.root)?.getElementsByTagName('*').length ?? 0,
+    };
+  },
+};
+
 window.isoscopeHost = host;
+window.isoscopeBench = bench;

@@ -1,0 +1,186 @@
+/**
+ * The benchmark's report: a table per kind of figure, the verdicts against the issue's targets, and the
+ * results block of docs/benchmarks.md between the panel-bench:results markers (the rest of the file is
+ * kept; without the markers the block is appended under "The panel").
+ */
+import fsp from 'node:fs/promises';
+
+import type { BenchOptions } from './options';
+
+export const BEGIN =
+  '<!-- panel-bench:results:begin (written by `npm run bench` in packages/grafana-panel; edit outside these markers) -->';
+export const END = '<!-- panel-bench:results:end -->';
+
+/** The issue's targets at 2,000 containers. */
+const FIRST_PAINT_TARGET_MS = 300;
+const FRAME_TARGET_MS = 17;
+
+export interface Machine {
+  nproc: number;
+  model: string;
+  memory: string;
+  kernel: string;
+  node: string;
+  chromium: string;
+  date: string;
+  /** Load averages (1, 5, 15 min) at the start and at the end: other work on the machine. */
+  load: string;
+  loadAfter?: string;
+}
+
+/** Medians over the repeats of one kind of change (ms). */
+export interface ChangeFigures {
+  /** From the change to the paint that shows it. */
+  toPaint: number;
+  /** From the panel's first render start to that paint (excludes the host's steps before it). */
+  panelToPaint: number;
+  /** The panel's renders through commit, as the host's wrapper saw them. */
+  panelRender: number;
+  /** applyFieldOverrides during the change (the host's, i.e. Grafana's). */
+  overrides: number;
+  /** The longest long task meanwhile (0: none over 50 ms). */
+  longestTask: number;
+}
+
+export interface SizeResult {
+  n: number;
+  /** Node: the fleet's Prometheus answers into /api/ds/query frames (the harness, not Grafana). */
+  nodeMs: number;
+  /** Page: toDataQueryResponse, and the Prometheus data source's transform (Grafana's work). */
+  decodeMs: number;
+  transformMs: number;
+  firstPaint: ChangeFigures;
+  refresh: ChangeFigures;
+  sort: ChangeFigures;
+  filter: ChangeFigures;
+  clear: ChangeFigures;
+  /** What the count said with the filter applied. */
+  filterShown: string;
+  scroll: { frames: number; p50: number; p95: number; max: number; over17: number; longTasks: number };
+  heapMiB: number;
+  /** CDP's Nodes (every DOM node the renderer holds), the document's elements and the panel's. */
+  nodes: number;
+  domDocument: number;
+  domPanel: number;
+}
+
+const ms = (x: number) => (Number.isFinite(x) ? (x < 10 ? x.toFixed(1) : x.toFixed(0)) : '–');
+
+function markdownTable(header: string[], rows: Array<Array<string | number>>): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---:').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+export function verdicts(results: SizeResult[]): Array<{ target: string; met: boolean; detail: string }> {
+  const largest = results[results.length - 1];
+  if (!largest) {
+    return [];
+  }
+  const fp = largest.firstPaint.panelToPaint;
+  return [
+    {
+      target: `the panel's own work to first paint ≤ ${FIRST_PAINT_TARGET_MS} ms (N=${largest.n})`,
+      met: fp <= FIRST_PAINT_TARGET_MS,
+      detail: `${ms(fp)} ms from the panel's render start to the first paint with rows (host: applyFieldOverrides ${ms(largest.firstPaint.overrides)} ms before it, the data source's transform ${ms(largest.transformMs)} ms)`,
+    },
+    {
+      target: `scrolling at 60 fps: p95 frame ≤ ${FRAME_TARGET_MS} ms (N=${largest.n})`,
+      met: largest.scroll.p95 <= FRAME_TARGET_MS,
+      detail: `p50 ${ms(largest.scroll.p50)} ms, p95 ${ms(largest.scroll.p95)} ms, max ${ms(largest.scroll.max)} ms; ${largest.scroll.over17} of ${largest.scroll.frames} frames over 17 ms`,
+    },
+  ];
+}
+
+export function report(results: SizeResult[], m: Machine, opts: BenchOptions): { terminal: string; block: string } {
+  const changes = markdownTable(
+    [
+      'N',
+      'first paint: panel ms',
+      'panel render ms',
+      'host overrides ms',
+      'refresh: panel ms',
+      'refresh: overrides ms',
+      'sort ms',
+      'filter ms',
+      'clear filter ms',
+      'longest task ms (paint/refresh/sort/filter)',
+    ],
+    results.map((r) => [
+      r.n,
+      ms(r.firstPaint.panelToPaint),
+      ms(r.firstPaint.panelRender),
+      ms(r.firstPaint.overrides),
+      ms(r.refresh.panelToPaint),
+      ms(r.refresh.overrides),
+      ms(r.sort.toPaint),
+      ms(r.filter.toPaint),
+      ms(r.clear.toPaint),
+      [r.firstPaint, r.refresh, r.sort, r.filter].map((c) => ms(c.longestTask)).join(' / '),
+    ])
+  );
+  const rest = markdownTable(
+    [
+      'N',
+      'scroll frames',
+      'frame p50 ms',
+      'frame p95 ms',
+      'frame max ms',
+      'frames > 17 ms',
+      'long tasks',
+      'JS heap MiB',
+      'DOM: panel elements',
+      'DOM: renderer nodes',
+      'data source transform ms',
+      'decode ms',
+    ],
+    results.map((r) => [
+      r.n,
+      r.scroll.frames,
+      ms(r.scroll.p50),
+      ms(r.scroll.p95),
+      ms(r.scroll.max),
+      r.scroll.over17,
+      r.scroll.longTasks,
+      r.heapMiB.toFixed(1),
+      r.domPanel,
+      r.nodes,
+      ms(r.transformMs),
+      ms(r.decodeMs),
+    ])
+  );
+  const judged = verdicts(results);
+  const verdictTable = markdownTable(
+    ['target', 'met?', 'numbers'],
+    judged.map((v) => [v.target, v.met ? 'yes' : '**no**', v.detail])
+  );
+  const machineLine =
+    `Machine: ${m.nproc} CPUs (${m.model}), ${m.memory} RAM, kernel ${m.kernel}, ${m.chromium} (Debian's, headless, ` +
+    `software rendering), bench on Node ${m.node}; load average ${m.load} at the start, ${m.loadAfter ?? '?'} at the end.`;
+  const block = [
+    `Run of ${m.date} (\`npm run bench\`${opts.given.length ? ` with \`${opts.given.join(' ')}\`` : ''}), medians of ${opts.repeat} repeats per figure.`,
+    '',
+    machineLine,
+    '',
+    changes,
+    '',
+    rest,
+    '',
+    verdictTable,
+  ].join('\n');
+  const terminal = [machineLine, '', changes, '', rest, '', verdictTable].join('\n');
+  return { terminal, block };
+}
+
+export async function writeDocs(file: string, block: string): Promise<void> {
+  let text = await fsp.readFile(file, 'utf8').catch(() => '# Benchmarks\n');
+  const a = text.indexOf(BEGIN);
+  const b = text.indexOf(END);
+  text =
+    a >= 0 && b > a
+      ? `${text.slice(0, a + BEGIN.length)}\n${block}\n${text.slice(b)}`
+      : `${text.trimEnd()}\n\n## The panel\n\n${BEGIN}\n${block}\n${END}\n`;
+  await fsp.writeFile(file, text);
+}
