@@ -65,10 +65,17 @@ async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOpti
   const t0 = performance.now();
   const response = queryResponse(fleetAnswers(targets, n, end, STEP_MS));
   const nodeMs = performance.now() - t0;
-  await page.evaluate(([key, r]) => window.isoscopeBench.keep(key, r), [`${n}:0`, response] as const);
+  const t1 = performance.now();
+  await page.evaluate(([key, r]) => window.isoscopeBench.keep(key, r), [`${n}:0`, JSON.stringify(response)] as const);
+  console.log(
+    `  ${n}: answers and backend frames ${nodeMs.toFixed(0)} ms in node, to the page ${(performance.now() - t1).toFixed(0)} ms`
+  );
   for (let tick = 1; tick <= opts.repeat; tick++) {
     const r = queryResponse(fleetAnswers(targets, n, end + tick * STEP_MS, STEP_MS, { tick }));
-    await page.evaluate(([key, body]) => window.isoscopeBench.keep(key, body), [`${n}:${tick}`, r] as const);
+    await page.evaluate(([key, body]) => window.isoscopeBench.keep(key, body), [
+      `${n}:${tick}`,
+      JSON.stringify(r),
+    ] as const);
   }
   const input = {
     moduleUrl: `/public/plugins/${PLUGIN_ID}/module.js`,
