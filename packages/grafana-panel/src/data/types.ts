@@ -1,3 +1,4 @@
+import type { FieldConfig } from '@grafana/data';
 import type { NamespaceType } from '@isoscope/shared';
 import type { RoleKey } from './roles';
 
@@ -43,6 +44,11 @@ export interface ContainerView {
   id: string;
   /** `name` label, else the last path segment of the id, shortened. */
   name: string;
+  /**
+   * The `name` label itself when there is one (a 64-hex container id on Kubernetes' CRI, where `name`
+   * above is the container's name): what links and dashboards match series by.
+   */
+  nameLabel?: string;
   image?: string;
   /** Kubernetes namespace, pod and container, when the exporter knew them. */
   namespace?: string;
@@ -66,6 +72,12 @@ export interface ContainerView {
   /** Bytes per second. */
   network: { rx?: number; tx?: number };
   io: { read?: number; write?: number };
+  /**
+   * Per role, the config of the field its value came from: Grafana's field config with the panel's
+   * overrides applied (thresholds, unit, decimals, links), so an override for a query reaches that role's
+   * cells. Not the namespace roles (they have no cells of their own to configure).
+   */
+  config: Partial<Record<RoleKey, FieldConfig>>;
 }
 
 export interface PodGroup {
