@@ -10,6 +10,8 @@ export interface BenchOptions {
   scrollPx: number;
   build: boolean;
   docs: boolean;
+  /** CPU profiles (CDP) of the first paint and the scroll at the largest size, with their top functions. */
+  profile: boolean;
   /** Where the results block goes (default docs/benchmarks.md). */
   docsFile?: string;
   /** The flags as given, for the report. */
@@ -22,6 +24,8 @@ export const USAGE = `usage: npm run bench  (in packages/grafana-panel; flags al
   --scroll-seconds=4    scrolling per size   --scroll-px=120  px per frame
   --no-build            use dist/module.js as it is (default: npm run build first)
   --no-docs             print only; --docs-file=PATH writes the results block into PATH instead
+  --profile             CPU profiles of the first paint and the scroll at the largest size ($TMPDIR), top
+                        functions by self time printed
   --quick               a check of the bench itself: --sizes=20,200 --repeat=2 --scroll-seconds=1 --no-docs
                         (later flags win)`;
 
@@ -33,6 +37,7 @@ export function parseFlags(argv: string[]): BenchOptions {
     scrollPx: 120,
     build: true,
     docs: true,
+    profile: false,
     given: argv,
   };
   for (const arg of argv) {
@@ -66,6 +71,9 @@ export function parseFlags(argv: string[]): BenchOptions {
         break;
       case '--no-build':
         opts.build = false;
+        break;
+      case '--profile':
+        opts.profile = true;
         break;
       case '--no-docs':
         opts.docs = false;

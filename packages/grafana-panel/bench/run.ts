@@ -21,7 +21,7 @@ import { fleetAnswers } from '../e2e/support/fleet';
 import { startStaticServer, type StaticServer } from '../e2e/support/staticServer';
 import { panelTargets, RANGE_MS, STEP_MS } from '../e2e/support/targets';
 import { parseFlags, type BenchOptions } from './options';
-import { report, writeDocs, type Machine, type SizeResult } from './report';
+import { report, writeDocs, type ChangeFigures, type Cpu, type Machine, type SizeResult } from './report';
 
 const PLUGIN_ID = 'isoscope-isolation-panel';
 const PANEL_DIR = path.resolve(__dirname, '..');
@@ -41,22 +41,78 @@ const median = (xs: number[]) => {
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
 
+/** A change measured in the page, and what the renderer's main thread spent on it (CDP metrics). */
+type Timed = Measured & { cpu: Cpu };
+
 /** Medians of each figure over the repeats. */
-function summarise(ms: Measured[]): SizeResult['firstPaint'] {
+function summarise(ms: Timed[], hostMs: number[] = []): ChangeFigures {
   return {
     toPaint: median(ms.map((m) => m.toPaint)),
-    panelToPaint: median(ms.map((m) => m.panelToPaint ?? NaN)),
+    panelToPaint: median(ms.map((m) => m.panelToPaint ?? m.toPaint)),
     panelRender: median(ms.map((m) => m.panelRender)),
-    overrides: median(ms.map((m) => m.host.fieldOverrides ?? 0)),
+    overrides: median(hostMs),
     longestTask: median(ms.map((m) => Math.max(0, ...m.longTasks))),
+    cpu: median(ms.map((m) => m.cpu.thread)),
+    script: median(ms.map((m) => m.cpu.script)),
+    layout: median(ms.map((m) => m.cpu.layout + m.cpu.style)),
   };
+}
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+/**
+ * Runs `step` and adds what the renderer's main thread did meanwhile: ThreadTime is its CPU time, so it
+ * holds on a machine other work competes for, where the wall-clock figures do not; ScriptDuration,
+ * LayoutDuration and RecalcStyleDuration split its busy time.
+ */
+async function cpuOf<T>(cdp: CDPSession, step: () => Promise<T>): Promise<T & { cpu: Cpu }> {
+  const a = await metrics(cdp);
+  const result = await step();
+  const b = await metrics(cdp);
+  const d = (name: string) => ((b[name] ?? NaN) - (a[name] ?? NaN)) * 1000;
+  return {
+    ...result,
+    cpu: {
+      thread: d('ThreadTime'),
+      script: d('ScriptDuration'),
+      layout: d('LayoutDuration'),
+      style: d('RecalcStyleDuration'),
+    },
+  };
+}
+
+/** Runs `step` under the CDP profiler, writes the profile and prints the functions with the most self time. */
+async function profiled<T>(cdp: CDPSession, name: string, step: () => Promise<T>): Promise<T> {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const result = await step();
+  const { profile } = await cdp.send('Profiler.stop');
+  const file = path.join(os.tmpdir(), `isoscope-panel-${name}.cpuprofile`);
+  await fsp.writeFile(file, JSON.stringify(profile));
+  const self = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const deltas = profile.timeDeltas ?? [];
+  (profile.samples ?? []).forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`profile ${name}: ${file} (${total.toFixed(0)} ms sampled); top self time:`);
+  for (const [key, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+    console.log(`  ${t.toFixed(1).padStart(8)} ms  ${key}`);
+  }
+  return result;
 }
 
 async function heap(cdp: CDPSession): Promise<{ usedMiB: number; nodes: number }> {
   await cdp.send('HeapProfiler.collectGarbage');
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
-  return { usedMiB: get('JSHeapUsedSize') / 2 ** 20, nodes: get('Nodes') };
+  const m = await metrics(cdp);
+  return { usedMiB: m.JSHeapUsedSize / 2 ** 20, nodes: m.Nodes };
 }
 
 async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOptions): Promise<SizeResult> {
@@ -88,63 +144,79 @@ async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOpti
     height: VIEWPORT.height - 16,
   };
 
-  const mounts: Measured[] = [];
+  const mounts: Timed[] = [];
   const decode: number[] = [];
   const transform: number[] = [];
+  const mountOverrides: number[] = [];
   for (let i = 0; i < opts.repeat; i++) {
+    // the host's steps first (Grafana's: decode, the data source's transform, applyFieldOverrides), then
+    // the panel's render alone
+    const timings = await page.evaluate((x) => window.isoscopeBench.load(x), input);
+    decode.push(timings.decodeMs);
+    transform.push(timings.transformMs);
+    mountOverrides.push(timings.overridesMs);
     await cdp.send('HeapProfiler.collectGarbage');
-    const { mounted, measured } = await page.evaluate((x) => window.isoscopeBench.mount(x), input);
-    mounts.push(measured);
-    decode.push(mounted.timings.decodeMs);
-    transform.push(mounted.timings.transformMs);
+    const render = () => cpuOf(cdp, () => page.evaluate(() => window.isoscopeBench.render()));
+    const last = i === opts.repeat - 1 && opts.profile && n === opts.sizes[opts.sizes.length - 1];
+    mounts.push(await (last ? profiled(cdp, `first-paint-${n}`, render) : render()));
   }
   await page.waitForTimeout(300);
   const memory = await heap(cdp);
   const dom = await page.evaluate(() => window.isoscopeBench.domNodes());
 
-  const refreshes: Measured[] = [];
+  const refreshes: Timed[] = [];
+  const refreshOverrides: number[] = [];
   for (let tick = 1; tick <= opts.repeat; tick++) {
-    await cdp.send('HeapProfiler.collectGarbage');
-    const { measured } = await page.evaluate((x) => window.isoscopeBench.refresh(x), {
+    const timings = await page.evaluate((x) => window.isoscopeBench.loadRefresh(x), {
       responseKey: `${n}:${tick}`,
       targets,
     });
-    refreshes.push(measured);
+    refreshOverrides.push(timings.overridesMs);
+    await cdp.send('HeapProfiler.collectGarbage');
+    refreshes.push(await cpuOf(cdp, () => page.evaluate(() => window.isoscopeBench.applyRefresh())));
   }
 
-  const sorts: Measured[] = [];
+  const sorts: Timed[] = [];
   for (let i = 0; i < Math.max(opts.repeat, SORT_CYCLE.length); i++) {
-    sorts.push(await page.evaluate((key) => window.isoscopeBench.sort(key), SORT_CYCLE[i % SORT_CYCLE.length]));
+    const key = SORT_CYCLE[i % SORT_CYCLE.length];
+    sorts.push(await cpuOf(cdp, () => page.evaluate((k) => window.isoscopeBench.sort(k), key)));
   }
   // back to the default order for the scroll
-  while (
-    (await page.getByTestId('isoscope-table-sort-name').locator('xpath=ancestor::th').getAttribute('aria-sort')) !==
-    'ascending'
-  ) {
+  const nameSort = page.getByTestId('isoscope-table-sort-name').locator('xpath=ancestor::th');
+  while ((await nameSort.getAttribute('aria-sort')) !== 'ascending') {
     await page.evaluate(() => window.isoscopeBench.sort('name'));
   }
 
-  const filters: Measured[] = [];
-  const clears: Measured[] = [];
+  const filters: Timed[] = [];
+  const clears: Timed[] = [];
   let shown = '';
   for (let i = 0; i < opts.repeat; i++) {
-    const f = await page.evaluate((text) => window.isoscopeBench.filter(text), FILTER_TEXT);
+    const f = await cpuOf(cdp, () => page.evaluate((text) => window.isoscopeBench.filter(text), FILTER_TEXT));
     shown = f.count;
     filters.push(f);
-    clears.push(await page.evaluate(() => window.isoscopeBench.filter('')));
+    clears.push(await cpuOf(cdp, () => page.evaluate(() => window.isoscopeBench.filter(''))));
   }
 
   await page.waitForTimeout(300);
-  const scroll = await page.evaluate(([px, ms]) => window.isoscopeBench.scroll(px, ms), [opts.scrollPx, opts.scrollMs]);
+  // the page doing nothing, for a floor: what the machine lets requestAnimationFrame do without the panel
+  const idle = await page.evaluate((ms) => window.isoscopeBench.idleFrames(ms), Math.min(2000, opts.scrollMs));
+  const scrolling = () =>
+    cpuOf(cdp, () =>
+      page.evaluate(([px, ms]) => window.isoscopeBench.scroll(px, ms), [opts.scrollPx, opts.scrollMs] as const)
+    );
+  const scroll = await (opts.profile && n === opts.sizes[opts.sizes.length - 1]
+    ? profiled(cdp, `scroll-${n}`, scrolling)
+    : scrolling());
   const frames = [...scroll.frames].sort((a, b) => a - b);
+  const idleFrames = [...idle].sort((a, b) => a - b);
 
   return {
     n,
     nodeMs,
     decodeMs: median(decode),
     transformMs: median(transform),
-    firstPaint: summarise(mounts),
-    refresh: summarise(refreshes),
+    firstPaint: summarise(mounts, mountOverrides),
+    refresh: summarise(refreshes, refreshOverrides),
     sort: summarise(sorts),
     filter: summarise(filters),
     clear: summarise(clears),
@@ -156,6 +228,9 @@ async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOpti
       max: frames[frames.length - 1] ?? NaN,
       over17: frames.filter((f) => f > 17).length,
       longTasks: scroll.longTasks.length,
+      cpuPerFrame: scroll.cpu.thread / Math.max(1, frames.length),
+      idleP50: percentile(idleFrames, 50),
+      idleP95: percentile(idleFrames, 95),
     },
     heapMiB: memory.usedMiB,
     nodes: memory.nodes,
@@ -214,7 +289,7 @@ async function main(): Promise<void> {
     const before = machine(browser);
     // A throw-away round first: the first mount also loads module.js, compiles it and fills emotion's
     // style cache, which no later mount (and no dashboard after its first panel) pays.
-    await benchSize(page, cdp, opts.sizes[0], { ...opts, repeat: 1, scrollMs: 200 });
+    await benchSize(page, cdp, opts.sizes[0], { ...opts, repeat: 1, scrollMs: 200, profile: false });
     const results: SizeResult[] = [];
     for (const n of opts.sizes) {
       console.log(`${n} containers…`);

@@ -11,6 +11,8 @@ export interface HostTimings {
   decodeMs: number;
   /** The Prometheus data source's frontend step (promToFrames part 2). */
   transformMs: number;
+  /** applyFieldOverrides on the result (Grafana's PanelQueryRunner step); 0 when it was cached. */
+  overridesMs: number;
 }
 
 export interface Span {
@@ -123,6 +125,28 @@ class Probe {
   /** Whether the panel committed a render since the last `mounting()`. */
   hasCommitted(): boolean {
     return this.renders.length > 0;
+  }
+
+  /** Time between consecutive frames for `ms`, the page doing nothing. */
+  idleFrames(ms: number): Promise<number[]> {
+    const frames: number[] = [];
+    let last: number | undefined;
+    let from: number | undefined;
+    return new Promise((resolve) => {
+      const step = (ts: number) => {
+        from ??= ts;
+        if (last !== undefined) {
+          frames.push(ts - last);
+        }
+        last = ts;
+        if (ts - from >= ms) {
+          resolve(frames);
+        } else {
+          requestAnimationFrame(step);
+        }
+      };
+      requestAnimationFrame(step);
+    });
   }
 
   /**

@@ -1,4 +1,4 @@
-import React, { cloneElement, type ReactElement, type Ref } from 'react';
+import React, { cloneElement, useEffect, useId, useState, type ReactElement, type Ref } from 'react';
 import { Tooltip, type PopoverContent } from '@grafana/ui';
 
 type TooltipPlacement = React.ComponentProps<typeof Tooltip>['placement'];
@@ -19,11 +19,53 @@ export interface CellTooltipProps {
  * Grafana's Tooltip (hover and focus, the same look as the rest of Grafana) without its one side effect
  * the table cannot take: Tooltip makes its target a tab stop (`tabIndex: 0`), which gave every row of
  * 2,000 nine or more stops. The target here keeps the tab index its owner gives it.
+ *
+ * Targets inside cells (no tab index: the grid's roving focus reaches their cell, and their label says
+ * what the tooltip says) get the Tooltip only while the pointer is on them. A row has a dozen such
+ * targets, and each Tooltip sets up floating-ui's hover, focus and dismiss listeners when it mounts and
+ * removes them when it unmounts: rows scrolled into the window spent most of their JS time on that
+ * (docs/benchmarks.md, "The panel").
  */
 export function CellTooltip({ content, placement = 'top', tabIndex, children }: CellTooltipProps) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  useEffect(() => {
+    if (!open) {
+      return;
+    }
+    // Opening replaces the target's element (it moves under Tooltip), so the browser may never send the
+    // new one a mouseleave: close once the pointer is elsewhere.
+    const onMove = (e: MouseEvent) => {
+      let el = e.target instanceof Element ? e.target : null;
+      while (el && el.getAttribute('data-cell-tooltip') !== id) {
+        el = el.parentElement;
+      }
+      if (!el) {
+        setOpen(false);
+      }
+    };
+    document.addEventListener('mousemove', onMove);
+    return () => document.removeEventListener('mousemove', onMove);
+  }, [open, id]);
+
+  if (tabIndex !== undefined) {
+    return (
+      <Tooltip content={content} placement={placement}>
+        <Target keepTabIndex={tabIndex}>{children}</Target>
+      </Tooltip>
+    );
+  }
+  const hover = {
+    onMouseEnter: () => setOpen(true),
+    onMouseLeave: () => setOpen(false),
+    'data-cell-tooltip': id,
+  };
+  if (!open) {
+    return cloneElement(children as ReactElement<Record<string, unknown>>, hover);
+  }
   return (
-    <Tooltip content={content} placement={placement}>
-      <Target keepTabIndex={tabIndex}>{children}</Target>
+    <Tooltip content={content} placement={placement} show>
+      <Target {...hover}>{children}</Target>
     </Tooltip>
   );
 }

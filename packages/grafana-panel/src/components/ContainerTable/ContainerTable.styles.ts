@@ -13,6 +13,9 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     minHeight: 0,
     overflow: 'auto',
     position: 'relative',
+    // its own compositor layer: scrolling moves painted tiles instead of repainting the table every frame
+    // where the browser would otherwise keep the scroller on the main thread (no GPU, device pixel ratio 1)
+    willChange: 'scroll-position',
   }),
   table: css({
     width: '100%',

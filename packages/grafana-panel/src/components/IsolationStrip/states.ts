@@ -96,7 +96,24 @@ export interface ToneStyle {
  * tokens are flattened onto the panel's background first, as they are painted. The labels are drawn at
  * full opacity: the 0.85 they had brought private cells to 4.1:1 (dark) and 3.8:1 (light).
  */
+/** toneStyle's results per theme: each is a contrast search, and every visible cell asks on every render. */
+const toneStyles = new WeakMap<GrafanaTheme2, Map<CellTone, ToneStyle>>();
+
 export function toneStyle(tone: CellTone, theme: GrafanaTheme2): ToneStyle {
+  let byTone = toneStyles.get(theme);
+  if (!byTone) {
+    byTone = new Map();
+    toneStyles.set(theme, byTone);
+  }
+  let style = byTone.get(tone);
+  if (!style) {
+    style = computeToneStyle(tone, theme);
+    byTone.set(tone, style);
+  }
+  return style;
+}
+
+function computeToneStyle(tone: CellTone, theme: GrafanaTheme2): ToneStyle {
   const canvas = theme.colors.background.primary;
   const solid = (bg: string, fg: string) => {
     const flatBg = flatten(bg, canvas);
