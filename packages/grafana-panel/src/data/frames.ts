@@ -318,38 +318,46 @@ class Builder {
 
   build(): PanelModel {
     const containers: ContainerView[] = [];
-    /** instance, ns type, inode → the cells in that namespace, with their container. */
-    const byInode = new Map<string, Array<{ view: ContainerView; cell: NamespaceCell }>>();
+    /** instance → per namespace type (NAMESPACE_TYPES order) → inode → the cells in that namespace. */
+    const byHost = new Map<string, Array<Map<number, Array<{ view: ContainerView; cell: NamespaceCell }>>>>();
 
     for (const acc of this.accs.values()) {
       const view = toView(acc, this.cpusetAsLimit);
       containers.push(view);
-      for (const cell of view.namespaces) {
+      let perType = byHost.get(view.instance);
+      if (!perType) {
+        perType = NAMESPACE_TYPES.map(() => new Map());
+        byHost.set(view.instance, perType);
+      }
+      view.namespaces.forEach((cell, type) => {
         if (cell.inode !== undefined) {
-          const k = `${view.instance}\u0000${cell.type}\u0000${cell.inode}`;
-          let members = byInode.get(k);
+          let members = perType[type].get(cell.inode);
           if (!members) {
             members = [];
-            byInode.set(k, members);
+            perType[type].set(cell.inode, members);
           }
           members.push({ view, cell });
         }
-      }
+      });
     }
 
-    for (const members of byInode.values()) {
-      if (members.length > 1) {
-        members.sort((a, b) => collator.compare(a.view.name, b.view.name) || compareStrings(a.view.key, b.view.key));
-      }
-      for (const { view, cell } of members) {
-        cell.sharedWithCount = members.length - 1;
-        const names: string[] = [];
-        for (let i = 0; i < members.length && names.length < SHARED_WITH_MAX; i++) {
-          if (members[i].view !== view) {
-            names.push(members[i].view.name);
+    for (const perType of byHost.values()) {
+      for (const byInode of perType) {
+        for (const members of byInode.values()) {
+          if (members.length > 1) {
+            members.sort(
+              (a, b) => collator.compare(a.view.name, b.view.name) || compareStrings(a.view.key, b.view.key)
+            );
           }
+          // Members past the first SHARED_WITH_MAX all list the same first names: one array for them (a
+          // host namespace holds every container of its host).
+          const first = members.slice(0, SHARED_WITH_MAX + 1).map((m) => m.view.name);
+          const common = first.slice(0, SHARED_WITH_MAX);
+          members.forEach(({ cell }, k) => {
+            cell.sharedWithCount = members.length - 1;
+            cell.sharedWith = k >= SHARED_WITH_MAX ? common : first.filter((_, j) => j !== k).slice(0, SHARED_WITH_MAX);
+          });
         }
-        cell.sharedWith = names;
       }
     }
 
