@@ -22,6 +22,7 @@ describe('migrateOptions', () => {
       sortDesc: true,
       filter: 'shop',
       refIdRoles: 'A=cpuUsage',
+      resourcesLink: false,
     };
     expect(migrateOptions({ options: stored })).toEqual(stored);
   });

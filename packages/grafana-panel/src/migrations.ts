@@ -24,6 +24,7 @@ const VALID: Record<keyof IsolationOptions, Validator> = {
   sortDesc: isBoolean,
   filter: isString,
   refIdRoles: isString,
+  resourcesLink: isBoolean,
 };
 
 /**

@@ -65,17 +65,17 @@ describe('module: the panel plugin', () => {
     ]);
   });
 
-  it('keeps thresholds, decimals and data links, and drops the panel-wide unit, min and max', () => {
+  it('keeps thresholds, decimals, unit (for overrides per query) and data links, and drops min and max', () => {
     const ids = plugin.fieldConfigRegistry.list().map((i) => i.id);
     expect(ids).toEqual(
-      expect.arrayContaining([FieldConfigProperty.Thresholds, FieldConfigProperty.Decimals, FieldConfigProperty.Links])
+      expect.arrayContaining([
+        FieldConfigProperty.Thresholds,
+        FieldConfigProperty.Decimals,
+        FieldConfigProperty.Unit,
+        FieldConfigProperty.Links,
+      ])
     );
-    for (const gone of [
-      FieldConfigProperty.Unit,
-      FieldConfigProperty.Min,
-      FieldConfigProperty.Max,
-      FieldConfigProperty.Mappings,
-    ]) {
+    for (const gone of [FieldConfigProperty.Min, FieldConfigProperty.Max, FieldConfigProperty.Mappings]) {
       expect(ids).not.toContain(gone);
     }
   });

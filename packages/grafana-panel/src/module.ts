@@ -11,6 +11,7 @@ const DISPLAY = ['Display'];
 const COLUMNS = ['Columns'];
 const SORTING = ['Sorting and filter'];
 const QUERIES = ['Queries'];
+const LINKS = ['Links'];
 
 export const plugin = new PanelPlugin<IsolationOptions>(IsolationPanel)
   .setMigrationHandler(migrateOptions)
@@ -19,12 +20,13 @@ export const plugin = new PanelPlugin<IsolationOptions>(IsolationPanel)
       // read as percent of each container's own limit (see UsageBar/thresholds.ts)
       [FieldConfigProperty.Thresholds]: { defaultValue: DEFAULT_THRESHOLDS },
       [FieldConfigProperty.Decimals]: {},
+      [FieldConfigProperty.Unit]: {},
       [FieldConfigProperty.Links]: {},
     },
-    // Each column's unit and range come from the metric and the container's limit: a panel-wide Unit,
-    // Min or Max would mislabel cores as bytes or cut bars at a shared maximum. Colours are thresholds.
+    // Each column's range comes from the container's limit: a Min or Max would cut bars at a shared
+    // maximum. Unit is offered for overrides per query (fields returned by query B → unit): each role's
+    // cells read their own field's config (ContainerTable/roleDisplay.ts). Colours are thresholds.
     disableStandardOptions: [
-      FieldConfigProperty.Unit,
       FieldConfigProperty.Min,
       FieldConfigProperty.Max,
       FieldConfigProperty.FieldMinMax,
@@ -130,5 +132,14 @@ export const plugin = new PanelPlugin<IsolationOptions>(IsolationPanel)
         category: QUERIES,
         defaultValue: DEFAULT_OPTIONS.refIdRoles,
         settings: { placeholder: 'A=cpuUsage, B=throttled' },
+      })
+      .addBooleanSwitch({
+        path: 'resourcesLink',
+        name: 'Link to the resources dashboard',
+        description:
+          'Each container’s name links to it on “isoscope: container resources”, with its host, name and ' +
+          'Kubernetes namespace, pod and container, and this time range. Data links set below come along.',
+        category: LINKS,
+        defaultValue: DEFAULT_OPTIONS.resourcesLink,
       })
   );

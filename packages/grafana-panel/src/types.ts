@@ -29,6 +29,8 @@ export interface IsolationOptions {
   cpuAgainstCpuset: boolean;
   /** Extra refId → role mappings, e.g. "A=cpuUsage, B=throttled"; refIds equal to a role key need none. */
   refIdRoles: string;
+  /** Each container's name links to it on the resources dashboard (besides any data links configured). */
+  resourcesLink: boolean;
 }
 
 export const DEFAULT_OPTIONS: IsolationOptions = {
@@ -44,4 +46,5 @@ export const DEFAULT_OPTIONS: IsolationOptions = {
   sortDesc: false,
   filter: '',
   refIdRoles: '',
+  resourcesLink: true,
 };

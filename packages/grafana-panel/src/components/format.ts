@@ -1,9 +1,9 @@
 import { formattedValueToString, getValueFormat, type DecimalCount } from '@grafana/data';
 
 /**
- * The quantities the table shows, each with the Grafana unit that formats it. The units are fixed by the
- * metric contract (cores, bytes, task counts), not by the panel's Unit option: one unit for the whole
- * panel would mislabel the other columns.
+ * The quantities the table shows, each with the Grafana unit that formats it by default: the metric
+ * contract's (cores, bytes, task counts). A unit in a role's field config (an override on the query that
+ * carries it, ContainerTable/roleDisplay.ts) replaces it for that role's cells.
  */
 export type Quantity = 'cores' | 'bytes' | 'tasks' | 'ratio' | 'byteRate';
 
@@ -19,12 +19,12 @@ const UNIT: Record<Quantity, string> = {
 /** Decimals when the panel's Decimals option is unset: tasks are whole, the rest get Grafana's auto. */
 const DEFAULT_DECIMALS: Partial<Record<Quantity, number>> = { tasks: 0 };
 
-export function formatQuantity(kind: Quantity, value: number, decimals?: DecimalCount): string {
-  return formattedValueToString(format(kind, value, decimals)).replace(/\s+/g, ' ');
+export function formatQuantity(kind: Quantity, value: number, decimals?: DecimalCount, unit?: string): string {
+  return formattedValueToString(format(kind, value, decimals, unit)).replace(/\s+/g, ' ');
 }
 
-function format(kind: Quantity, value: number, decimals?: DecimalCount) {
-  return getValueFormat(UNIT[kind])(value, decimals ?? DEFAULT_DECIMALS[kind]);
+function format(kind: Quantity, value: number, decimals?: DecimalCount, unit?: string) {
+  return getValueFormat(unit || UNIT[kind])(value, decimals ?? DEFAULT_DECIMALS[kind]);
 }
 
 /**
@@ -32,9 +32,15 @@ function format(kind: Quantity, value: number, decimals?: DecimalCount) {
  * once when both share it. With automatic decimals the limit loses trailing zeros: a limit is set, not
  * measured ("0.2 cores", not "0.200 cores"); the used value keeps them, so it does not jitter in width.
  */
-export function formatUsage(kind: Quantity, used: number, limit: number, decimals?: DecimalCount): string {
-  const u = format(kind, used, decimals);
-  const l = format(kind, limit, decimals);
+export function formatUsage(
+  kind: Quantity,
+  used: number,
+  limit: number,
+  decimals?: DecimalCount,
+  unit?: string
+): string {
+  const u = format(kind, used, decimals, unit);
+  const l = format(kind, limit, decimals, unit);
   const limitText = decimals == null && l.text.includes('.') ? l.text.replace(/\.?0+$/, '') : l.text;
   const sameUnit = (u.prefix ?? '') === (l.prefix ?? '') && (u.suffix ?? '') === (l.suffix ?? '');
   const usedText = sameUnit ? `${u.prefix ?? ''}${u.text}` : formattedValueToString(u);

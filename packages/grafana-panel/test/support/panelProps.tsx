@@ -41,6 +41,8 @@ export interface PropsSpec {
   state?: LoadingState;
   errors?: DataQueryError[];
   fieldConfig?: Partial<FieldConfigSource['defaults']>;
+  /** Field overrides, applied to the frames as Grafana does (needs initOptionRegistries for their properties). */
+  overrides?: FieldConfigSource['overrides'];
   width?: number;
   height?: number;
 }
@@ -50,7 +52,7 @@ export function panelProps(spec: PropsSpec = {}): PanelProps<IsolationOptions> {
   const timeRange = getDefaultTimeRange();
   const fieldConfig: FieldConfigSource = {
     defaults: { thresholds: DEFAULT_THRESHOLDS, ...spec.fieldConfig },
-    overrides: [],
+    overrides: spec.overrides ?? [],
   };
   const replaceVariables = fakeReplaceVariables();
   // Grafana applies the field config to the frames before the panel sees them; do the same, so the

@@ -11,10 +11,12 @@ import { UsageBar } from '../UsageBar/UsageBar';
 import { CellTooltip } from '../CellTooltip/CellTooltip';
 import { TEST_IDS } from '../testIds';
 import type { getStyles } from './ContainerTable.styles';
+import { roleDisplay, type RoleDisplay } from './roleDisplay';
 
 export interface CellContext {
   compact: boolean;
   grouped: boolean;
+  /** The panel's defaults, for roles without a field of their own; each role's field config wins (roleDisplay). */
   thresholds?: ThresholdsConfig;
   decimals?: DecimalCount;
   styles: ReturnType<typeof getStyles>;
@@ -61,7 +63,8 @@ export interface ColumnSwitches {
 /** px from which the security column shows the full badge texts ("root = host root"); below, the short ones. */
 export const SECURITY_FULL_TEXT_WIDTH = 226;
 
-const percent = (v: number | undefined) => (isNumber(v) ? formatQuantity('ratio', v, 0) : '–');
+const percent = (v: number | undefined, d?: RoleDisplay) =>
+  isNumber(v) ? formatQuantity('ratio', v, d?.decimals ?? 0, d?.unit) : '–';
 
 /** What throttling measures, wherever it is shown (the CPU header's "throttled", each row's share). */
 export const THROTTLING_MEANING =
@@ -168,7 +171,10 @@ const cpuColumn: Column = {
   secondary: { sort: 'throttled', label: 'throttled', tooltip: `Sort by CPU throttling. ${THROTTLING_MEANING}` },
   // ideal: a 64px bar and "0.108 / 0.5 cores" (102px); min: the same text with the bar at 28px
   width: (compact) => (compact ? { min: 100, ideal: 140 } : { min: 136, ideal: 180 }),
-  render: (c, { compact, thresholds, decimals, styles }) => {
+  render: (c, ctx) => {
+    const { compact, styles } = ctx;
+    const cpu = roleDisplay(c, 'cpuUsage', ctx);
+    const throttledDisplay = roleDisplay(c, 'throttled', ctx);
     const bar = (
       <UsageBar
         label="CPU"
@@ -180,8 +186,9 @@ const cpuColumn: Column = {
         hint={c.cpu.limitSource === 'cpuset' ? 'cpuset' : c.cpu.limitSource === 'quota' ? 'CFS quota' : undefined}
         showHint={c.cpu.limitSource === 'cpuset'}
         noLimitHint={cpuNoLimitText(c.cpu.cpuset)}
-        thresholds={thresholds}
-        decimals={decimals}
+        thresholds={cpu.thresholds}
+        decimals={cpu.decimals}
+        unit={cpu.unit}
         compact={compact}
       />
     );
@@ -192,10 +199,10 @@ const cpuColumn: Column = {
             // compact rows too say which number this is: beside the CPU share, a bare "12%" reads as a second one
             <>
               <span aria-hidden>thr</span>
-              <span className={styles.srOnly}>throttled</span> {percent(c.throttled)}
+              <span className={styles.srOnly}>throttled</span> {percent(c.throttled, throttledDisplay)}
             </>
           ) : (
-            `throttled ${percent(c.throttled)}`
+            `throttled ${percent(c.throttled, throttledDisplay)}`
           )}
         </span>
       </CellTooltip>
@@ -216,17 +223,21 @@ const memoryColumn: Column = {
   // ideal: a 64px bar and "123 MiB / 512 MiB"; min: "540 KiB / 64 MiB" with the bar at 28px; compact min:
   // "208 KiB no limit"
   width: (compact) => (compact ? { min: 100, ideal: 120 } : { min: 134, ideal: 180 }),
-  render: (c, { compact, thresholds, decimals }) => (
-    <UsageBar
-      label="Memory"
-      kind="bytes"
-      used={c.memory.used}
-      limit={c.memory.limit}
-      thresholds={thresholds}
-      decimals={decimals}
-      compact={compact}
-    />
-  ),
+  render: (c, ctx) => {
+    const d = roleDisplay(c, 'memory', ctx);
+    return (
+      <UsageBar
+        label="Memory"
+        kind="bytes"
+        used={c.memory.used}
+        limit={c.memory.limit}
+        thresholds={d.thresholds}
+        decimals={d.decimals}
+        unit={d.unit}
+        compact={ctx.compact}
+      />
+    );
+  },
 };
 
 const tasksColumn: Column = {
@@ -235,16 +246,24 @@ const tasksColumn: Column = {
   sort: 'pids',
   // min: "12 / 100" with the bar at 28px
   width: (compact) => (compact ? { min: 80, ideal: 100 } : { min: 84, ideal: 114 }),
-  render: (c, { compact, thresholds }) => (
-    <UsageBar
-      label="Tasks"
-      kind="tasks"
-      used={c.pids.used}
-      limit={c.pids.limit}
-      thresholds={thresholds}
-      compact={compact}
-    />
-  ),
+  render: (c, ctx) => {
+    // tasks are whole: the panel-wide Decimals do not apply, a decimals override on the query does (the
+    // field's config carries the defaults too, hence the comparison)
+    const d = roleDisplay(c, 'pids', ctx);
+    const own = c.config.pids?.decimals;
+    return (
+      <UsageBar
+        label="Tasks"
+        kind="tasks"
+        used={c.pids.used}
+        limit={c.pids.limit}
+        thresholds={d.thresholds}
+        decimals={own !== ctx.decimals ? own : undefined}
+        unit={d.unit}
+        compact={ctx.compact}
+      />
+    );
+  },
 };
 
 const pressureColumn: Column = {
@@ -256,17 +275,21 @@ const pressureColumn: Column = {
   // Neither shrinks well, so the column is the first dropped instead.
   width: (compact) => (compact ? { min: 194, ideal: 194 } : { min: 3 * 36 + 2 * 6, ideal: 134 }),
   dropLevel: 1,
-  render: (c, { compact, styles }) => {
+  render: (c, ctx) => {
+    const { compact, styles } = ctx;
     const { cpu, memory, io } = c.pressure;
     if (!isNumber(cpu) && !isNumber(memory) && !isNumber(io)) {
       return <span className={styles.small}>–</span>;
     }
-    const label = `Pressure, share of time waiting: CPU ${percent(cpu)}, memory ${percent(memory)}, IO ${percent(io)}`;
+    const pc = percent(cpu, roleDisplay(c, 'pressureCpu', ctx));
+    const pm = percent(memory, roleDisplay(c, 'pressureMemory', ctx));
+    const pi = percent(io, roleDisplay(c, 'pressureIo', ctx));
+    const label = `Pressure, share of time waiting: CPU ${pc}, memory ${pm}, IO ${pi}`;
     if (compact) {
       return (
         <CellTooltip content={pressureText(c.pressure)}>
           <span className={styles.small} role="group" aria-label={label}>
-            <span aria-hidden>{`cpu ${percent(cpu)} · mem ${percent(memory)} · io ${percent(io)}`}</span>
+            <span aria-hidden>{`cpu ${pc} · mem ${pm} · io ${pi}`}</span>
           </span>
         </CellTooltip>
       );
@@ -276,14 +299,14 @@ const pressureColumn: Column = {
         <span className={styles.pressure} role="group" aria-label={label}>
           {(
             [
-              ['cpu', cpu],
-              ['mem', memory],
-              ['io', io],
+              ['cpu', pc],
+              ['mem', pm],
+              ['io', pi],
             ] as const
-          ).map(([name, v]) => (
+          ).map(([name, text]) => (
             <span key={name} className={styles.pressureItem} aria-hidden>
               <span className={styles.pressureName}>{name}</span>
-              {percent(v)}
+              {text}
             </span>
           ))}
         </span>
@@ -292,8 +315,8 @@ const pressureColumn: Column = {
   },
 };
 
-const rate = (v: number | undefined, decimals?: DecimalCount) =>
-  isNumber(v) ? formatQuantity('byteRate', v, decimals) : '–';
+const rate = (v: number | undefined, d: RoleDisplay) =>
+  isNumber(v) ? formatQuantity('byteRate', v, d.decimals, d.unit) : '–';
 
 const networkColumn: Column = {
   id: 'network',
@@ -302,15 +325,19 @@ const networkColumn: Column = {
   // two lines in normal rows, one in compact rows
   width: (compact) => (compact ? { min: 120, ideal: 150 } : { min: 74, ideal: 84 }),
   dropLevel: 2,
-  render: (c, { compact, styles, decimals }) => (
-    <RatePair
-      compact={compact}
-      styles={styles}
-      a={`↓ ${rate(c.network.rx, decimals)}`}
-      b={`↑ ${rate(c.network.tx, decimals)}`}
-      label={`Network: receive ${rate(c.network.rx, decimals)}, transmit ${rate(c.network.tx, decimals)}`}
-    />
-  ),
+  render: (c, ctx) => {
+    const rx = rate(c.network.rx, roleDisplay(c, 'networkRx', ctx));
+    const tx = rate(c.network.tx, roleDisplay(c, 'networkTx', ctx));
+    return (
+      <RatePair
+        compact={ctx.compact}
+        styles={ctx.styles}
+        a={`↓ ${rx}`}
+        b={`↑ ${tx}`}
+        label={`Network: receive ${rx}, transmit ${tx}`}
+      />
+    );
+  },
 };
 
 const diskColumn: Column = {
@@ -319,15 +346,19 @@ const diskColumn: Column = {
   sort: 'io',
   width: (compact) => (compact ? { min: 120, ideal: 150 } : { min: 74, ideal: 84 }),
   dropLevel: 2,
-  render: (c, { compact, styles, decimals }) => (
-    <RatePair
-      compact={compact}
-      styles={styles}
-      a={`R ${rate(c.io.read, decimals)}`}
-      b={`W ${rate(c.io.write, decimals)}`}
-      label={`Disk: read ${rate(c.io.read, decimals)}, write ${rate(c.io.write, decimals)}`}
-    />
-  ),
+  render: (c, ctx) => {
+    const read = rate(c.io.read, roleDisplay(c, 'ioRead', ctx));
+    const write = rate(c.io.write, roleDisplay(c, 'ioWrite', ctx));
+    return (
+      <RatePair
+        compact={ctx.compact}
+        styles={ctx.styles}
+        a={`R ${read}`}
+        b={`W ${write}`}
+        label={`Disk: read ${read}, write ${write}`}
+      />
+    );
+  },
 };
 
 function RatePair({

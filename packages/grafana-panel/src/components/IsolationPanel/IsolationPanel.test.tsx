@@ -179,7 +179,7 @@ describe('IsolationPanel', () => {
 
   it('offers the field config’s data links per container, interpolating its labels', () => {
     renderPanel({
-      options: { viewMode: 'flat' },
+      options: { viewMode: 'flat', resourcesLink: false },
       fieldConfig: {
         links: [
           {

@@ -20,7 +20,7 @@ import { nextSort } from '../ContainerTable/sorting';
 import { Legend } from '../Legend/Legend';
 import { TEST_IDS } from '../testIds';
 import { getStyles } from './IsolationPanel.styles';
-import { containerLinksSupplier } from './links';
+import { anyLinks, containerLinkConfigs, containerLinksSupplier } from './links';
 
 const VIEW_MODES = [
   { label: 'Grouped', value: 'grouped' as ViewMode, description: 'By host, then pod' },
@@ -66,9 +66,18 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
     () => (options.viewMode === 'grouped' ? groupByHostAndPod(sorted) : undefined),
     [options.viewMode, sorted]
   );
+  // undefined when no container can have a link, so rows render no link machinery at all
   const getLinks = useMemo(
-    () => containerLinksSupplier(fieldConfig.defaults.links, replaceVariables, timeZone, dataLinkPostProcessor),
-    [fieldConfig.defaults.links, replaceVariables, timeZone, dataLinkPostProcessor]
+    () =>
+      anyLinks(fieldConfig, options.resourcesLink)
+        ? containerLinksSupplier(
+            (c) => containerLinkConfigs(c, fieldConfig.defaults.links, options.resourcesLink),
+            replaceVariables,
+            timeZone,
+            dataLinkPostProcessor
+          )
+        : undefined,
+    [fieldConfig, options.resourcesLink, replaceVariables, timeZone, dataLinkPostProcessor]
   );
   const columns = useMemo(
     () => ({

@@ -18,6 +18,8 @@ export interface UsageBarProps {
   kind: Quantity;
   thresholds?: ThresholdsConfig;
   decimals?: DecimalCount;
+  /** A Grafana unit for used and limit (the role's field config); undefined: the kind's own. */
+  unit?: string;
   compact?: boolean;
   /** Said after the limit in the tooltip and to screen readers, e.g. where a CPU limit comes from ("cpuset"). */
   hint?: string;
@@ -38,6 +40,7 @@ export function UsageBar({
   kind,
   thresholds,
   decimals,
+  unit,
   compact,
   hint,
   showHint,
@@ -55,7 +58,7 @@ export function UsageBar({
     );
   }
 
-  const usedText = formatQuantity(kind, used, decimals);
+  const usedText = formatQuantity(kind, used, decimals, unit);
 
   // A limit of 0 is "none" in cAdvisor's convention; the data layer maps it to undefined, guard anyway.
   if (!isNumber(limit) || limit <= 0) {
@@ -79,7 +82,7 @@ export function UsageBar({
 
   const fraction = used / limit;
   const percent = Math.round(fraction * 100);
-  const limitText = formatQuantity(kind, limit, decimals);
+  const limitText = formatQuantity(kind, limit, decimals, unit);
   const color = thresholdColor(fraction, thresholds, theme);
   const suffix = hint ? ` (${hint})` : '';
   const full = `${usedText} of ${limitText}${suffix}, ${percent}%`;
@@ -104,7 +107,7 @@ export function UsageBar({
       </div>
       {/* the short form ("0.1 / 2 cores"); the meter's value text and the tooltip say it in full */}
       <span className={styles.text}>
-        {compact ? `${percent}%` : formatUsage(kind, used, limit, decimals)}
+        {compact ? `${percent}%` : formatUsage(kind, used, limit, decimals, unit)}
         {showHint && hint ? ` (${hint})` : ''}
       </span>
     </div>
