@@ -1,4 +1,4 @@
-import { migrateOptions } from './migrations';
+import { migrateOptions, migrateRefIdRoles } from './migrations';
 import { DEFAULT_OPTIONS } from './types';
 
 describe('migrateOptions', () => {
@@ -21,7 +21,7 @@ describe('migrateOptions', () => {
       sortBy: 'memory',
       sortDesc: true,
       filter: 'shop',
-      refIdRoles: 'A=cpuUsage',
+      queryRoles: { cpuUsage: ['A'], throttled: ['B', 'C'] },
       resourcesLink: false,
     };
     expect(migrateOptions({ options: stored })).toEqual(stored);
@@ -43,5 +43,32 @@ describe('migrateOptions', () => {
   it('is idempotent', () => {
     const once = migrateOptions({ options: { viewMode: 'flat', text: 'x' } });
     expect(migrateOptions({ options: once })).toEqual(once);
+  });
+});
+
+describe('migrateRefIdRoles: the text form of the query roles', () => {
+  it('becomes one list of refIds per role', () => {
+    expect(migrateOptions({ options: { refIdRoles: 'A=cpuUsage, B=throttled; C=cpuUsage' } }).queryRoles).toEqual({
+      cpuUsage: ['A', 'C'],
+      throttled: ['B'],
+    });
+  });
+
+  it('drops the entries it cannot read, and the text option itself', () => {
+    const out = migrateOptions({ options: { refIdRoles: 'A=nonsense, B=THROTTLED, C' } });
+    expect(out.queryRoles).toEqual({ throttled: ['B'] });
+    expect(out).not.toHaveProperty('refIdRoles');
+  });
+
+  it('leaves roles already chosen in the editor alone, but not the empty default Grafana fills in', () => {
+    expect(migrateRefIdRoles({ refIdRoles: 'A=memory', queryRoles: { cpuUsage: ['X'] } })).toEqual({
+      queryRoles: { cpuUsage: ['X'] },
+    });
+    expect(migrateRefIdRoles({ refIdRoles: 'A=memory', queryRoles: {} })).toEqual({ queryRoles: { memory: ['A'] } });
+  });
+
+  it('drops stored roles of the wrong shape', () => {
+    expect(migrateOptions({ options: { queryRoles: { cpuUsage: 'A' } } }).queryRoles).toEqual({});
+    expect(migrateOptions({ options: { queryRoles: { nonsense: ['A'] } } }).queryRoles).toEqual({});
   });
 });

@@ -1,3 +1,4 @@
+import { isQueryRoles, queryRolesFromText } from './data/queryRoles';
 import { SORT_KEYS, VIEW_MODES } from './options';
 import { DEFAULT_OPTIONS, type IsolationOptions } from './types';
 
@@ -23,7 +24,7 @@ const VALID: Record<keyof IsolationOptions, Validator> = {
   sortBy: oneOf(SORT_KEYS),
   sortDesc: isBoolean,
   filter: isString,
-  refIdRoles: isString,
+  queryRoles: isQueryRoles,
   resourcesLink: isBoolean,
 };
 
@@ -36,7 +37,7 @@ const VALID: Record<keyof IsolationOptions, Validator> = {
  * Later shape changes add a step before the final clean-up, keyed on what the old shape has.
  */
 export function migrateOptions(panel: { options?: unknown }): IsolationOptions {
-  const stored: Record<string, unknown> = isRecord(panel.options) ? panel.options : {};
+  const stored = migrateRefIdRoles(isRecord(panel.options) ? panel.options : {});
   const out: IsolationOptions = { ...DEFAULT_OPTIONS };
   for (const key of Object.keys(VALID) as Array<keyof IsolationOptions>) {
     if (key in stored && VALID[key](stored[key])) {
@@ -44,6 +45,25 @@ export function migrateOptions(panel: { options?: unknown }): IsolationOptions {
     }
   }
   return out;
+}
+
+/**
+ * Step: the query roles were a text option, `refIdRoles: "A=cpuUsage, B=throttled"` (refId=role, commas,
+ * semicolons or newlines between); they are now `queryRoles`, role → refIds, one select per role. Entries
+ * the text parser could not read are dropped (the panel used to skip them too, with a note). A
+ * `queryRoles` already set (not empty: Grafana fills in the default) wins. The panel also runs it on the options it gets, for dashboards saved with
+ * the text form by a build of the same version (Grafana migrates only across versions).
+ */
+export function migrateRefIdRoles(stored: Record<string, unknown>): Record<string, unknown> {
+  if (!('refIdRoles' in stored)) {
+    return stored;
+  }
+  const { refIdRoles, ...rest } = stored;
+  const set = isQueryRoles(rest.queryRoles) && Object.keys(rest.queryRoles).length > 0;
+  if (typeof refIdRoles === 'string' && !set) {
+    rest.queryRoles = queryRolesFromText(refIdRoles);
+  }
+  return rest;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

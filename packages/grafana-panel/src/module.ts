@@ -4,7 +4,7 @@ import { IsolationPanel } from './components/IsolationPanel/IsolationPanel';
 import { DEFAULT_THRESHOLDS } from './components/UsageBar/thresholds';
 import { migrateOptions } from './migrations';
 import { SORT_KEYS, SORT_LABELS, VIEW_MODE_LABELS, VIEW_MODES } from './options';
-import { ROLE_KEYS } from './data';
+import { QueryRolesEditor } from './components/QueryRolesEditor/QueryRolesEditor';
 import { DEFAULT_OPTIONS, type IsolationOptions } from './types';
 
 const DISPLAY = ['Display'];
@@ -123,15 +123,16 @@ export const plugin = new PanelPlugin<IsolationOptions>(IsolationPanel)
         category: SORTING,
         defaultValue: DEFAULT_OPTIONS.filter,
       })
-      .addTextInput({
-        path: 'refIdRoles',
+      .addCustomEditor({
+        id: 'queryRoles',
+        path: 'queryRoles',
         name: 'Query roles',
         description:
-          'Which query (refId) carries which value, e.g. "A=cpuUsage, B=throttled". Queries whose refId is ' +
-          `already a role's name need none. Roles: ${ROLE_KEYS.join(', ')}.`,
+          'Which query carries each derived value. A query whose refId is the role’s name (cpuUsage, ' +
+          'throttled, …) needs none; the raw metrics are recognised by their names.',
         category: QUERIES,
-        defaultValue: DEFAULT_OPTIONS.refIdRoles,
-        settings: { placeholder: 'A=cpuUsage, B=throttled' },
+        editor: QueryRolesEditor,
+        defaultValue: DEFAULT_OPTIONS.queryRoles,
       })
       .addBooleanSwitch({
         path: 'resourcesLink',

@@ -1,4 +1,5 @@
 /** Panel options. Changing their shape needs a step in migrations.ts. */
+import type { QueryRoles } from './data/queryRoles';
 
 export type ViewMode = 'grouped' | 'flat';
 
@@ -27,8 +28,11 @@ export interface IsolationOptions {
    * labelled so; off: "no limit", as memory and tasks say.
    */
   cpuAgainstCpuset: boolean;
-  /** Extra refId → role mappings, e.g. "A=cpuUsage, B=throttled"; refIds equal to a role key need none. */
-  refIdRoles: string;
+  /**
+   * Which queries carry which role (role → refIds), set with one select per role; refIds equal to a role
+   * key need none. Replaces the text form `refIdRoles` ("A=cpuUsage, B=throttled", migrations.ts).
+   */
+  queryRoles: QueryRoles;
   /** Each container's name links to it on the resources dashboard (besides any data links configured). */
   resourcesLink: boolean;
 }
@@ -45,6 +49,6 @@ export const DEFAULT_OPTIONS: IsolationOptions = {
   sortBy: 'name',
   sortDesc: false,
   filter: '',
-  refIdRoles: '',
+  queryRoles: {},
   resourcesLink: true,
 };

@@ -2,6 +2,7 @@ export { buildPanelModel, containerKey, shortName, SHARED_WITH_MAX, type BuildOp
 export { groupByHostAndPod } from './group';
 export { describeMissing, DERIVED_ROLES } from './missing';
 export { isRoleKey, parseRefIdRoles } from './refIdRoles';
+export { isQueryRoles, queryRolesFromText, rolesByRefId, withQueryRole, type QueryRoles } from './queryRoles';
 export {
   HOST_RISK,
   HOST_RISK_WEIGHT,

@@ -108,9 +108,9 @@ describe('IsolationPanel', () => {
     expect(screen.getByTestId(TEST_IDS.panel.notes)).not.toHaveTextContent('too narrow');
   });
 
-  it('reports refId mappings it could not read', () => {
-    renderPanel({ options: { refIdRoles: 'A=nonsense' } });
-    expect(screen.getByTestId(TEST_IDS.panel.notes)).toHaveTextContent(/nonsense/);
+  it('reports a query chosen for two roles', () => {
+    renderPanel({ options: { queryRoles: { cpuUsage: ['A'], throttled: ['A'] } } });
+    expect(screen.getByTestId(TEST_IDS.panel.notes)).toHaveTextContent('query A is chosen for cpuUsage and throttled');
   });
 
   it('filters as the user types, starting from the saved filter', async () => {

@@ -8,10 +8,11 @@ import {
   describeMissing,
   filterContainers,
   groupByHostAndPod,
-  parseRefIdRoles,
+  rolesByRefId,
   sortContainers,
   type RoleGroup,
 } from '../../data';
+import { migrateRefIdRoles } from '../../migrations';
 import { DEFAULT_OPTIONS, type IsolationOptions, type SortKey, type ViewMode } from '../../types';
 import { visibleColumns } from '../ContainerTable/columns';
 import { ContainerTable } from '../ContainerTable/ContainerTable';
@@ -33,11 +34,14 @@ const CHROME_HEIGHT = 90;
 export function IsolationPanel(props: PanelProps<IsolationOptions>) {
   const { data, fieldConfig, width, height, id, replaceVariables, timeZone, onOptionsChange } = props;
   // Saved panels from before an option existed lack it until the migration has run; never read undefined.
-  const options = useMemo(() => ({ ...DEFAULT_OPTIONS, ...props.options }), [props.options]);
+  const options = useMemo(
+    () => ({ ...DEFAULT_OPTIONS, ...(migrateRefIdRoles({ ...props.options }) as Partial<IsolationOptions>) }),
+    [props.options]
+  );
   const styles = useStyles2(getStyles);
   const { dataLinkPostProcessor } = useDataLinksContext();
 
-  const refIdRoles = useMemo(() => parseRefIdRoles(options.refIdRoles), [options.refIdRoles]);
+  const refIdRoles = useMemo(() => rolesByRefId(options.queryRoles), [options.queryRoles]);
   const model = useMemo(
     () => buildPanelModel(data.series, { refIdRoles: refIdRoles.mapping, cpusetAsCpuLimit: options.cpuAgainstCpuset }),
     [data.series, refIdRoles.mapping, options.cpuAgainstCpuset]

@@ -51,7 +51,7 @@ function renderPanel(spec: PropsSpec = {}) {
   const props = panelProps({
     series: frames(),
     ...spec,
-    options: { viewMode: 'flat', refIdRoles: 'B=cpuUsage', ...spec.options },
+    options: { viewMode: 'flat', queryRoles: { cpuUsage: ['B'] }, ...spec.options },
   });
   render(<WithOptions props={props} spy={jest.fn()} Panel={IsolationPanel} />);
 }
@@ -124,6 +124,18 @@ describe('per-field config (overrides) on each role', () => {
       'href',
       `/d/cpu?var-name=${'f'.repeat(64)}`
     );
+  });
+});
+
+describe('query roles', () => {
+  it('reads a role from the query chosen for it', () => {
+    renderPanel();
+    expect(within(row(/^web/)).getByText(/^0\.25\d* cores$/)).toBeInTheDocument();
+  });
+
+  it('still reads the text form of earlier versions in options saved without a migration', () => {
+    renderPanel({ options: { queryRoles: undefined, refIdRoles: 'B=cpuUsage' } as never });
+    expect(within(row(/^web/)).getByText(/^0\.25\d* cores$/)).toBeInTheDocument();
   });
 });
 
