@@ -14,6 +14,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Where the results block goes (default docs/benchmarks.md). */
   docsFile?: string;
+  /** Another build of the panel to measure (its dist/ folder), e.g. an earlier commit's, for before/after. */
+  dist?: string;
   /** The flags as given, for the report. */
   given: string[];
 }
@@ -23,6 +25,8 @@ export const USAGE = `usage: npm run bench  (in packages/grafana-panel; flags al
   --repeat=5            fresh mounts, refreshes, sorts and filters per size (medians reported)
   --scroll-seconds=4    scrolling per size   --scroll-px=120  px per frame
   --no-build            use dist/module.js as it is (default: npm run build first)
+  --dist=PATH           measure another build of the panel (its dist/, e.g. an earlier commit's); implies
+                        --no-build
   --no-docs             print only; --docs-file=PATH writes the results block into PATH instead
   --profile             CPU profiles of the first paint and the scroll at the largest size ($TMPDIR), top
                         functions by self time printed
@@ -74,6 +78,10 @@ export function parseFlags(argv: string[]): BenchOptions {
         break;
       case '--profile':
         opts.profile = true;
+        break;
+      case '--dist':
+        opts.dist = value;
+        opts.build = false;
         break;
       case '--no-docs':
         opts.docs = false;

@@ -266,8 +266,9 @@ async function main(): Promise<void> {
     console.log('building the panel (npm run build)…');
     execFileSync('npm', ['run', 'build'], { cwd: PANEL_DIR, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  if (!fs.existsSync(path.join(DIST, 'module.js'))) {
-    throw new Error(`${DIST}/module.js is missing: npm run build -w @isoscope/grafana-panel`);
+  const dist = opts.dist ? path.resolve(opts.dist) : DIST;
+  if (!fs.existsSync(path.join(dist, 'module.js'))) {
+    throw new Error(`${dist}/module.js is missing: npm run build -w @isoscope/grafana-panel`);
   }
   const hostDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'isoscope-panel-bench-'));
   let server: StaticServer | undefined;
@@ -275,7 +276,7 @@ async function main(): Promise<void> {
   try {
     console.log('building the host page (production)…');
     await buildHost(hostDir, 600_000, 'production');
-    server = await startStaticServer(hostDir, PLUGIN_ID, DIST);
+    server = await startStaticServer(hostDir, PLUGIN_ID, dist);
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: VIEWPORT });
     page.setDefaultTimeout(120_000);
