@@ -81,7 +81,9 @@ export interface SizeResult {
     idleP50: number;
     idleP95: number;
   };
+  /** JS heap used with the panel mounted (Grafana's data included), and the panel's part of it. */
   heapMiB: number;
+  panelHeapMiB: number;
   /** CDP's Nodes (every DOM node the renderer holds), the document's elements and the panel's. */
   nodes: number;
   domDocument: number;
@@ -164,7 +166,7 @@ export function report(results: SizeResult[], m: Machine, opts: BenchOptions): {
       'long tasks',
       'CPU per frame',
       'idle page p50 / p95',
-      'JS heap MiB',
+      "JS heap MiB (panel's)",
       'DOM: panel elements',
       'DOM: renderer nodes',
     ],
@@ -178,7 +180,7 @@ export function report(results: SizeResult[], m: Machine, opts: BenchOptions): {
       r.scroll.longTasks,
       ms(r.scroll.cpuPerFrame),
       `${ms(r.scroll.idleP50)} / ${ms(r.scroll.idleP95)}`,
-      r.heapMiB.toFixed(1),
+      `${r.heapMiB.toFixed(1)} (${r.panelHeapMiB.toFixed(1)})`,
       r.domPanel,
       r.nodes,
     ])

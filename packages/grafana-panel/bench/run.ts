@@ -126,13 +126,6 @@ async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOpti
   console.log(
     `  ${n}: answers and backend frames ${nodeMs.toFixed(0)} ms in node, to the page ${(performance.now() - t1).toFixed(0)} ms`
   );
-  for (let tick = 1; tick <= opts.repeat; tick++) {
-    const r = queryResponse(fleetAnswers(targets, n, end + tick * STEP_MS, STEP_MS, { tick }));
-    await page.evaluate(([key, body]) => window.isoscopeBench.keep(key, body), [
-      `${n}:${tick}`,
-      JSON.stringify(r),
-    ] as const);
-  }
   const input = {
     moduleUrl: `/public/plugins/${PLUGIN_ID}/module.js`,
     title: 'Container isolation',
@@ -160,6 +153,12 @@ async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOpti
     const last = i === opts.repeat - 1 && opts.profile && n === opts.sizes[opts.sizes.length - 1];
     mounts.push(await (last ? profiled(cdp, `first-paint-${n}`, render) : render()));
   }
+  await page.evaluate((key) => window.isoscopeBench.drop(key), `${n}:0`);
+  // The panel's share of the heap: with Grafana's data held (as a dashboard holds it), without the panel
+  // and then with it.
+  await page.evaluate(() => window.isoscopeBench.unmount());
+  const without = await heap(cdp);
+  await page.evaluate(() => window.isoscopeBench.render());
   await page.waitForTimeout(300);
   const memory = await heap(cdp);
   const dom = await page.evaluate(() => window.isoscopeBench.domNodes());
@@ -167,10 +166,11 @@ async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOpti
   const refreshes: Timed[] = [];
   const refreshOverrides: number[] = [];
   for (let tick = 1; tick <= opts.repeat; tick++) {
-    const timings = await page.evaluate((x) => window.isoscopeBench.loadRefresh(x), {
-      responseKey: `${n}:${tick}`,
-      targets,
-    });
+    const r = queryResponse(fleetAnswers(targets, n, end + tick * STEP_MS, STEP_MS, { tick }));
+    const key = `${n}:${tick}`;
+    await page.evaluate(([k, body]) => window.isoscopeBench.keep(k, body), [key, JSON.stringify(r)] as const);
+    const timings = await page.evaluate((x) => window.isoscopeBench.loadRefresh(x), { responseKey: key, targets });
+    await page.evaluate((k) => window.isoscopeBench.drop(k), key);
     refreshOverrides.push(timings.overridesMs);
     await cdp.send('HeapProfiler.collectGarbage');
     refreshes.push(await cpuOf(cdp, () => page.evaluate(() => window.isoscopeBench.applyRefresh())));
@@ -233,6 +233,7 @@ async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOpti
       idleP95: percentile(idleFrames, 95),
     },
     heapMiB: memory.usedMiB,
+    panelHeapMiB: memory.usedMiB - without.usedMiB,
     nodes: memory.nodes,
     domDocument: dom.document,
     domPanel: dom.panel,

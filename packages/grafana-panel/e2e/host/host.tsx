@@ -359,6 +359,15 @@ const bench = {
   keep(key: string, response: string): void {
     kept.set(key, response);
   },
+  drop(key: string): void {
+    kept.delete(key);
+  },
+  /** Unmounts the panel, keeping what load() prepared (Grafana's data stays, as on a dashboard). */
+  unmount(): void {
+    root?.unmount();
+    root = undefined;
+    mounted = undefined;
+  },
   /** The host's steps for a mount (timed apart from the panel's: the bench calls render separately). */
   async load(input: Omit<MountInput, 'response'> & { responseKey: string }): Promise<HostTimings> {
     loaded = await host.load({ ...input, response: kept.get(input.responseKey)! });
