@@ -5,6 +5,12 @@ import type { StandardEditorsRegistryItem } from '@grafana/data';
 import { DERIVED_ROLES } from '../../data/missing';
 import { offeredRoles, QueryRolesEditor, refIdChoices } from './QueryRolesEditor';
 
+// jsdom has no canvas; Grafana's Combobox measures its option texts with one (as Grafana's own tests do,
+// give it a context that measures nothing)
+beforeAll(() => {
+  HTMLCanvasElement.prototype.getContext = (() => ({ measureText: () => ({ width: 0 }) })) as never;
+});
+
 describe('QueryRolesEditor', () => {
   it('offers the refIds of the panel’s queries, and those already chosen, in order', () => {
     expect(
@@ -30,8 +36,9 @@ describe('QueryRolesEditor', () => {
     for (const role of DERIVED_ROLES) {
       expect(screen.getByText(role)).toBeInTheDocument();
     }
-    expect(screen.getByLabelText('Queries carrying cpuUsage')).toBeInTheDocument();
-    // the chosen refId shows as a value of cpuUsage's select
-    expect(screen.getAllByText('A').length).toBeGreaterThan(0);
+    // the chosen refId shows as the one value (a removable pill) among all the selects
+    expect(screen.getAllByRole('button', { name: /^Remove / }).map((b) => b.getAttribute('aria-label'))).toEqual([
+      'Remove A',
+    ]);
   });
 });

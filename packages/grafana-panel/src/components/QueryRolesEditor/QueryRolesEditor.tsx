@@ -1,6 +1,6 @@
 import React from 'react';
-import type { SelectableValue, StandardEditorProps } from '@grafana/data';
-import { Field, MultiSelect, Stack } from '@grafana/ui';
+import type { StandardEditorProps } from '@grafana/data';
+import { Field, MultiCombobox, Stack, type ComboboxOption } from '@grafana/ui';
 
 import { DERIVED_ROLES } from '../../data/missing';
 import { withQueryRole, type QueryRoles } from '../../data/queryRoles';
@@ -30,26 +30,27 @@ export function offeredRoles(chosen: QueryRoles | undefined): RoleKey[] {
  * is the role's key (cpuUsage, throttled, …) needs no choice, and raw metrics are recognised by name.
  */
 export function QueryRolesEditor({ value, onChange, context }: StandardEditorProps<QueryRoles | undefined>) {
-  const choices: Array<SelectableValue<string>> = refIdChoices(context.data, value).map((r) => ({
+  const choices: Array<ComboboxOption<string>> = refIdChoices(context.data, value).map((r) => ({
     label: r,
     value: r,
   }));
   return (
     <Stack direction="column" gap={0}>
       {offeredRoles(value).map((role) => (
-        <Field key={role} label={role} description={ROLES[role].description}>
-          <MultiSelect<string>
+        <Field key={role} label={role} description={ROLES[role].description} htmlFor={`isoscope-query-role-${role}`}>
+          <MultiCombobox<string>
+            id={`isoscope-query-role-${role}`}
             aria-label={`Queries carrying ${role}`}
             options={choices}
             value={value?.[role] ?? []}
-            allowCustomValue
+            createCustomValue
             placeholder={`the query with refId ${role}`}
             onChange={(selected) =>
               onChange(
                 withQueryRole(
                   value,
                   role,
-                  selected.map((s) => s.value).filter((v): v is string => !!v)
+                  selected.map((s) => s.value)
                 )
               )
             }
