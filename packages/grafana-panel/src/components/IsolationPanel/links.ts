@@ -85,23 +85,42 @@ export function containerLinksSupplier(
   timeZone?: TimeZone,
   postProcessor?: DataLinkPostProcessor
 ): (c: ContainerView) => LinkModel[] {
+  // Grafana's link menu asks for a row's links whenever the row renders (to draw one link or a menu), and
+  // rows render again each time they scroll into the window: keep each container's, for this supplier
+  // (a new one comes with new options; new data brings new containers).
+  const cache = new WeakMap<ContainerView, LinkModel[]>();
   return (c: ContainerView) => {
-    const links = linksOf(c);
-    if (links.length === 0) {
-      return [];
+    const hit = cache.get(c);
+    if (hit) {
+      return hit;
     }
-    const field: Field = {
-      name: c.name,
-      type: FieldType.string,
-      config: { links, displayNameFromDS: c.name },
-      values: [c.name],
-      labels: containerLabels(c),
-    };
-    const frame: DataFrame = { name: c.name, fields: [field], length: 1 };
-    const scopedVars = { __dataContext: { value: { data: [frame], frame, field, frameIndex: 0, rowIndex: 0 } } };
-    field.state = { scopedVars };
-    return getLinksSupplier(frame, field, scopedVars, replaceVariables, timeZone, postProcessor)({ valueRowIndex: 0 });
+    const models = linkModelsOf(c, linksOf(c), replaceVariables, timeZone, postProcessor);
+    cache.set(c, models);
+    return models;
   };
+}
+
+function linkModelsOf(
+  c: ContainerView,
+  links: DataLink[],
+  replaceVariables: InterpolateFunction,
+  timeZone?: TimeZone,
+  postProcessor?: DataLinkPostProcessor
+): LinkModel[] {
+  if (links.length === 0) {
+    return [];
+  }
+  const field: Field = {
+    name: c.name,
+    type: FieldType.string,
+    config: { links, displayNameFromDS: c.name },
+    values: [c.name],
+    labels: containerLabels(c),
+  };
+  const frame: DataFrame = { name: c.name, fields: [field], length: 1 };
+  const scopedVars = { __dataContext: { value: { data: [frame], frame, field, frameIndex: 0, rowIndex: 0 } } };
+  field.state = { scopedVars };
+  return getLinksSupplier(frame, field, scopedVars, replaceVariables, timeZone, postProcessor)({ valueRowIndex: 0 });
 }
 
 /** Whether any container can have a link: the panel's, an override's, or the resources dashboard's. */
