@@ -28,6 +28,7 @@ export interface ContainerVariable {
   description: string;
 }
 
+/** A container label, typed against the contract: a rename in @isoscope/shared fails to compile here. */
 const label = (l: ContainerLabel) => l;
 
 /**
@@ -96,8 +97,8 @@ export function rate(family: MetricFamily, matchers: readonly string[]): string 
 
 /**
  * Query variables that narrow each other: each one's values are the label values of `family` under the
- * variables before it. Multi-value, with All as `.*` (HELPERS contract), so `=~"$var"` matches every
- * container, those without the label included.
+ * variables before it. Multi-value, with All as `.*`, so `=~"$var"` matches every container, those
+ * without the label included, and a link may set any of them (`var-name=<name>`) and leave the rest at All.
  */
 export function containerVariableBuilders(
   variables: readonly ContainerVariable[],
@@ -166,8 +167,8 @@ export const ISOLATION_UID = 'isoscope-isolation';
 export const ISOLATION_TITLE = 'isoscope: container isolation';
 
 /**
- * The resources dashboard for one container (the HELPERS contract's link), from a data link's variables for
- * its instance and name, e.g. `${__field.labels.instance}`.
+ * The resources dashboard for one container, from a data link's variables for its instance and name, e.g.
+ * `${__field.labels.instance}` (the container's labels in the isolation panel's links).
  */
 export function resourcesLinkUrl(instance: string, name: string): string {
   const v = CONTAINER_VARIABLES;

@@ -230,6 +230,8 @@ export function buildIsolationDashboard(): dashboard.Dashboard {
     .refresh('30s')
     .time({ from: 'now-1h', to: 'now' })
     .timezone('browser')
+    // an empty list, as Grafana writes one (it adds its built-in annotations itself)
+    .annotations([])
     .link(
       new LinkBuilder('Container resources', dashboardPath(RESOURCES_UID, RESOURCES_TITLE))
         .icon('dashboard')

@@ -243,6 +243,8 @@ export function buildResourcesDashboard(): dashboard.Dashboard {
     .refresh('30s')
     .time({ from: 'now-1h', to: 'now' })
     .timezone('browser')
+    // an empty list, as Grafana writes one (it adds its built-in annotations itself)
+    .annotations([])
     .link(
       new LinkBuilder('Container isolation', dashboardPath(ISOLATION_UID, ISOLATION_TITLE))
         .icon('dashboard')
