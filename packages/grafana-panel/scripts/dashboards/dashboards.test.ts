@@ -301,3 +301,28 @@ describe("withMatchers (how the panel's contract queries get the variables)", ()
     expect(withMatchers('{__name__=~"a|b"}', ['x="1"'])).toBe('{__name__=~"a|b", x="1"}');
   });
 });
+
+describe('selectorsIn (what the checks above read the queries with)', () => {
+  it('finds every selector with its matchers, and no function, keyword, grouping label, string or range', () => {
+    const expr =
+      'sum by (name) (rate(a_total{x="1", y=~"$v"}[$__rate_interval])) / on (id) group_left b' +
+      ' or label_replace(c{z!="}"}, "dst", "$1", "src", "(.*)") > bool 0 unless {__name__=~"d|e", w="2"}';
+    expect(selectorsIn(expr)).toEqual([
+      { name: 'a_total', names: [], matchers: ['x="1"', 'y=~"$v"'] },
+      { name: 'b', names: [], matchers: [] },
+      { name: 'c', names: [], matchers: ['z!="}"'] },
+      { name: undefined, names: ['d', 'e'], matchers: ['__name__=~"d|e"', 'w="2"'] },
+    ]);
+    expect(metricNamesIn(expr)).toEqual(['a_total', 'b', 'c', 'd', 'e']);
+  });
+
+  it("reads a variable's label_values(selector, label) as its selector", () => {
+    expect(selectorsIn('label_values(a{x=~"$x"}, instance)')).toEqual([
+      { name: 'a', names: [], matchers: ['x=~"$x"'] },
+    ]);
+  });
+
+  it('fills the variables as a run at All would: $var → .*, $__rate_interval → 1m', () => {
+    expect(withVariablesFilled('rate(a{x=~"$x", y=~"${y}"}[$__rate_interval])')).toBe('rate(a{x=~".*", y=~".*"}[1m])');
+  });
+});

@@ -70,8 +70,10 @@ export function selectorsIn(expr: string): Selector[] {
     .replace(GROUPING, '');
   const found: Selector[] = [];
   for (const m of text.matchAll(/(?<![\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)?\s*(?:\{(\d+)\})?(\s*\()?/g)) {
-    const [, ident, brace, call] = m;
-    if ((!ident && brace === undefined) || call !== undefined || (ident && KEYWORDS.has(ident))) {
+    const [, keywordOrName, brace, call] = m;
+    // `unless {…}`: a keyword before a bare selector is no metric name
+    const ident = keywordOrName && KEYWORDS.has(keywordOrName) ? undefined : keywordOrName;
+    if ((!ident && brace === undefined) || call !== undefined) {
       continue;
     }
     const matchers = brace === undefined ? [] : splitMatchers(braces[Number(brace)]);
