@@ -38,14 +38,20 @@ const gauge = (v: number) => `${v}x40`;
 /**
  * Three containers and the machine: `limited` has a CPU quota, a memory and a pids limit; `unlimited` has
  * none, as isoscope reports it (no quota series, limits 0, CFS periods that never grow); `cadvisor` has
- * none, as cAdvisor may report it (quota 0); the machine (`id="/"`) has no name.
+ * none, as cAdvisor may report it (quota 0); a pod's sandbox (`container="POD"`) holds the pod's network
+ * namespace; the machine (`id="/"`) has no name.
  */
 function resourceSeries(): Series[] {
   const c = (name: string) => ({ instance: 'host:9820', id: `/docker/${name}`, name, image: 'busybox' });
   const machine = { instance: 'host:9820', id: '/' };
+  const sandbox = { ...c('sandbox'), namespace: 'default', pod: 'web', container: 'POD' };
   const all = [c('limited'), c('unlimited'), c('cadvisor'), machine];
   const containers = all.slice(0, 3);
   return [
+    { family: METRICS.cpuUsageSeconds, labels: { ...sandbox, cpu: 'total' }, values: counter(0.015) },
+    { family: METRICS.memoryWorkingSet, labels: sandbox, values: gauge(1 << 20) },
+    { family: METRICS.networkReceiveBytes, labels: { ...sandbox, interface: 'eth0' }, values: counter(1500) },
+    { family: METRICS.networkTransmitBytes, labels: { ...sandbox, interface: 'eth0' }, values: counter(1500) },
     ...all.map((labels) => ({
       family: METRICS.cpuUsageSeconds,
       labels: { ...labels, cpu: 'total' },
@@ -185,8 +191,8 @@ describe('the resources dashboard on Prometheus (promtool test rules)', () => {
     ['CPU pressure', 'A', everyone],
     ['Memory pressure', 'A', everyone],
     ['IO pressure', 'A', everyone],
-    ['Network receive', 'A', everyone],
-    ['Network transmit', 'A', everyone],
+    ['Network receive', 'A', [...everyone, 'sandbox']],
+    ['Network transmit', 'A', [...everyone, 'sandbox']],
     ['Disk read', 'A', everyone],
     ['Disk write', 'A', everyone],
     ['Tasks', 'A', everyone],
@@ -198,7 +204,7 @@ describe('the resources dashboard on Prometheus (promtool test rules)', () => {
     expect(all.sort()).toEqual(expected.map(([title, refId]) => `${title} ${refId}`).sort());
   });
 
-  it('draws limits and ratios only for containers with a limit, and never the machine', () => {
+  it('draws limits and ratios only for containers with a limit, sandboxes only in the network charts, never the machine', () => {
     const checks = expected.map(([title, refId, names]) => drawn(target(title, refId), names));
     expect(promtoolTest(resourceSeries(), checks)).toEqual(PASSED);
   });

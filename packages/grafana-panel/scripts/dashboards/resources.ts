@@ -2,7 +2,7 @@
  * "isoscope: container resources": per container, what it uses against its own limits — CPU and
  * throttling, memory and OOM kills, pressure, network, disk IO and tasks. Only cAdvisor's families (names,
  * labels and units), so it works on cAdvisor's data as on isoscope's; every query leaves the machine's own
- * series out (`name!=""`, as cAdvisor dashboards do), and a limit of "no limit" (0, or no quota) draws no
+ * series out (`name!=""`, as cAdvisor dashboards do), pod sandboxes too but in the network charts, and a limit of "no limit" (0, or no quota) draws no
  * line and no ratio (`> 0`).
  */
 import * as common from '@grafana/grafana-foundation-sdk/common';
@@ -35,7 +35,14 @@ export const VARIABLES = [V.instance, V.namespace, V.pod, V.container, V.name, V
 export const NAMED = `${'name' satisfies ContainerLabel}!=""`;
 /** Every query of the dashboard picks containers with these. */
 export const MATCHERS = [NAMED, ...variableMatchers(VARIABLES)];
-const M = MATCHERS;
+/**
+ * Pod sandboxes (Kubernetes' and Podman's infra containers) use next to nothing and have no limits: every
+ * chart but the network ones leaves them out, as kubernetes-mixin does. A pod's traffic is counted on its
+ * sandbox, which owns the pod's network namespace, so the network charts keep it.
+ */
+export const NOT_SANDBOX = `${'container' satisfies ContainerLabel}!="POD"`;
+const M = [NAMED, NOT_SANDBOX, ...variableMatchers(VARIABLES)];
+const WITH_SANDBOXES = MATCHERS;
 const LEGEND = '{{name}}';
 /** refId of the limit drawn beside a usage: a dashed line, no fill. */
 const LIMIT_REF_ID = 'limit';
@@ -145,15 +152,15 @@ export const ROWS: Array<{ title: string; charts: Chart[] }> = [
     charts: [
       {
         title: 'Network receive',
-        description: `Bytes received per second, every interface (${METRICS.networkReceiveBytes.name}). A pod's traffic is on its sandbox.`,
+        description: `Bytes received per second, every interface (${METRICS.networkReceiveBytes.name}). A pod's traffic is on its sandbox (container POD).`,
         unit: 'Bps',
-        series: [usage(`sum without (interface) (${rate(METRICS.networkReceiveBytes, M)})`)],
+        series: [usage(`sum without (interface) (${rate(METRICS.networkReceiveBytes, WITH_SANDBOXES)})`)],
       },
       {
         title: 'Network transmit',
-        description: `Bytes sent per second, every interface (${METRICS.networkTransmitBytes.name}). A pod's traffic is on its sandbox.`,
+        description: `Bytes sent per second, every interface (${METRICS.networkTransmitBytes.name}). A pod's traffic is on its sandbox (container POD).`,
         unit: 'Bps',
-        series: [usage(`sum without (interface) (${rate(METRICS.networkTransmitBytes, M)})`)],
+        series: [usage(`sum without (interface) (${rate(METRICS.networkTransmitBytes, WITH_SANDBOXES)})`)],
       },
       {
         title: 'Disk read',
@@ -252,7 +259,7 @@ export function buildResourcesDashboard(): dashboard.Dashboard {
         .includeVars(true)
         .keepTime(true)
     )
-    .variables(containerVariableBuilders(VARIABLES, METRICS.cpuUsageSeconds, ['cpu="total"', NAMED]));
+    .variables(containerVariableBuilders(VARIABLES, METRICS.cpuUsageSeconds, ['cpu="total"', NAMED, NOT_SANDBOX]));
 
   let id = 0;
   for (const row of ROWS) {
