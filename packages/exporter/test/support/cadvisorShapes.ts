@@ -9,6 +9,7 @@
  * A query is written as the README shows it: ranges of `[1m]` (the live test's Prometheus holds about a
  * minute of samples at a 1 s interval), no `|` (it would split a Markdown table cell).
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export interface Sample {
@@ -56,6 +57,21 @@ const value = (s: Sample) => Number(s.value[1]);
 const label = (name: string) => (s: Sample) => s.metric[name] ?? '';
 const byLabel = (result: Sample[], name: string) => new Map(result.map((s) => [label(name)(s), value(s)]));
 const { compose, pod } = WORKLOADS;
+
+/** This machine's distinct physical cores and sockets, as its sysfs describes its online CPUs. */
+function cpuTopology(): { cores: number; sockets: number } {
+  const dir = '/sys/devices/system/cpu';
+  const ids = readdirSync(dir)
+    .filter((e) => /^cpu\d+$/.test(e) && existsSync(`${dir}/${e}/topology`))
+    .map((cpu) =>
+      ['physical_package_id', 'core_id'].map((f) => readFileSync(`${dir}/${cpu}/topology/${f}`, 'utf8').trim())
+    );
+  return { cores: new Set(ids.map(([p, c]) => `${p}/${c}`)).size, sockets: new Set(ids.map(([p]) => p)).size };
+}
+
+function meminfoBytes(field: string): number {
+  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024;
+}
 
 function nothing(result: Sample[]): void {
   expect(result).toEqual([]);
@@ -116,9 +132,24 @@ export const CADVISOR_SHAPES: readonly CadvisorShape[] = [
     check: (result) => expect(result.map(value)).toEqual([os.cpus().length]),
   },
   {
+    query: 'machine_cpu_physical_cores',
+    works: true,
+    check: (result) => expect(result.map(value)).toEqual([cpuTopology().cores]),
+  },
+  {
+    query: 'machine_cpu_sockets',
+    works: true,
+    check: (result) => expect(result.map(value)).toEqual([cpuTopology().sockets]),
+  },
+  {
     query: 'machine_memory_bytes',
     works: true,
     check: (result) => expect(result.map(value)).toEqual([os.totalmem()]),
+  },
+  {
+    query: 'machine_swap_bytes',
+    works: true,
+    check: (result) => expect(result.map(value)).toEqual([meminfoBytes('SwapTotal')]),
   },
   {
     query: 'sum by (name) (rate(container_cpu_usage_seconds_total{name!=""}[1m]))',
@@ -279,7 +310,6 @@ export const CADVISOR_SHAPES: readonly CadvisorShape[] = [
   { query: 'count by (name) (container_tasks_state{state="running"})', works: false, check: nothing },
   { query: 'container_cpu_load_average_10s{name!=""}', works: false, check: nothing },
   { query: 'cadvisor_version_info', works: false, check: nothing },
-  { query: 'machine_cpu_physical_cores', works: false, check: nothing },
   {
     query: `sum by (name) (rate(container_network_receive_bytes_total{name="${WORKLOADS.hostNamespaces}"}[1m]))`,
     works: false,
