@@ -48,10 +48,13 @@ export const FleetSummary = memo(function FleetSummary({ counts, active, onToggl
             onClick={() => onToggle(key)}
             data-testid={TEST_IDS.summary.toggle(key)}
           >
-            <span className={cx(styles.count, n > 0 && !pressed && styles.countFound, n === 0 && styles.countNone)}>
-              {n}
-            </span>{' '}
-            {check.label}
+            {/* one inline span: a space between flex items (Button's content) would collapse, in the name too */}
+            <span>
+              <span className={cx(styles.count, n > 0 && !pressed && styles.countFound, n === 0 && styles.countNone)}>
+                {n}
+              </span>{' '}
+              {check.label}
+            </span>
           </Button>
         );
       })}
