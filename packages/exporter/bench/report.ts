@@ -443,7 +443,7 @@ export function resultsMarkdown(rep: Report): string {
   }
   if (stages) {
     out.push(
-      `Stage breakdown at N=${stages.n} (\`--profile\`; the exporter's Exporter/Exposition classes run in the bench process (Node ${machine.benchNode}), ${stages.iterations} iterations after ${opts.warmup} warm-up ones, so steady state; ${stages.samples} samples, ${stages.series} series, ${(stages.bytes / 1024).toFixed(0)} KiB per scrape):`
+      `Stage breakdown at N=${stages.n} (\`--profile\`; the exporter's Exporter/Exposition classes run in the bench process (Node ${machine.benchNode}), ${stages.iterations} iterations after ${opts.warmup} warm-up ones, so steady state; ${stages.samples} samples, ${stages.series} series, ${(stages.bytes / 1024).toFixed(0)} KiB per scrape; ${(stages.allocatedPerScrape / 1e6).toFixed(1)} MB allocated per served scrape, V8's count, without the read-ahead thread):`
     );
     out.push('');
     out.push('| stage | p50 ms | p95 ms |');
@@ -573,7 +573,9 @@ export function printReport(rep: Report): void {
     console.log(
       `stages (N=${stages.n}, p50 ms): ${Object.entries(stages.phases)
         .map(([k, v]) => `${k}=${ms(v.p50)}`)
-        .join(' ')}; ${stages.samples} samples, ${stages.series} series`
+        .join(
+          ' '
+        )}; ${stages.samples} samples, ${stages.series} series, ${(stages.allocatedPerScrape / 1e6).toFixed(1)} MB allocated per served scrape`
     );
     for (const [k, v] of Object.entries(stages.fsFloors))
       console.log(`  ${k}: p50 ${ms(v.p50)} ms, p95 ${ms(v.p95)} ms`);
