@@ -53,7 +53,7 @@ export const SUMMARY_CHECKS: Record<SummaryKey, SummaryCheck> = {
   },
   privileged: {
     label: 'privileged',
-    description: 'Containers holding privileged-like capabilities (CAP_SYS_ADMIN, CAP_SYS_MODULE, …).',
+    description: "Containers whose effective capabilities are the host's whole bounding set, as --privileged gives.",
     test: (c) => c.security.privileged === true,
   },
   rootMapped: {
