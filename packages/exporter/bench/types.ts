@@ -122,6 +122,8 @@ export interface StageBreakdown {
   samples: number;
   series: number;
   bytes: number;
+  /** Bytes the main thread allocated per served scrape (V8's total_allocated_bytes). */
+  allocatedPerScrape: number;
   phases: Record<string, Stats>;
   fsFloors: Record<string, Stats>;
 }

@@ -76,9 +76,12 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
       : new (await import('./http/webConfigFile')).WebConfigFile(options.webConfigFile, log);
   const env = loadEnvironment(options, log);
   const exposition = new Exposition(options.collectors);
-  const host = await readHostFacts(log);
+  const host = await readHostFacts(log, options.sysfs);
   exposition.setStatic(METRICS.machineCpuCores, host.cpuCores);
+  if (host.cpuPhysicalCores !== undefined) exposition.setStatic(METRICS.machineCpuPhysicalCores, host.cpuPhysicalCores);
+  if (host.cpuSockets !== undefined) exposition.setStatic(METRICS.machineCpuSockets, host.cpuSockets);
   exposition.setStatic(METRICS.machineMemoryBytes, host.memoryBytes);
+  if (host.swapBytes !== undefined) exposition.setStatic(METRICS.machineSwapBytes, host.swapBytes);
   exposition.setStatic(METRICS.hostInfo, 1, { kernel: host.kernel, os: host.os, cgroup_mode: env.hierarchy.mode });
   exposition.setStatic(METRICS.buildInfo, 1, { version: VERSION, nodeversion: process.version });
   exposition.setStatic(METRICS.namespaceReferenceInfo, 1, { source: env.reference.source });

@@ -1,10 +1,20 @@
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { runChildProgram } from './child/program';
+import { readPseudoFile } from './files/pseudoFile';
 import type { Logger } from './log/logger';
+import { parseInteger } from './parsers/values';
 
 export interface HostFacts {
   cpuCores: number;
+  /** Distinct (package, core) pairs among the online CPUs; undefined when sysfs has no CPU topology. */
+  cpuPhysicalCores?: number;
+  /** Distinct packages (sockets) among the online CPUs; undefined with the physical cores. */
+  cpuSockets?: number;
   memoryBytes: number;
+  /** Swap space the host has (SwapTotal), used or not; 0 without swap. */
+  swapBytes?: number;
   kernel: string;
   os: string;
 }
@@ -13,6 +23,7 @@ export interface HostFacts {
 interface ReadFacts {
   osInfo: { distro?: string; release?: string; kernel?: string } | { error: string };
   memTotal?: number;
+  swapTotal?: number;
 }
 
 /** The host-facts process gets this long before it is killed and Node's own view is used. */
@@ -27,16 +38,52 @@ const READ_LIMIT_MS = 15_000;
  * life, even after the thread that touched it is gone, which a short-lived thread does not avoid
  * (docs/benchmarks.md, "Why the code is shaped this way").
  */
-export async function readHostFacts(log: Logger): Promise<HostFacts> {
+export async function readHostFacts(log: Logger, sysfs = '/sys'): Promise<HostFacts> {
   const facts = await readInChild().catch((err: Error): ReadFacts => ({ osInfo: { error: err.message } }));
   if ('error' in facts.osInfo) log.warn('cannot read operating system facts', { err: facts.osInfo.error });
   const osInfo = 'error' in facts.osInfo ? undefined : facts.osInfo;
+  const topology = readCpuTopology(sysfs);
+  if (!topology)
+    log.debug('no CPU topology: machine_cpu_physical_cores and _sockets left out', { path: join(sysfs, CPU_DIR) });
   return {
     cpuCores: os.cpus().length,
+    cpuPhysicalCores: topology?.physicalCores,
+    cpuSockets: topology?.sockets,
     memoryBytes: facts.memTotal || os.totalmem(),
+    swapBytes: facts.swapTotal,
     kernel: osInfo?.kernel || os.release(),
     os: [osInfo?.distro, osInfo?.release].filter(Boolean).join(' ') || os.type(),
   };
+}
+
+const CPU_DIR = 'devices/system/cpu';
+
+/**
+ * Physical cores and sockets as cAdvisor counts them: the distinct `core_id`s within each distinct
+ * `physical_package_id` of `<sysfs>/devices/system/cpu/cpu<N>/topology`. An offline CPU has no topology dir
+ * and is not counted, nor is one whose files are unreadable; undefined when no CPU has a readable topology.
+ */
+export function readCpuTopology(sysfs: string): { physicalCores: number; sockets: number } | undefined {
+  const dir = join(sysfs, CPU_DIR);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).filter((e) => /^cpu\d+$/.test(e));
+  } catch {
+    return undefined;
+  }
+  const cores = new Set<string>();
+  const packages = new Set<number>();
+  for (const cpu of entries) {
+    try {
+      const read = (file: string) => parseInteger(readPseudoFile(join(dir, cpu, 'topology', file)));
+      const pkg = read('physical_package_id');
+      cores.add(`${pkg}:${read('core_id')}`);
+      packages.add(pkg);
+    } catch {
+      // Offline, or not a topology this kernel describes: left out, as cAdvisor leaves it.
+    }
+  }
+  return cores.size === 0 ? undefined : { physicalCores: cores.size, sockets: packages.size };
 }
 
 function readInChild(): Promise<ReadFacts> {
@@ -58,8 +105,8 @@ export function hostFactsProgram(): void {
       (err: Error) => ({ error: err.message })
     ),
     si.mem().then(
-      (m) => m.total,
-      () => undefined
+      (m) => ({ memTotal: m.total, swapTotal: m.swaptotal }),
+      () => ({})
     ),
-  ]).then(([osInfo, memTotal]) => process.stdout.write(JSON.stringify({ osInfo, memTotal })));
+  ]).then(([osInfo, mem]) => process.stdout.write(JSON.stringify({ osInfo, ...mem })));
 }

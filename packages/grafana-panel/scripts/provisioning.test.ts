@@ -1,31 +1,20 @@
 /**
  * What can be checked of the Docker Compose stack without Docker (this project's machines cannot pull its
- * images): the generated dashboard against its generator and the panel's query contract, the data source
- * it names, the Prometheus config (through Debian's promtool), and docker-compose.yml's structure and mounts
- * against the plugin. The stack itself runs in packages/grafana-panel/tests (Playwright, CI with Docker).
+ * images): the generated dashboards against their generators, the data source they name, the Prometheus
+ * config (through Debian's promtool), and docker-compose.yml's structure and mounts against the plugin
+ * (what each dashboard holds is checked by scripts/dashboards/dashboards.test.ts). The stack itself runs in packages/grafana-panel/tests (Playwright, CI with Docker).
  * (jest's jsdom environment, as the package's other tests: its setup file needs the DOM; node APIs work.)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ALL_METRICS } from '@isoscope/shared';
 import { parseDocument } from 'yaml';
 
 import { DIST_DIR } from '../.config/bundler/constants';
 import plugin from '../src/plugin.json';
-import { DERIVED_ROLES } from '../src/data/missing';
-import { RAW_METRICS_QUERY, ROLE_BY_METRIC, ROLE_KEYS, ROLES } from '../src/data/roles';
 import packageJson from '../package.json';
-import {
-  CORE_QUERIES,
-  DASHBOARD_FILE,
-  DASHBOARD_UID,
-  DATASOURCE,
-  dashboardJson,
-  ISOLATION_PANEL_TITLE,
-  RAW_REF_ID,
-  REPO_ROOT,
-} from './dashboard';
+import { DATASOURCE, DASHBOARDS_DIR, REPO_ROOT } from './dashboards/common';
+import { DASHBOARDS, dashboardJson } from './dashboards';
 
 const PANEL_DIR = path.resolve(__dirname, '..');
 const at = (...parts: string[]) => path.join(REPO_ROOT, ...parts);
@@ -94,102 +83,49 @@ function commandOf(service: Json): string[] {
   return Array.isArray(c) ? c.map(String) : String(c).split(/\s+/);
 }
 
-/** Every panel of the dashboard, rows' children included. */
-function panelsOf(dashboard: Json): Json[] {
-  return (dashboard.panels ?? []).flatMap((p: Json) => [p, ...(p.panels ?? [])]);
-}
-
-/** Metric names a PromQL expression mentions (the families isoscope exposes all start so). */
-function metricNamesIn(expr: string): string[] {
-  return [...expr.matchAll(/\b(?:container|machine|isoscope)_[a-z0-9_]+\b/g)].map((m) => m[0]);
-}
-
 // ---------------------------------------------------------------------------------------------- files
 
-const dashboard = readJson(DASHBOARD_FILE);
 const compose = readYaml(COMPOSE_FILE);
 const datasources = readYaml(DATASOURCES_FILE);
 const prometheus = readYaml(PROMETHEUS_FILE);
-const isolationPanels = panelsOf(dashboard).filter((p) => p.type === plugin.id);
 
 // ---------------------------------------------------------------------------------------------- tests
 
-describe('the provisioned dashboard (provisioning/grafana/dashboards/isoscope-isolation.json)', () => {
-  it('is exactly what scripts/dashboard.ts generates (run `npm run dashboard -w @isoscope/grafana-panel`)', () => {
-    expect(fs.readFileSync(DASHBOARD_FILE, 'utf8')).toBe(dashboardJson());
-  });
-
-  it('has one isoscope-isolation-panel, whose type is plugin.json id', () => {
-    expect(plugin.id).toBe('isoscope-isolation-panel');
-    expect(isolationPanels).toHaveLength(1);
-    expect(isolationPanels[0].title).toBe(ISOLATION_PANEL_TITLE);
-    expect(dashboard.uid).toBe(DASHBOARD_UID);
-  });
-
-  it('queries exactly what the panel expects: the raw metrics as refId raw, each derived role under its key', () => {
-    const targets: Json[] = isolationPanels[0].targets;
-    expect(targets.map((t) => t.refId)).toEqual([RAW_REF_ID, ...DERIVED_ROLES]);
-    expect(targets[0]).toMatchObject({ refId: RAW_REF_ID, expr: RAW_METRICS_QUERY, instant: true, format: 'table' });
-    for (const t of targets.slice(1)) {
-      expect(t.expr).toBe(ROLES[t.refId as keyof typeof ROLES].query);
+describe('the provisioned dashboards (provisioning/grafana/dashboards/*.json)', () => {
+  it.each(Object.entries(DASHBOARDS))(
+    '%s is exactly what scripts/dashboards generates (run `npm run dashboards`)',
+    (_, d) => {
+      expect(fs.readFileSync(d.file, 'utf8')).toBe(dashboardJson(d));
     }
+  );
+
+  it('are every JSON file of the folder, each with its own uid', () => {
+    const files = fs.readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json'));
+    expect(files.sort()).toEqual(
+      Object.values(DASHBOARDS)
+        .map((d) => path.basename(d.file))
+        .sort()
+    );
+    const uids = files.map((f) => readJson(path.join(DASHBOARDS_DIR, f)).uid);
+    expect(new Set(uids).size).toBe(files.length);
   });
 
-  it('brings every role: by metric name in the raw query, or by refId', () => {
-    const raw = new RegExp(`^(?:${RAW_METRICS_QUERY.match(/__name__=~"(.*)"/)![1]})$`);
-    const refIds = new Set(isolationPanels[0].targets.map((t: Json) => t.refId));
-    const uncovered = ROLE_KEYS.filter((k) => {
-      const metric = (ROLES[k] as { metric?: { name: string } }).metric;
-      return metric ? !raw.test(metric.name) || ROLE_BY_METRIC.get(metric.name) !== k : !refIds.has(k);
-    });
-    expect(uncovered).toEqual([]);
-  });
-
-  it('has no target whose expr is not a role query, the raw query or a core panel query', () => {
-    const known = new Set<string>([
-      RAW_METRICS_QUERY,
-      ...ROLE_KEYS.map((k) => ROLES[k].query),
-      ...Object.values(CORE_QUERIES),
-    ]);
-    const exprs: string[] = panelsOf(dashboard).flatMap((p) => (p.targets ?? []).map((t: Json) => t.expr));
-    expect(exprs.length).toBeGreaterThan(isolationPanels[0].targets.length);
-    expect(exprs.filter((e) => !known.has(e))).toEqual([]);
-  });
-
-  it('names only metrics that @isoscope/shared declares (no name typed by hand)', () => {
-    const declared = new Set(ALL_METRICS.map((m) => m.name));
-    const variables: string[] = dashboard.templating.list.map((v: Json) => String(v.query));
-    const exprs: string[] = panelsOf(dashboard).flatMap((p) => (p.targets ?? []).map((t: Json) => t.expr));
-    const unknown = [...exprs, ...variables].flatMap(metricNamesIn).filter((n) => !declared.has(n));
-    expect(unknown).toEqual([]);
-  });
-
-  it('has the $instance variable, and the core panels use it', () => {
-    expect(dashboard.templating.list.map((v: Json) => v.name)).toEqual(['instance']);
-    for (const expr of Object.values(CORE_QUERIES)) {
-      expect(expr).toContain('instance=~"$instance"');
-    }
-  });
-
-  it('has unique panel ids and refIds per panel', () => {
-    const ids = panelsOf(dashboard).map((p) => p.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const p of panelsOf(dashboard)) {
-      const refIds = (p.targets ?? []).map((t: Json) => t.refId);
-      expect(new Set(refIds).size).toBe(refIds.length);
-    }
-  });
-
-  it('refers only to the provisioned data source, by uid and type', () => {
+  it('refer only to the provisioned data source, by uid and type', () => {
     const provisioned = new Map(datasources.datasources.map((d: Json) => [d.uid, d.type]));
-    const refs: Json[] = [
-      ...dashboard.templating.list.map((v: Json) => v.datasource),
-      ...panelsOf(dashboard).flatMap((p) => [p.datasource, ...(p.targets ?? []).map((t: Json) => t.datasource)]),
-    ];
-    expect(refs.length).toBeGreaterThan(0);
-    for (const ref of refs) {
-      expect(ref).toEqual(DATASOURCE);
-      expect(provisioned.get(ref.uid)).toBe(ref.type);
+    for (const d of Object.values(DASHBOARDS)) {
+      const json = readJson(d.file);
+      const panels: Json[] = (json.panels ?? []).flatMap((p: Json) => [p, ...(p.panels ?? [])]);
+      const refs: Json[] = [
+        ...json.templating.list.map((v: Json) => v.datasource),
+        ...panels
+          .filter((p) => p.type !== 'row')
+          .flatMap((p) => [p.datasource, ...(p.targets ?? []).map((t: Json) => t.datasource)]),
+      ];
+      expect(refs.length).toBeGreaterThan(0);
+      for (const ref of refs) {
+        expect(ref).toEqual(DATASOURCE);
+        expect(provisioned.get(ref.uid)).toBe(ref.type);
+      }
     }
   });
 });
@@ -215,7 +151,8 @@ describe('Grafana provisioning', () => {
     expect(providers).toHaveLength(1);
     expect(providers[0].type).toBe('file');
     const hostDir = hostPathOf(compose.services.grafana, providers[0].options.path);
-    expect(hostDir).toBe(path.dirname(DASHBOARD_FILE));
+    expect(hostDir).toBe(DASHBOARDS_DIR);
+    for (const d of Object.values(DASHBOARDS)) expect(path.dirname(d.file)).toBe(hostDir);
   });
 });
 
@@ -343,9 +280,9 @@ describe('docker-compose.yml', () => {
     expect(mountsOf(prom).find((m) => m.target === '/etc/prometheus/rules')?.readOnly).toBe(true);
   });
 
-  it('makes the home dashboard the provisioned one', () => {
+  it('makes the home dashboard the provisioned isolation dashboard', () => {
     const home = environmentOf(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
-    expect(hostPathOf(grafana, home)).toBe(DASHBOARD_FILE);
+    expect(hostPathOf(grafana, home)).toBe(DASHBOARDS.isolation.file);
   });
 
   it('starts Prometheus after a healthy exporter and Grafana after a healthy Prometheus', () => {

@@ -1,4 +1,4 @@
-import { migrateOptions, migrateRefIdRoles } from './migrations';
+import { migrateOptions, migrateRefIdRoles, viewModeToGroupBy } from './migrations';
 import { DEFAULT_OPTIONS } from './types';
 
 describe('migrateOptions', () => {
@@ -10,7 +10,9 @@ describe('migrateOptions', () => {
 
   it('keeps every valid stored option', () => {
     const stored = {
-      viewMode: 'flat',
+      groupBy: 'pod',
+      sortScope: 'within',
+      showSummary: false,
       compact: true,
       showLegend: false,
       showSecurity: false,
@@ -34,7 +36,15 @@ describe('migrateOptions', () => {
 
   it('drops unknown keys and replaces values of the wrong type or outside the enums', () => {
     const out = migrateOptions({
-      options: { viewMode: 'tree', sortBy: 'colour', compact: 'yes', filter: 3, legacyThing: 1, sortDesc: true },
+      options: {
+        groupBy: 'tree',
+        sortScope: 'up',
+        sortBy: 'colour',
+        compact: 'yes',
+        filter: 3,
+        legacyThing: 1,
+        sortDesc: true,
+      },
     });
     expect(out).toEqual({ ...DEFAULT_OPTIONS, sortDesc: true });
     expect(out).not.toHaveProperty('legacyThing');
@@ -43,6 +53,37 @@ describe('migrateOptions', () => {
   it('is idempotent', () => {
     const once = migrateOptions({ options: { viewMode: 'flat', text: 'x' } });
     expect(migrateOptions({ options: once })).toEqual(once);
+  });
+});
+
+describe('viewModeToGroupBy (viewMode → groupBy)', () => {
+  it('turns the grouped view into grouping by host and the flat one into none, dropping viewMode', () => {
+    expect(migrateOptions({ options: { viewMode: 'grouped', compact: true } })).toEqual({
+      ...DEFAULT_OPTIONS,
+      groupBy: 'host',
+      compact: true,
+    });
+    const flat = migrateOptions({ options: { viewMode: 'flat', sortBy: 'cpu' } });
+    expect(flat).toEqual({ ...DEFAULT_OPTIONS, groupBy: 'none', sortBy: 'cpu' });
+    expect(flat).not.toHaveProperty('viewMode');
+  });
+
+  it('gives panels saved before the summary existed the summary and the sort across groups', () => {
+    const out = migrateOptions({ options: { viewMode: 'grouped', sortBy: 'memory', sortDesc: true } });
+    expect(out).toMatchObject({ showSummary: true, sortScope: 'across', sortBy: 'memory', sortDesc: true });
+  });
+
+  it('keeps a stored groupBy over an old viewMode, and a bad viewMode falls back to the default', () => {
+    expect(migrateOptions({ options: { viewMode: 'flat', groupBy: 'pod' } }).groupBy).toBe('pod');
+    expect(migrateOptions({ options: { viewMode: 'tree' } }).groupBy).toBe(DEFAULT_OPTIONS.groupBy);
+  });
+
+  it('leaves options without viewMode as they are, and does not change its input', () => {
+    const stored = { groupBy: 'none', compact: true };
+    expect(viewModeToGroupBy(stored)).toBe(stored);
+    const old = { viewMode: 'flat' };
+    expect(viewModeToGroupBy(old)).toEqual({ groupBy: 'none' });
+    expect(old).toEqual({ viewMode: 'flat' });
   });
 });
 

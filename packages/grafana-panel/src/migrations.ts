@@ -1,5 +1,5 @@
 import { isQueryRoles, queryRolesFromText } from './data/queryRoles';
-import { SORT_KEYS, VIEW_MODES } from './options';
+import { GROUP_BYS, SORT_KEYS, SORT_SCOPES } from './options';
 import { DEFAULT_OPTIONS, type IsolationOptions } from './types';
 
 type Validator = (v: unknown) => boolean;
@@ -13,7 +13,9 @@ const oneOf =
 
 /** What a stored value must look like to be kept; keyed by option so a new option must say. */
 const VALID: Record<keyof IsolationOptions, Validator> = {
-  viewMode: oneOf(VIEW_MODES),
+  groupBy: oneOf(GROUP_BYS),
+  sortScope: oneOf(SORT_SCOPES),
+  showSummary: isBoolean,
   compact: isBoolean,
   showLegend: isBoolean,
   showSecurity: isBoolean,
@@ -34,10 +36,11 @@ const VALID: Record<keyof IsolationOptions, Validator> = {
  * else takes its default, unknown keys are dropped. That covers the scaffold's SimpleOptions
  * ({ text, showSeriesCount, seriesCountSize }), none of which has a meaning here.
  *
- * Later shape changes add a step before the final clean-up, keyed on what the old shape has.
+ * Later shape changes add a step before the final clean-up, keyed on what the old shape has, each its own
+ * function: viewModeToGroupBy, migrateRefIdRoles.
  */
 export function migrateOptions(panel: { options?: unknown }): IsolationOptions {
-  const stored = migrateRefIdRoles(isRecord(panel.options) ? panel.options : {});
+  const stored = migrateRefIdRoles(viewModeToGroupBy(isRecord(panel.options) ? panel.options : {}));
   const out: IsolationOptions = { ...DEFAULT_OPTIONS };
   for (const key of Object.keys(VALID) as Array<keyof IsolationOptions>) {
     if (key in stored && VALID[key](stored[key])) {
@@ -45,6 +48,23 @@ export function migrateOptions(panel: { options?: unknown }): IsolationOptions {
     }
   }
   return out;
+}
+
+/**
+ * Step: `viewMode: 'grouped' | 'flat'` became `groupBy: 'host' | 'pod' | 'none'`. Grouped was by host
+ * and pod, which is `host`; flat is `none`. A stored groupBy wins (a panel saved by this version and
+ * edited by an older one keeps both keys). Returns a copy; viewMode is gone from it.
+ */
+export function viewModeToGroupBy(stored: Record<string, unknown>): Record<string, unknown> {
+  if (!('viewMode' in stored)) {
+    return stored;
+  }
+  const { viewMode, ...rest } = stored;
+  const groupBy = viewMode === 'grouped' ? 'host' : viewMode === 'flat' ? 'none' : undefined;
+  if (groupBy !== undefined && !('groupBy' in rest)) {
+    rest.groupBy = groupBy;
+  }
+  return rest;
 }
 
 /**

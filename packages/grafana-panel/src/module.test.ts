@@ -52,7 +52,8 @@ describe('module: the panel plugin', () => {
         'io',
       ])
     );
-    expect(values('viewMode')).toEqual(['grouped', 'flat']);
+    expect(values('groupBy')).toEqual(['host', 'pod', 'none']);
+    expect(values('sortScope')).toEqual(['across', 'within']);
   });
 
   it('uses thresholds green / orange 70 / red 90 percent of the limit by default', () => {

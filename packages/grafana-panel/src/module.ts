@@ -3,7 +3,15 @@ import { FieldConfigProperty, PanelPlugin } from '@grafana/data';
 import { IsolationPanel } from './components/IsolationPanel/IsolationPanel';
 import { DEFAULT_THRESHOLDS } from './components/UsageBar/thresholds';
 import { migrateOptions } from './migrations';
-import { SORT_KEYS, SORT_LABELS, VIEW_MODE_LABELS, VIEW_MODES } from './options';
+import {
+  GROUP_BY_DESCRIPTIONS,
+  GROUP_BY_LABELS,
+  GROUP_BYS,
+  SORT_KEYS,
+  SORT_LABELS,
+  SORT_SCOPE_LABELS,
+  SORT_SCOPES,
+} from './options';
 import { QueryRolesEditor } from './components/QueryRolesEditor/QueryRolesEditor';
 import { DEFAULT_OPTIONS, type IsolationOptions } from './types';
 
@@ -41,11 +49,27 @@ export const plugin = new PanelPlugin<IsolationOptions>(IsolationPanel)
   .setPanelOptions((builder) =>
     builder
       .addRadio({
-        path: 'viewMode',
-        name: 'View',
+        path: 'groupBy',
+        name: 'Group by',
+        description: 'Header rows per host (and per pod of several containers), per pod, or none',
         category: DISPLAY,
-        defaultValue: DEFAULT_OPTIONS.viewMode,
-        settings: { options: VIEW_MODES.map((value) => ({ value, label: VIEW_MODE_LABELS[value] })) },
+        defaultValue: DEFAULT_OPTIONS.groupBy,
+        settings: {
+          options: GROUP_BYS.map((value) => ({
+            value,
+            label: GROUP_BY_LABELS[value],
+            description: GROUP_BY_DESCRIPTIONS[value],
+          })),
+        },
+      })
+      .addBooleanSwitch({
+        path: 'showSummary',
+        name: 'Fleet summary',
+        description:
+          "Counts above the table: containers in the host's network, PID or IPC namespace, without seccomp, " +
+          'privileged, root = host root, throttled, memory at 90 % of the limit; each filters the table',
+        category: DISPLAY,
+        defaultValue: DEFAULT_OPTIONS.showSummary,
       })
       .addBooleanSwitch({
         path: 'compact',
@@ -115,6 +139,17 @@ export const plugin = new PanelPlugin<IsolationOptions>(IsolationPanel)
         description: 'Highest first: closest to the limit, least isolated, riskiest',
         category: SORTING,
         defaultValue: DEFAULT_OPTIONS.sortDesc,
+      })
+      .addRadio({
+        path: 'sortScope',
+        name: 'Sort groups',
+        description:
+          'Across groups: hosts and pods ordered by their top container for the sort (the worst first when ' +
+          'descending). Within groups: hosts and pods stay in name order, only their containers are sorted',
+        category: SORTING,
+        defaultValue: DEFAULT_OPTIONS.sortScope,
+        settings: { options: SORT_SCOPES.map((value) => ({ value, label: SORT_SCOPE_LABELS[value] })) },
+        showIf: (o) => o.groupBy !== 'none',
       })
       .addTextInput({
         path: 'filter',

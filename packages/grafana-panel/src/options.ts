@@ -1,4 +1,4 @@
-import type { SortKey, ViewMode } from './types';
+import type { GroupBy, SortKey, SortScope } from './types';
 
 /**
  * Runtime lists of the option enums (types.ts only has the types): the options editor offers them and
@@ -18,10 +18,23 @@ export const SORT_LABELS: Record<SortKey, string> = {
   io: 'Disk rate',
 };
 
-export const VIEW_MODE_LABELS: Record<ViewMode, string> = {
-  grouped: 'Grouped by host and pod',
-  flat: 'Flat',
+export const GROUP_BY_LABELS: Record<GroupBy, string> = {
+  host: 'Host',
+  pod: 'Pod',
+  none: 'None',
+};
+
+export const GROUP_BY_DESCRIPTIONS: Record<GroupBy, string> = {
+  host: 'A row per host, and one per pod of several containers',
+  pod: 'A row per pod of several containers, naming its host',
+  none: 'One flat list; every row says its pod and host',
+};
+
+export const SORT_SCOPE_LABELS: Record<SortScope, string> = {
+  across: 'Across groups',
+  within: 'Within groups',
 };
 
 export const SORT_KEYS = Object.keys(SORT_LABELS) as SortKey[];
-export const VIEW_MODES = Object.keys(VIEW_MODE_LABELS) as ViewMode[];
+export const GROUP_BYS = Object.keys(GROUP_BY_LABELS) as GroupBy[];
+export const SORT_SCOPES = Object.keys(SORT_SCOPE_LABELS) as SortScope[];

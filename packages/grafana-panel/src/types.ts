@@ -1,15 +1,26 @@
 /** Panel options. Changing their shape needs a step in migrations.ts. */
 import type { QueryRoles } from './data/queryRoles';
 
-export type ViewMode = 'grouped' | 'flat';
+/** Header rows by host (then pod), by pod alone, or none: one flat list. */
+export type GroupBy = 'host' | 'pod' | 'none';
+
+/**
+ * How a sort treats groups: `across` orders the groups too, each by its top member for the sort key (the
+ * worst under a descending sort); `within` keeps groups in name order and sorts only inside each.
+ */
+export type SortScope = 'across' | 'within';
 
 /** Columns the table can be sorted by. */
 export type SortKey =
   'name' | 'isolation' | 'security' | 'cpu' | 'throttled' | 'memory' | 'pids' | 'pressure' | 'network' | 'io';
 
 export interface IsolationOptions {
-  /** Grouped by host and pod, or one flat list. */
-  viewMode: ViewMode;
+  /** Header rows by host (and pod), by pod, or none (replaces viewMode: grouped → host, flat → none). */
+  groupBy: GroupBy;
+  /** Whether a sort also orders the groups (by their top member) or only the rows inside them. */
+  sortScope: SortScope;
+  /** The fleet summary above the table: counts of risky containers, each a filter toggle. */
+  showSummary: boolean;
   /** Denser rows: icons without text, slimmer bars. */
   compact: boolean;
   showLegend: boolean;
@@ -38,7 +49,9 @@ export interface IsolationOptions {
 }
 
 export const DEFAULT_OPTIONS: IsolationOptions = {
-  viewMode: 'grouped',
+  groupBy: 'host',
+  sortScope: 'across',
+  showSummary: true,
   compact: false,
   showLegend: true,
   showSecurity: true,

@@ -509,10 +509,31 @@ export const METRICS = {
     ...host,
     cadvisor: true,
   }),
+  machineCpuPhysicalCores: family(
+    'machine_cpu_physical_cores',
+    'gauge',
+    'cores',
+    'Number of physical CPU cores on the host (distinct cores of its online CPUs).',
+    { ...host, cadvisor: true }
+  ),
+  machineCpuSockets: family('machine_cpu_sockets', 'gauge', 'count', 'Number of CPU sockets on the host.', {
+    ...host,
+    cadvisor: true,
+  }),
   machineMemoryBytes: family('machine_memory_bytes', 'gauge', 'bytes', 'Amount of memory installed on the host.', {
     ...host,
     cadvisor: true,
   }),
+  machineSwapBytes: family(
+    'machine_swap_bytes',
+    'gauge',
+    'bytes',
+    'Amount of swap space on the host (0 without swap).',
+    {
+      ...host,
+      cadvisor: true,
+    }
+  ),
   hostInfo: family(
     'isoscope_host_info',
     'gauge',

@@ -1,7 +1,7 @@
 /**
  * Debian's Prometheus on loopback, scraping one target (the exporter) every second, with bounded start and
- * stop, and its HTTP API. One job, no alerting, no remote write, no self-scrape: the only traffic is to the
- * exporter on loopback. Used by the exporter's live test and the panel's browser test.
+ * stop, and its HTTP API. One job (or the jobs given), rules if given but no Alertmanager, no remote write, no
+ * self-scrape: the only traffic is to the exporter on loopback. Used by the exporter's live test and the panel's browser test.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fsp from 'node:fs/promises';
@@ -30,7 +30,9 @@ export async function startPrometheus(
   targetPort: number,
   onlyContainers?: string[],
   /** YAML lines of `scrape_configs` in place of the one plain job (e.g. jobs with TLS and basic auth). */
-  scrapeConfigs?: string[]
+  scrapeConfigs?: string[],
+  /** Rule files to load (absolute paths), evaluated every second like the scrapes. */
+  ruleFiles: string[] = []
 ): Promise<Prometheus> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'isoscope-e2e-prometheus-'));
   const configFile = path.join(dir, 'prometheus.yml');
@@ -40,6 +42,7 @@ export async function startPrometheus(
       'global:',
       '  scrape_interval: 1s',
       '  evaluation_interval: 1s',
+      ...(ruleFiles.length > 0 ? ['rule_files:', ...ruleFiles.map((f) => `  - ${JSON.stringify(f)}`)] : []),
       'scrape_configs:',
       ...(scrapeConfigs ?? [
         '  - job_name: isoscope',

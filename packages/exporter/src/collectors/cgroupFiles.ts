@@ -1,5 +1,5 @@
 import { cgroupFile, psiFile } from '../cgroup/hierarchy';
-import { parseFlatKeyed } from '../parsers/flatKeyed';
+import { parseFlatKeyed, type FlatKeys } from '../parsers/flatKeyed';
 import type { FileReader } from '../files/reader';
 import type { Scrape } from '../scrape/scrape';
 import type { Target } from '../scrape/target';
@@ -19,25 +19,29 @@ export function pressureFile(scrape: Scrape, target: Target, file: string): stri
   return psiFile(scrape.env.hierarchy, target.cgroup.path, file);
 }
 
-/** A flat-keyed file ("key value" lines) as a map, counting malformed lines; undefined when unreadable. */
-export function readFlatKeyed(
+/**
+ * A flat-keyed file ("key value" lines) as a map of the `wanted` keys (every key without), counting malformed
+ * lines; undefined when unreadable.
+ */
+export function readFlatKeyed<K extends string = string>(
   reader: FileReader,
   path: string | null,
+  wanted?: FlatKeys<K>,
   opts: { optional?: boolean } = {}
-): Map<string, number> | undefined {
+): Map<K, number> | undefined {
   const text = reader.read(path, opts);
   if (text === undefined) return undefined;
-  const { values, malformed } = parseFlatKeyed(text);
+  const { values, malformed } = parseFlatKeyed(text, wanted);
   reader.malformed(path!, malformed);
   return values;
 }
 
 /** A key of a flat-keyed file that must be there; its absence is a lost value and counts an error. */
-export function requireKey(
+export function requireKey<K extends string>(
   reader: FileReader,
   path: string | null,
-  values: Map<string, number>,
-  key: string
+  values: Map<K, number>,
+  key: K
 ): number | undefined {
   const v = values.get(key);
   if (v === undefined && path) reader.missing(path, key);

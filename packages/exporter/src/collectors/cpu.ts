@@ -1,5 +1,6 @@
 import { CPU_LABEL_TOTAL, METRICS } from '@isoscope/shared';
 import { parseUint } from '../parsers/values';
+import { FlatKeys } from '../parsers/flatKeyed';
 import type { Scrape } from '../scrape/scrape';
 import type { Collector } from './collector';
 import type { Target } from '../scrape/target';
@@ -22,6 +23,13 @@ export const cpuCollector: Collector = {
   machine: collect,
 };
 
+type ThrottlingKey = 'nr_periods' | 'nr_throttled';
+const THROTTLING: ThrottlingKey[] = ['nr_periods', 'nr_throttled'];
+/** The keys read from each file (what a kernel adds over time is skipped without being cut out). */
+const V2_CPU_STAT = new FlatKeys(['usage_usec', 'user_usec', 'system_usec', 'throttled_usec', ...THROTTLING]);
+const V1_CPUACCT_STAT = new FlatKeys(['user', 'system']);
+const V1_CPU_STAT = new FlatKeys(['throttled_time', ...THROTTLING]);
+
 function collect(scrape: Scrape, target: Target): void {
   if (isV1(scrape, 'cpuacct') || isV1(scrape, 'cpu')) collectV1(scrape, target);
   else collectV2(scrape, target);
@@ -30,7 +38,7 @@ function collect(scrape: Scrape, target: Target): void {
 function collectV2(scrape: Scrape, t: Target): void {
   const reader = scrape.reader('cpu', t);
   const path = controllerFile(scrape, t, 'cpu', 'cpu.stat');
-  const stat = readFlatKeyed(reader, path);
+  const stat = readFlatKeyed(reader, path, V2_CPU_STAT);
   if (!stat) return;
   const usage = requireKey(reader, path, stat, 'usage_usec');
   const user = requireKey(reader, path, stat, 'user_usec');
@@ -46,21 +54,21 @@ function collectV1(scrape: Scrape, t: Target): void {
   const usage = reader.parse(controllerFile(scrape, t, 'cpuacct', 'cpuacct.usage'), parseUint);
   if (usage !== undefined) scrape.emit(METRICS.cpuUsageSeconds, t, usage / 1e9, TOTAL);
   const acctPath = controllerFile(scrape, t, 'cpuacct', 'cpuacct.stat');
-  const acct = readFlatKeyed(reader, acctPath);
+  const acct = readFlatKeyed(reader, acctPath, V1_CPUACCT_STAT);
   if (acct) {
     const user = requireKey(reader, acctPath, acct, 'user');
     const system = requireKey(reader, acctPath, acct, 'system');
     if (user !== undefined) scrape.emit(METRICS.cpuUserSeconds, t, user / USER_HZ);
     if (system !== undefined) scrape.emit(METRICS.cpuSystemSeconds, t, system / USER_HZ);
   }
-  const stat = readFlatKeyed(reader, controllerFile(scrape, t, 'cpu', 'cpu.stat'));
+  const stat = readFlatKeyed(reader, controllerFile(scrape, t, 'cpu', 'cpu.stat'), V1_CPU_STAT);
   if (stat) emitThrottling(scrape, t, stat, stat.get('throttled_time'), 1e9);
 }
 
 function emitThrottling(
   scrape: Scrape,
   t: Target,
-  stat: Map<string, number>,
+  stat: { get(key: ThrottlingKey): number | undefined },
   throttled: number | undefined,
   perSecond: number
 ): void {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { METRICS, type MetricFamily } from '@isoscope/shared';
+import { FlatKeys } from '../parsers/flatKeyed';
 import { parseMeminfo } from '../parsers/meminfo';
 import { parseUint } from '../parsers/values';
 import type { FileReader } from '../files/reader';
@@ -11,11 +12,27 @@ import { controllerFile, isV1, readFlatKeyed, requireKey } from './cgroupFiles';
 /** Where each version keeps the figures both report: the usage file and the memory.stat keys. */
 interface MemoryLayout {
   usage: string;
-  inactiveFile: string;
-  rss: string;
-  cache: string;
-  mappedFile: string;
+  inactiveFile: StatKey;
+  rss: StatKey;
+  cache: StatKey;
+  mappedFile: StatKey;
 }
+
+/** The memory.stat keys read, of either version (what a kernel adds over time is skipped, not cut out). */
+type StatKey =
+  | 'inactive_file'
+  | 'anon'
+  | 'file'
+  | 'file_mapped'
+  | 'total_inactive_file'
+  | 'total_rss'
+  | 'total_cache'
+  | 'total_mapped_file'
+  | 'total_swap'
+  | 'pgfault'
+  | 'pgmajfault'
+  | 'total_pgfault'
+  | 'total_pgmajfault';
 
 const V2: MemoryLayout = {
   usage: 'memory.current',
@@ -32,6 +49,20 @@ const V1: MemoryLayout = {
   cache: 'total_cache',
   mappedFile: 'total_mapped_file',
 };
+
+const FAULTS: StatKey[] = ['pgfault', 'pgmajfault'];
+const V2_STAT = new FlatKeys<StatKey>([V2.inactiveFile, V2.rss, V2.cache, V2.mappedFile, ...FAULTS]);
+const V1_STAT = new FlatKeys<StatKey>([
+  V1.inactiveFile,
+  V1.rss,
+  V1.cache,
+  V1.mappedFile,
+  'total_swap',
+  ...FAULTS,
+  'total_pgfault',
+  'total_pgmajfault',
+]);
+const OOM_CONTROL = new FlatKeys(['oom_kill']);
 
 /**
  * Memory use with cAdvisor's meanings: working set = usage − inactive file cache (floored at 0), the
@@ -67,9 +98,9 @@ function machineV2(scrape: Scrape, t: Target): void {
   const reader = scrape.reader('memory', t);
   const statPath = controllerFile(scrape, t, 'memory', 'memory.stat');
   // Kernels before the root had a memory.stat (cgroup-v2.rst said "exists on non-root cgroups") give no usage.
-  const stat = readFlatKeyed(reader, statPath, { optional: true });
+  const stat = readFlatKeyed(reader, statPath, V2_STAT, { optional: true });
   if (stat) {
-    const key = (k: string) => requireKey(reader, statPath, stat, k);
+    const key = (k: StatKey) => requireKey(reader, statPath, stat, k);
     const anon = key(V2.rss);
     const cache = key(V2.cache);
     const inactiveFile = key(V2.inactiveFile);
@@ -103,17 +134,17 @@ function collectUsage(
   reader: FileReader,
   file: FileOf,
   layout: MemoryLayout
-): Map<string, number> | undefined {
+): Map<StatKey, number> | undefined {
   const usage = reader.parse(file(layout.usage), parseUint);
   if (usage !== undefined) scrape.emit(METRICS.memoryUsage, t, usage);
   const statPath = file('memory.stat');
-  const stat = readFlatKeyed(reader, statPath);
+  const stat = readFlatKeyed(reader, statPath, layout === V1 ? V1_STAT : V2_STAT);
   if (!stat) return undefined;
-  const key = (k: string) => requireKey(reader, statPath, stat, k);
+  const key = (k: StatKey) => requireKey(reader, statPath, stat, k);
   const inactiveFile = key(layout.inactiveFile);
   if (usage !== undefined && inactiveFile !== undefined)
     scrape.emit(METRICS.memoryWorkingSet, t, workingSet(usage, inactiveFile));
-  const breakdown: Array<[MetricFamily, string]> = [
+  const breakdown: Array<[MetricFamily, StatKey]> = [
     [METRICS.memoryRss, layout.rss],
     [METRICS.memoryCache, layout.cache],
     [METRICS.memoryMappedFile, layout.mappedFile],
@@ -130,7 +161,7 @@ function collectV2(
   t: Target,
   reader: FileReader,
   file: FileOf,
-  stat: Map<string, number> | undefined
+  stat: Map<StatKey, number> | undefined
 ): void {
   // v2 statistics are hierarchical already: both scopes read the same counters, as in cAdvisor.
   if (stat)
@@ -155,7 +186,7 @@ function collectV1(
   t: Target,
   reader: FileReader,
   file: FileOf,
-  stat: Map<string, number> | undefined
+  stat: Map<StatKey, number> | undefined
 ): void {
   if (stat) {
     // total_swap is there only with swap accounting (memsw) enabled.
@@ -175,7 +206,7 @@ function collectV1(
   const failcnt = reader.parse(file('memory.failcnt'), parseUint);
   if (failcnt !== undefined) scrape.emit(METRICS.memoryFailcnt, t, failcnt);
   // oom_kill appeared in memory.oom_control with Linux 4.13.
-  const oomKill = readFlatKeyed(reader, file('memory.oom_control'))?.get('oom_kill');
+  const oomKill = readFlatKeyed(reader, file('memory.oom_control'), OOM_CONTROL)?.get('oom_kill');
   if (oomKill !== undefined) scrape.emit(METRICS.oomEvents, t, oomKill);
 }
 

@@ -54,7 +54,7 @@ export const namespacesCollector: Collector = {
       for (const [type, inode] of ns) {
         const labels = TYPE_LABELS.get(type)!;
         const hostInode = host.get(type);
-        const sharers = groups.get(key(type, inode)) ?? [];
+        const sharers = groups.get(type)?.get(inode) ?? [];
         if (hostInode !== undefined)
           scrape.emit(METRICS.namespaceSharedWithHost, t, inode === hostInode ? 1 : 0, labels);
         scrape.emit(METRICS.namespaceSharers, t, Math.max(sharers.length, 1), labels);
@@ -66,25 +66,25 @@ export const namespacesCollector: Collector = {
   },
 };
 
-function key(type: NamespaceType, inode: number): string {
-  return `${type}:${inode}`;
-}
-
 function memberOf(t: Target, inode: number): Member {
   return { pod: podOf(t), sandbox: t.meta.sandbox === true, inode };
 }
 
-/** The containers in each namespace, by type and inode. */
-function groupByNamespace(scrape: Scrape, targets: Target[]): Map<string, Member[]> {
-  const groups = new Map<string, Member[]>();
+/**
+ * The containers in each namespace, by type and inode (numbers as keys: a `type:inode` string per container
+ * and type was garbage of every scrape).
+ */
+function groupByNamespace(scrape: Scrape, targets: Target[]): Map<NamespaceType, Map<number, Member[]>> {
+  const groups = new Map<NamespaceType, Map<number, Member[]>>();
   for (const t of targets) {
     const ns = scrape.namespacesOf(t, 'namespaces');
     if (!ns) continue;
     for (const [type, inode] of ns) {
-      const k = key(type, inode);
-      const group = groups.get(k);
+      let ofType = groups.get(type);
+      if (!ofType) groups.set(type, (ofType = new Map()));
+      const group = ofType.get(inode);
       if (group) group.push(memberOf(t, inode));
-      else groups.set(k, [memberOf(t, inode)]);
+      else ofType.set(inode, [memberOf(t, inode)]);
     }
   }
   return groups;

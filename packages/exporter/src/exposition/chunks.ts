@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { seriesBound, seriesBytes } from './encode';
 import type { ExpositionSink } from './sink';
 
 /*
@@ -22,13 +23,6 @@ export class ChunkPool {
 }
 
 /**
- * Lines gather in a short string that goes into the current chunk every FLUSH_AT characters: one Buffer.write
- * per line cost more than the formatting itself, and a short string dies young, unlike a rope of the whole
- * exposition.
- */
-const FLUSH_AT = 16 * 1024;
-
-/**
  * The longest the writer runs without letting the event loop turn when several requests share a scrape:
  * formatting and handing a chunk to every sink is synchronous, and the whole exposition (megabytes, once per
  * sink) would otherwise go out in one stretch while /healthz and new requests wait.
@@ -40,7 +34,6 @@ export class ChunkWriter {
   sent = false;
   private chunk: Buffer;
   private length = 0;
-  private pending = '';
   private lastYield = performance.now();
 
   constructor(
@@ -50,9 +43,35 @@ export class ChunkWriter {
     this.chunk = pool.take();
   }
 
+  /** Any text (HELP lines, the process metrics), UTF-8 encoded. */
   write(text: string): void {
-    this.pending += text;
-    if (this.pending.length >= FLUSH_AT) this.flush();
+    // UTF-8 needs at most 3 bytes per UTF-16 unit; label values (image names, pod names) may be non-ASCII.
+    if (!this.room(text.length * 3)) {
+      // More than a chunk in one piece (the process metrics, or a giant label value): bytes of its own.
+      this.deliver(Buffer.from(text, 'utf8'), () => {});
+      return;
+    }
+    this.length += this.chunk.write(text, this.length, 'utf8');
+  }
+
+  /** Bytes encoded once and kept (a family's HELP and TYPE lines). */
+  bytes(bytes: Uint8Array): void {
+    if (!this.room(bytes.length)) {
+      this.deliver(Buffer.from(bytes), () => {});
+      return;
+    }
+    this.chunk.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  /**
+   * One series line (encode.ts's `seriesBytes`), or false when it would not fit in any chunk (a giant label
+   * value): the caller then writes it as text.
+   */
+  series(name: Uint8Array, prefix: Uint8Array, extra: Record<string, string> | undefined, value: number): boolean {
+    if (!this.room(seriesBound(name, prefix, extra))) return false;
+    this.length = seriesBytes(this.chunk, this.length, name, prefix, extra, value);
+    return true;
   }
 
   /**
@@ -75,23 +94,17 @@ export class ChunkWriter {
 
   /** Send what is left. */
   end(): void {
-    this.flush();
     this.send();
   }
 
-  private flush(): void {
-    const text = this.pending;
-    this.pending = '';
-    // UTF-8 needs at most 3 bytes per UTF-16 unit; label values (image names, pod names) may be non-ASCII.
-    if (this.length + text.length * 3 > this.chunk.length) {
-      this.send();
-      if (text.length * 3 > this.chunk.length) {
-        // More than a chunk in one piece (the process metrics, or a giant label value): bytes of its own.
-        this.deliver(Buffer.from(text, 'utf8'), () => {});
-        return;
-      }
-    }
-    this.length += this.chunk.write(text, this.length, 'utf8');
+  /**
+   * Whether `bytes` fit in the current chunk, sending it for a fresh one first when they do not fit in what
+   * is left of it; false when they would not fit in a chunk at all.
+   */
+  private room(bytes: number): boolean {
+    if (this.length + bytes <= this.chunk.length) return true;
+    this.send();
+    return bytes <= this.chunk.length;
   }
 
   /** The current chunk to every sink, and a fresh one to write on. */

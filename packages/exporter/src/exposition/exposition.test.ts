@@ -105,6 +105,27 @@ describe('Exposition', () => {
     for (const { done } of slow) done();
   });
 
+  it('writes container lines whole across chunk boundaries, and a label value longer than a chunk', async () => {
+    const exposition = new Exposition(ALL, { processMetrics: false });
+    const huge = 'é'.repeat(100_000);
+    const many: Sample[] = Array.from({ length: 30000 }, (_, i) => ({
+      family: METRICS.namespaceInode,
+      value: i + 0.5,
+      target,
+      extra: { ns_type: i === 12345 ? huge : `t${i}` },
+    }));
+    const chunks: Buffer[] = [];
+    await exposition.stream(many, [{ write: (chunk, done) => (chunks.push(Buffer.from(chunk)), done()) }]);
+    expect(chunks.length).toBeGreaterThan(20);
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n');
+    const prefix = `${METRICS.namespaceInode.name}{id="/docker/abc",name="web \\"blue\\"",image="registry.example/café\\\\app:1\\nx",ns_type=`;
+    const series = lines.filter((l) => l.startsWith(METRICS.namespaceInode.name));
+    expect(series).toHaveLength(30000);
+    expect(series[7]).toBe(`${prefix}"t7"} 7.5`);
+    expect(series[12345]).toBe(`${prefix}"${huge}"} 12345.5`);
+    expect(series[29999]).toBe(`${prefix}"t29999"} 29999.5`);
+  });
+
   it('reuses the chunks sinks are done with: memory does not grow with the exposition', async () => {
     const exposition = new Exposition(ALL, { processMetrics: false });
     const many: Sample[] = Array.from({ length: 40000 }, (_, i) => ({

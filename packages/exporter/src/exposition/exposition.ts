@@ -24,12 +24,17 @@ export class Exposition {
   private readonly chunks = new ChunkPool();
   /** Family → its position in `families`; familyStart[f] … familyStart[f+1] is its range in `order`. */
   private readonly familyIndex = new Map<MetricFamily, number>();
+  /** Each family's HELP and TYPE lines and its name, as UTF-8, by position in `families`. */
+  private readonly headers: Buffer[];
+  private readonly names: Buffer[];
   private readonly familyStart: Int32Array;
   private order = new Int32Array(1024);
 
   constructor(collectors: ReadonlySet<CollectorName>, opts: { processMetrics?: boolean } = {}) {
     this.families = ALL_METRICS.filter((f) => !f.collector || collectors.has(f.collector));
     this.families.forEach((family, f) => this.familyIndex.set(family, f));
+    this.headers = this.families.map((family) => Buffer.from(familyHeader(family), 'utf8'));
+    this.names = this.families.map((family) => Buffer.from(family.name, 'utf8'));
     this.familyStart = new Int32Array(this.families.length + 1);
     if (opts.processMetrics ?? true) this.process = processRegistry();
   }
@@ -50,7 +55,7 @@ export class Exposition {
   async stream(input: SampleBuffer | readonly Sample[], sinks: readonly ExpositionSink[]): Promise<void> {
     const samples = input instanceof SampleBuffer ? input : SampleBuffer.of(input);
     const order = this.orderByFamily(samples);
-    const prefixes = new Map<Target, string>();
+    const prefixes = new Map<Target, Buffer>();
     const out = new ChunkWriter(this.chunks, sinks);
     for (let f = 0; f < this.families.length; f++) {
       const family = this.families[f];
@@ -58,11 +63,16 @@ export class Exposition {
       const first = this.familyStart[f];
       const end = this.familyStart[f + 1];
       if (!fixed && first === end) continue;
-      out.write(familyHeader(family));
+      out.bytes(this.headers[f]);
       if (fixed) out.write(fixed);
+      const name = this.names[f];
       for (let k = first; k < end; k++) {
         const i = order[k];
-        out.write(seriesLine(family.name, seriesLabels(samples, i, prefixes), samples.values[i]));
+        const target = samples.targets[i];
+        const value = samples.values[i];
+        if (!target) out.write(seriesLine(family.name, formatLabels(samples.labels[i] ?? {}), value));
+        else if (!out.series(name, containerPrefix(target, prefixes), samples.extras[i], value))
+          out.write(seriesLine(family.name, seriesLabels(target, samples.extras[i]), value));
         if (out.sent) await out.settle();
       }
     }
@@ -111,18 +121,19 @@ export class Exposition {
   }
 }
 
-/** `{id="…",name="…",extra="…"}` of sample i, the container part formatted once per container and scrape. */
-function seriesLabels(samples: SampleBuffer, i: number, prefixes: Map<Target, string>): string {
-  const target = samples.targets[i];
-  if (!target) return formatLabels(samples.labels[i] ?? {});
+/** A container's label pairs (`id="…",name="…"`) as UTF-8, encoded once per container and scrape. */
+function containerPrefix(target: Target, prefixes: Map<Target, Buffer>): Buffer {
   let prefix = prefixes.get(target);
   if (prefix === undefined) {
-    prefix = labelPairs(target.labels);
+    prefix = Buffer.from(labelPairs(target.labels), 'utf8');
     prefixes.set(target, prefix);
   }
-  const extraLabels = samples.extras[i];
-  const extra = extraLabels ? labelPairs(extraLabels) : '';
-  return joinLabelPairs(prefix, extra);
+  return prefix;
+}
+
+/** `{id="…",name="…",extra="…"}` as text: the path of a line too long for a chunk. */
+function seriesLabels(target: Target, extra: Record<string, string> | undefined): string {
+  return joinLabelPairs(labelPairs(target.labels), extra ? labelPairs(extra) : '');
 }
 
 function checkLabels(family: MetricFamily, labels: Record<string, string>): void {

@@ -13,17 +13,26 @@ const MAX_CPUS = 65536;
 export function parseCpuList(text: string): number[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];
-  const cpus = new Set<number>();
+  const cpus: number[] = [];
+  // The kernel writes its lists ascending and without overlap, straight into the array; any other order
+  // goes through a set (bounded by MAX_CPUS, however often a hostile file repeats a range) and a sort.
+  let unordered: Set<number> | undefined;
   for (const part of trimmed.split(',')) {
-    const match = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const match = RANGE.exec(part);
     if (!match) throw new ParseError('a CPU list like "0-3,8"', text);
     const first = Number(match[1]);
     const last = match[2] === undefined ? first : Number(match[2]);
     if (last < first || last >= MAX_CPUS) throw new ParseError('a CPU list like "0-3,8"', text);
-    for (let cpu = first; cpu <= last; cpu++) cpus.add(cpu);
+    if (!unordered && cpus.length > 0 && first <= cpus[cpus.length - 1]) unordered = new Set(cpus);
+    for (let cpu = first; cpu <= last; cpu++) {
+      if (unordered) unordered.add(cpu);
+      else cpus.push(cpu);
+    }
   }
-  return [...cpus].sort(ascending);
+  return unordered ? [...unordered].sort(ascending) : cpus;
 }
+
+const RANGE = /^(\d+)(?:-(\d+))?$/;
 
 function ascending(a: number, b: number): number {
   return a - b;

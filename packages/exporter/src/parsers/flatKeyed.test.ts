@@ -1,4 +1,5 @@
-import { parseFlatKeyed } from './flatKeyed';
+import fc from 'fast-check';
+import { FlatKeys, parseFlatKeyed } from './flatKeyed';
 
 // /sys/fs/cgroup/memory/memory.stat (cgroup v1) on this host, verbatim.
 const V1_MEMORY_STAT = `cache 9318400
@@ -167,5 +168,63 @@ describe('parseFlatKeyed', () => {
 
   it('keeps huge counters as the nearest Number', () => {
     expect(parseFlatKeyed('pgfault 18446744073709551615\n').values.get('pgfault')).toBe(2 ** 64);
+  });
+
+  it('refuses a counter past u64 as a malformed line, in the kernel format too', () => {
+    const { values, malformed } = parseFlatKeyed('pgfault 18446744073709551616\npgmajfault 7\n');
+    expect(malformed).toBe(1);
+    expect([...values]).toEqual([['pgmajfault', 7]]);
+  });
+
+  it('reads digits exactly on either side of what a double holds without rounding', () => {
+    const { values } = parseFlatKeyed('a 999999999999999\nb 1000000000000000\nc 9007199254740993\nd 000123\n');
+    expect(values.get('a')).toBe(999999999999999);
+    expect(values.get('b')).toBe(1e15);
+    expect(values.get('c')).toBe(Number('9007199254740993'));
+    expect(values.get('d')).toBe(123);
+  });
+});
+
+describe('parseFlatKeyed with the keys a reader wants', () => {
+  const WANTED = new FlatKeys(['total_rss', 'total_cache', 'pgfault', 'rss']);
+
+  it('keeps only the wanted keys of v1 memory.stat, by exact name', () => {
+    const { values, malformed } = parseFlatKeyed(V1_MEMORY_STAT, WANTED);
+    expect(malformed).toBe(0);
+    const all = parseFlatKeyed(V1_MEMORY_STAT).values;
+    expect(Object.fromEntries(values)).toEqual({
+      rss: all.get('rss'),
+      total_rss: all.get('total_rss'),
+      total_cache: all.get('total_cache'),
+      pgfault: all.get('pgfault'),
+    });
+    // rss_huge and total_rss_huge start with a wanted key but are not it.
+    expect(values.has('rss_huge' as never)).toBe(false);
+  });
+
+  it('still counts a malformed line whatever its key, and reads a wanted key off the general path', () => {
+    const { values, malformed } = parseFlatKeyed('junk line here\nother -1\n  rss   12  \nfile\n', WANTED);
+    expect(malformed).toBe(3);
+    expect([...values]).toEqual([['rss', 12]]);
+  });
+
+  it('is the full parse restricted to the wanted keys, for any file', () => {
+    const key = fc.constantFrom('rss', 'total_rss', 'total_cache', 'pgfault', 'rss_huge', 'cache', 'pg', 'x');
+    const line = fc.oneof(
+      fc.tuple(key, fc.bigInt({ min: 0n, max: 1n << 66n })).map(([k, v]) => `${k} ${v}`),
+      fc.string({ maxLength: 30 })
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
+        const text = lines.join('\n');
+        const full = parseFlatKeyed(text);
+        const some = parseFlatKeyed(text, WANTED);
+        expect(some.malformed).toBe(full.malformed);
+        expect(Object.fromEntries(some.values)).toEqual(
+          Object.fromEntries([...full.values].filter(([k]) => WANTED.has(k)))
+        );
+      }),
+      { numRuns: 1000 }
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { parsePressure } from './pressure';
 
 describe('parsePressure', () => {
@@ -46,5 +47,40 @@ describe('parsePressure', () => {
     expect(result.malformed).toBe(3);
     expect(result.some).toBeUndefined();
     expect(result.full?.totalUsec).toBe(99);
+  });
+
+  it('reads any line as a regular expression of the format would (the kernel spelling is read in place)', () => {
+    const LINE = /^(some|full)\s+avg10=(\d+(?:\.\d+)?)\s+avg60=(\d+(?:\.\d+)?)\s+avg300=(\d+(?:\.\d+)?)\s+total=(\d+)$/;
+    const reference = (text: string) => {
+      const result: Record<string, unknown> = { malformed: 0 };
+      for (const line of text.split('\n')) {
+        const trimmed = line.trim();
+        if (trimmed === '') continue;
+        const m = LINE.exec(trimmed);
+        if (!m) (result.malformed as number)++;
+        else result[m[1]] = { avg10: +m[2], avg60: +m[3], avg300: +m[4], totalUsec: +m[5] };
+      }
+      return result;
+    };
+    const decimal = fc.oneof(
+      fc.nat().map(String),
+      fc.tuple(fc.nat(), fc.stringMatching(/^\d{0,7}$/)).map(([i, f]) => `${i}.${f}`),
+      fc.constantFrom('0.00', '12.34', '99999999999999.9', '1.', '.5', '007.10')
+    );
+    const total = fc.oneof(fc.bigInt({ min: 0n, max: 1n << 70n }).map(String), fc.constantFrom('', '12a', '0'));
+    const blank = fc.constantFrom(' ', '  ', '\t', '');
+    const line = fc.oneof(
+      fc
+        .tuple(fc.constantFrom('some', 'full', 'somex', 'Some'), blank, decimal, decimal, decimal, total, blank)
+        .map(([k, b, a, c, d, t, e]) => `${k} avg10=${a}${b || ' '}avg60=${c} avg300=${d} total=${t}${e}`),
+      fc.string({ maxLength: 40 })
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 4 }), (lines) => {
+        const text = lines.join('\n');
+        expect(parsePressure(text)).toEqual(reference(text));
+      }),
+      { numRuns: 3000 }
+    );
   });
 });

@@ -104,4 +104,12 @@ describe('countBits', () => {
   it('rejects negative masks', () => {
     expect(() => countBits(-1n)).toThrow(RangeError);
   });
+
+  it('counts the capabilities of any mask the field may hold, up to 128 bits', () => {
+    expect(countBits(0n)).toBe(0);
+    expect(countBits(0x8000000000000001n)).toBe(2);
+    expect(countBits(0x1ffffffffffn)).toBe(41);
+    expect(countBits((1n << 128n) - 1n)).toBe(128);
+    expect(countBits(0xa5a5a5a5_00000000_ffffffffn)).toBe(48);
+  });
 });

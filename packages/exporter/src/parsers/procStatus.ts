@@ -29,7 +29,7 @@ export function parseProcStatus(text: string): ProcStatus {
     const lineStart = start;
     start = end + 1;
     if (colon <= lineStart || colon > end) continue;
-    const key = WANTED.find((k) => k.length === colon - lineStart && text.startsWith(k, lineStart));
+    const key = wantedKey(text, lineStart, colon);
     if (key === undefined) continue;
     const raw = text.slice(colon + 1, end);
     const value = raw.trim();
@@ -65,6 +65,12 @@ export function parseProcStatus(text: string): ProcStatus {
   return status;
 }
 
+/** The wanted field that text[start, colon) names, if any (a loop: a closure per line was garbage). */
+function wantedKey(text: string, start: number, colon: number): string | undefined {
+  for (const key of WANTED) if (key.length === colon - start && text.startsWith(key, start)) return key;
+  return undefined;
+}
+
 /** The kernel escapes only newline (as \n) and backslash (as \\) in the Name field; tabs stay raw. */
 function unescapeName(escaped: string): string {
   return escaped.replace(/\\([\\n])/g, (_, c: string) => (c === 'n' ? '\n' : '\\'));
@@ -74,6 +80,10 @@ function unescapeName(escaped: string): string {
 export function countBits(mask: bigint): number {
   if (mask < 0n) throw new RangeError('countBits expects a non-negative mask');
   let count = 0;
-  for (let rest = mask; rest > 0n; rest >>= 1n) count += Number(rest & 1n);
+  // 32 bits at a time: a BigInt shift per bit allocated a BigInt per bit.
+  for (let rest = mask; rest > 0n; rest >>= 32n) {
+    let word = Number(rest & 0xffffffffn);
+    for (; word !== 0; word = Math.floor(word / 2)) count += word % 2;
+  }
   return count;
 }

@@ -6,6 +6,7 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { METRICS, NAMESPACE_TYPES } from '@isoscope/shared';
 import { startEngine, TEST_IMAGE, type Engine, startExporter, type ExporterProcess } from '@isoscope/test-support';
+import { allHostCapabilities } from '../support/capabilities';
 import { linkNamespaces } from '../support/netns';
 import { parseExposition, select, valueOf, type Series } from '../support/exposition';
 
@@ -37,61 +38,6 @@ function inode(pid: number | 'self', type: string): number {
 
 function statusField(pid: number | 'self', field: string): string {
   return new RegExp(`^${field}:\\s*(.*)$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1];
-}
-
-/** capabilities(7) names by bit, for telling Docker which capabilities the host itself lacks. */
-const CAPABILITIES = [
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'DAC_READ_SEARCH',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'SETGID',
-  'SETUID',
-  'SETPCAP',
-  'LINUX_IMMUTABLE',
-  'NET_BIND_SERVICE',
-  'NET_BROADCAST',
-  'NET_ADMIN',
-  'NET_RAW',
-  'IPC_LOCK',
-  'IPC_OWNER',
-  'SYS_MODULE',
-  'SYS_RAWIO',
-  'SYS_CHROOT',
-  'SYS_PTRACE',
-  'SYS_PACCT',
-  'SYS_ADMIN',
-  'SYS_BOOT',
-  'SYS_NICE',
-  'SYS_RESOURCE',
-  'SYS_TIME',
-  'SYS_TTY_CONFIG',
-  'MKNOD',
-  'LEASE',
-  'AUDIT_WRITE',
-  'AUDIT_CONTROL',
-  'SETFCAP',
-  'MAC_OVERRIDE',
-  'MAC_ADMIN',
-  'SYSLOG',
-  'WAKE_ALARM',
-  'BLOCK_SUSPEND',
-  'AUDIT_READ',
-  'PERFMON',
-  'BPF',
-  'CHECKPOINT_RESTORE',
-];
-
-/**
- * `--cap-add ALL`, less what this host's own bounding set lacks (runc cannot grant those: this is why
- * `--privileged` fails on some sandboxes). The container then holds the host's full set: privileged-like.
- */
-function allHostCapabilities(): string[] {
-  const bounding = BigInt(`0x${statusField('self', 'CapBnd')}`);
-  const missing = CAPABILITIES.filter((_, bit) => ((bounding >> BigInt(bit)) & 1n) === 0n);
-  return ['--cap-add', 'ALL', ...missing.flatMap((c) => ['--cap-drop', c])];
 }
 
 function bits(hex: string): number {

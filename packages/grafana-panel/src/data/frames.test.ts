@@ -512,7 +512,23 @@ describe('buildPanelModel: hosts and names', () => {
         },
       ])
     );
-    expect(model.containers.map((c) => c.name).sort()).toEqual(['POD', 'ffffffffffff', 'nginx']);
+    // the pod's sandbox (container="POD") is no workload: no row
+    expect(model.containers.map((c) => c.name).sort()).toEqual(['ffffffffffff', 'nginx']);
+  });
+
+  it('makes no row of a pod sandbox, and its app containers still say they share its namespace', () => {
+    const pod = { instance: 'node-a:9100', namespace: 'shop', pod: 'web-1' };
+    const app = { ...pod, id: '/kubepods/pod1/app', name: 'app', container: 'app' };
+    const sandbox = { ...pod, id: '/kubepods/pod1/pause', name: 'pause', container: 'POD' };
+    const model = build(
+      instantFrames('raw', [
+        { labels: metricLabels(METRICS.namespaceInode.name, app, { ns_type: 'net' }), value: 4026532000 },
+        { labels: metricLabels(METRICS.namespaceInode.name, sandbox, { ns_type: 'net' }), value: 4026532000 },
+      ])
+    );
+    expect(model.containers.map((c) => c.name)).toEqual(['app']);
+    const net = model.containers[0].namespaces.find((n) => n.type === 'net')!;
+    expect(net).toMatchObject({ state: 'shared', sharedWith: ['pause'] });
   });
 });
 

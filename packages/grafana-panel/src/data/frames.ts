@@ -12,6 +12,13 @@ import type { ContainerView, NamespaceCell, NamespaceState, PanelModel } from '.
 /** The exporter's (and cAdvisor's) id of the machine's own series: the root cgroup, not a container. */
 const MACHINE_ID = '/';
 
+/**
+ * The Kubernetes `container` label of a pod's sandbox (the pause container, which holds the pod's shared
+ * namespaces): not a workload, so no row and nothing the fleet summary counts. Its app containers still name
+ * it among those they share a namespace with, since it does hold them.
+ */
+const POD_SANDBOX = 'POD';
+
 /** At most this many names in `NamespaceCell.sharedWith` (`sharedWithCount` has the full count). */
 export const SHARED_WITH_MAX = 20;
 /** Memory limits at or above this are cgroup v1's "unlimited" (page-counter max), not a limit. */
@@ -367,11 +374,12 @@ class Builder {
       }
     }
 
-    containers.sort(
+    const rows = containers.filter((c) => c.container !== POD_SANDBOX);
+    rows.sort(
       (a, b) =>
         collator.compare(a.instance, b.instance) || collator.compare(a.name, b.name) || compareStrings(a.key, b.key)
     );
-    return { containers, present: new Set(this.present), unrecognised: this.describeProblems() };
+    return { containers: rows, present: new Set(this.present), unrecognised: this.describeProblems() };
   }
 
   private nsHostOf(view: ContainerView, type: NamespaceType): boolean | undefined {

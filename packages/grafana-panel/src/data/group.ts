@@ -3,45 +3,73 @@ import type { ContainerView, HostGroup, PodGroup } from './types';
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 /**
- * Groups containers by host (`instance`), then by pod (namespace + pod). Hosts are sorted by instance,
- * pods by namespace then pod name; containers outside any pod form one last group with `pod` undefined.
- * Containers keep the order they come in, so sort them first (sortContainers) to sort within groups.
+ * How groups are ordered:
+ * - `name`: hosts by instance, pods by namespace then pod name; containers outside any pod after the pods;
+ * - `input`: in the order their first member comes in. Given containers sorted by a key, a group then
+ *   stands where its top member would in the flat list (the worst member under a descending sort).
+ * Containers keep the order they come in, in both: sort them first (sortContainers).
  */
-export function groupByHostAndPod(containers: ContainerView[]): HostGroup[] {
-  const hosts = new Map<string, { pods: Map<string, PodGroup>; loose?: PodGroup }>();
+export type GroupOrder = 'name' | 'input';
+
+/**
+ * Groups containers by host (`instance`), then by pod (namespace + pod). A container outside any pod is a
+ * group of its own (`pod` undefined): nothing ties it to the others.
+ */
+export function groupByHostAndPod(containers: ContainerView[], order: GroupOrder = 'name'): HostGroup[] {
+  const hosts = new Map<string, ContainerView[]>();
   for (const c of containers) {
-    let host = hosts.get(c.instance);
-    if (!host) {
-      host = { pods: new Map() };
-      hosts.set(c.instance, host);
+    const list = hosts.get(c.instance);
+    if (list) {
+      list.push(c);
+    } else {
+      hosts.set(c.instance, [c]);
     }
+  }
+  const groups = [...hosts.entries()].map(([instance, members]) => ({ instance, pods: groupByPod(members, order) }));
+  if (order === 'name') {
+    groups.sort((a, b) => compareText(a.instance, b.instance));
+  }
+  return groups;
+}
+
+/**
+ * Groups containers by pod (host + namespace + pod: a pod runs on one host). A container outside any pod
+ * is a group of its own (`pod` undefined). With `name` order pods sort by namespace, pod, then host.
+ */
+export function groupByPod(containers: ContainerView[], order: GroupOrder = 'name'): PodGroup[] {
+  const pods = new Map<string, PodGroup>();
+  const groups: PodGroup[] = [];
+  for (const c of containers) {
     if (c.pod === undefined || c.pod === '') {
-      (host.loose ??= { pod: undefined, namespace: undefined, containers: [] }).containers.push(c);
+      groups.push({ instance: c.instance, pod: undefined, namespace: undefined, containers: [c] });
       continue;
     }
-    const podKey = `${c.namespace ?? ''}\u0000${c.pod}`;
-    let group = host.pods.get(podKey);
-    if (!group) {
-      group = { pod: c.pod, namespace: c.namespace, containers: [] };
-      host.pods.set(podKey, group);
+    const key = `${c.instance}\u0000${c.namespace ?? ''}\u0000${c.pod}`;
+    const group = pods.get(key);
+    if (group) {
+      group.containers.push(c);
+    } else {
+      const created: PodGroup = { instance: c.instance, pod: c.pod, namespace: c.namespace, containers: [c] };
+      pods.set(key, created);
+      groups.push(created);
     }
-    group.containers.push(c);
   }
-
-  return [...hosts.entries()]
-    .sort(([a], [b]) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0))
-    .map(([instance, host]) => {
-      const pods = [...host.pods.entries()]
-        .sort(
-          ([ka, a], [kb, b]) =>
-            collator.compare(a.namespace ?? '', b.namespace ?? '') ||
-            collator.compare(a.pod ?? '', b.pod ?? '') ||
-            (ka < kb ? -1 : ka > kb ? 1 : 0)
-        )
-        .map(([, group]) => group);
-      if (host.loose) {
-        pods.push(host.loose);
+  if (order === 'name') {
+    // stable: containers outside pods keep their input order after the pods
+    groups.sort((a, b) => {
+      if (a.pod === undefined || b.pod === undefined) {
+        return a.pod === b.pod ? 0 : a.pod === undefined ? 1 : -1;
       }
-      return { instance, pods };
+      return (
+        compareText(a.namespace ?? '', b.namespace ?? '') ||
+        compareText(a.pod, b.pod) ||
+        compareText(a.instance, b.instance)
+      );
     });
+  }
+  return groups;
+}
+
+function compareText(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }

@@ -1,5 +1,15 @@
 export { buildPanelModel, containerKey, shortName, SHARED_WITH_MAX, type BuildOptions } from './frames';
-export { groupByHostAndPod } from './group';
+export { groupByHostAndPod, groupByPod, type GroupOrder } from './group';
+export {
+  filterBySummary,
+  isThrottled,
+  MEMORY_NEAR_LIMIT,
+  summarise,
+  SUMMARY_CHECKS,
+  SUMMARY_KEYS,
+  type SummaryCheck,
+  type SummaryKey,
+} from './summary';
 export { describeMissing, DERIVED_ROLES } from './missing';
 export { isRoleKey, parseRefIdRoles } from './refIdRoles';
 export { isQueryRoles, queryRolesFromText, rolesByRefId, withQueryRole, type QueryRoles } from './queryRoles';

@@ -81,7 +81,9 @@ export interface ContainerView {
 }
 
 export interface PodGroup {
-  /** Pod name, or undefined for containers outside any pod. */
+  /** The host the pod runs on. */
+  instance: string;
+  /** Pod name, or undefined for a container outside any pod (a group of one). */
   pod?: string;
   namespace?: string;
   containers: ContainerView[];

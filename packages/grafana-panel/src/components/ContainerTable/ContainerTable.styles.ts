@@ -58,7 +58,9 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     fontWeight: theme.typography.fontWeightRegular,
   }),
   sortArrow: css({
-    width: '1ch',
+    // room for the arrow whether shown or not, so a header's text does not move when sorted by; 1em: an
+    // arrow glyph is wider than a digit (1ch)
+    width: '1em',
     color: theme.colors.text.link,
   }),
   td: css({
@@ -95,7 +97,11 @@ export const getStyles = (theme: GrafanaTheme2) => ({
   podIndent: css({
     paddingLeft: theme.spacing(2),
   }),
-  containerIndent: css({
+  // container rows under one header row (a host, or a pod when grouping by pod) and under two (host, pod)
+  indent1: css({
+    paddingLeft: theme.spacing(2),
+  }),
+  indent2: css({
     paddingLeft: theme.spacing(3),
   }),
   name: css({
@@ -104,6 +110,15 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     textOverflow: 'ellipsis',
     color: theme.colors.text.primary,
     fontWeight: theme.typography.fontWeightMedium,
+  }),
+  // compact rows: the name and where it runs on one line; the name keeps its width first
+  nameLine: css({
+    display: 'flex',
+    alignItems: 'baseline',
+    gap: theme.spacing(1),
+    minWidth: 0,
+    '& > *:first-child': { flex: '0 1 auto', minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' },
+    '& > *:nth-child(2)': { flex: '1 1 0', minWidth: 0 },
   }),
   muted: css({
     display: 'block',

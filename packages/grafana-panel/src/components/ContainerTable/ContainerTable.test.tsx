@@ -2,7 +2,6 @@ import React from 'react';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import type { LinkModel } from '@grafana/data';
 
-import { groupByHostAndPod } from '../../data';
 import type { ContainerView } from '../../data/types';
 import { makeContainer, manyContainers } from '../../../test/support/factory';
 import { TEST_IDS } from '../testIds';
@@ -34,8 +33,8 @@ function table(over: Partial<ContainerTableProps> = {}) {
   const containers = over.containers ?? [web, sidecar, db];
   const props: ContainerTableProps = {
     containers,
-    groups: groupByHostAndPod(containers),
-    viewMode: 'flat',
+    groupBy: 'none',
+    groupOrder: 'name',
     compact: false,
     columns: ALL_COLUMNS,
     sortBy: 'name',
@@ -75,7 +74,8 @@ describe('ContainerTable', () => {
     table({ containers: [web] });
     const row = screen.getByTestId(TEST_IDS.table.containerRow);
     expect(row).toHaveTextContent('web-0');
-    expect(row).toHaveTextContent('nginx:1.27 · shop/web-7d9 · node-a:9100');
+    // where it runs first (what tells twenty "istio-proxy" rows apart), the image last
+    expect(row).toHaveTextContent('shop/web-7d9 · node-a:9100 · nginx:1.27');
     expect(within(row).getByTestId(TEST_IDS.strip.root)).toBeInTheDocument();
     expect(within(row).getByText('seccomp off')).toBeInTheDocument();
     expect(within(row).getByRole('meter', { name: 'CPU' })).toHaveAttribute('aria-valuemax', '1');
@@ -117,9 +117,18 @@ describe('ContainerTable', () => {
       const root = screen.getByTestId(TEST_IDS.badges.badge('rootMapped'));
       expect(root).toHaveTextContent(/^host root$/);
       expect(root).toHaveAccessibleName(/^root = host root: /);
-      expect(screen.getByTestId(TEST_IDS.badges.badge('noNewPrivsOff'))).toHaveTextContent(/^nnp off$/);
       // the alarms keep their words
       expect(screen.getByTestId(TEST_IDS.badges.badge('seccompOff'))).toHaveTextContent(/^seccomp off$/);
+      // three badges do not fit two lines of this column: the last gives way to a "+1" that names it
+      expect(screen.queryByTestId(TEST_IDS.badges.badge('noNewPrivsOff'))).not.toBeInTheDocument();
+      expect(screen.getByTestId(TEST_IDS.badges.more)).toHaveTextContent(/^\+1$/);
+      expect(screen.getByTestId(TEST_IDS.badges.more)).toHaveAccessibleName('1 more: no_new_privs off');
+    });
+
+    it('shows the short badge texts where they fit', () => {
+      table({ containers: [unconfined], width: 1300 });
+      expect(screen.getByTestId(TEST_IDS.badges.badge('noNewPrivsOff'))).toHaveTextContent(/^nnp off$/);
+      expect(screen.queryByTestId(TEST_IDS.badges.more)).not.toBeInTheDocument();
     });
 
     it('shows the full badge texts when the panel is wide', () => {
@@ -206,8 +215,8 @@ describe('ContainerTable', () => {
     expect(rowNames()).toEqual(['db', 'web-0', 'sidecar']);
   });
 
-  it('grouped view: host rows, then pod rows, then their containers', () => {
-    table({ viewMode: 'grouped' });
+  it('grouped by host: host rows, then pod rows, then their containers', () => {
+    table({ groupBy: 'host' });
     const body = screen.getAllByRole('row').slice(1); // after the header row
     const kinds = body.map((r) => r.getAttribute('data-testid'));
     expect(kinds).toEqual([
@@ -221,15 +230,48 @@ describe('ContainerTable', () => {
     expect(body[0]).toHaveTextContent('node-a:9100 2 containers');
     expect(body[1]).toHaveTextContent('shop/web-7d9 2 containers');
     expect(body[4]).toHaveTextContent('node-b:9100 1 container');
-    // the pod is in the header row: the container row does not repeat it
+    // the pod and host are in the header rows: the container row does not repeat them
     expect(body[2]).not.toHaveTextContent('shop/web-7d9');
+    expect(body[2]).not.toHaveTextContent('node-a:9100');
+    expect(body[2].querySelector('th')!.className).not.toBe(body[5].querySelector('th')!.className); // deeper
   });
 
-  it('compact rows are shorter and drop the second line', () => {
+  it('gives a pod of one container no header row; its row says the pod instead', () => {
+    const alone = makeContainer({ name: 'solo', instance: 'node-a:9100', namespace: 'shop', pod: 'solo-1' });
+    table({ containers: [web, sidecar, alone], groupBy: 'host' });
+    const kinds = screen
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => r.getAttribute('data-testid'));
+    expect(kinds.filter((k) => k === TEST_IDS.table.podRow)).toHaveLength(1);
+    const solo = screen.getAllByTestId(TEST_IDS.table.containerRow).find((r) => r.textContent!.includes('solo'))!;
+    expect(within(solo).getByTestId(TEST_IDS.table.place)).toHaveTextContent(/^shop\/solo-1$/);
+  });
+
+  it('grouped by pod: a header per pod of several containers, naming its host; no host rows', () => {
+    table({ containers: [web, sidecar, db], groupBy: 'pod' });
+    expect(screen.queryByTestId(TEST_IDS.table.hostRow)).not.toBeInTheDocument();
+    expect(screen.getByTestId(TEST_IDS.table.podRow)).toHaveTextContent('shop/web-7d9 2 containers · node-a:9100');
+    // db is in no pod: its row says its host
+    const dbRow = screen.getAllByTestId(TEST_IDS.table.containerRow).find((r) => r.textContent!.includes('db'))!;
+    expect(within(dbRow).getByTestId(TEST_IDS.table.place)).toHaveTextContent('node-b:9100');
+  });
+
+  it('orders groups by their top member when sorting across groups, by name otherwise', () => {
+    // containers in the sorted order: db (node-b) first
+    table({ containers: [db, web, sidecar], groupBy: 'host', groupOrder: 'input' });
+    expect(screen.getAllByTestId(TEST_IDS.table.hostRow).map((r) => r.textContent)).toEqual([
+      'node-b:9100 1 container',
+      'node-a:9100 2 containers',
+    ]);
+  });
+
+  it('compact rows are shorter and drop the second line, keeping where the container runs beside its name', () => {
     table({ containers: [web], compact: true });
     const row = screen.getByTestId(TEST_IDS.table.containerRow);
     expect(row).toHaveStyle({ height: `${ROW_HEIGHT.compact.container}px` });
     expect(row).not.toHaveTextContent('nginx');
+    expect(within(row).getByTestId(TEST_IDS.table.place)).toHaveTextContent('shop/web-7d9 · node-a:9100');
     expect(row).toHaveTextContent('cpu 1% · mem 0% · io 3%');
   });
 
@@ -284,10 +326,11 @@ describe('ContainerTable', () => {
     });
 
     it('windows the grouped view too', () => {
-      table({ containers: many, viewMode: 'grouped', groups: groupByHostAndPod(many), height: 440 });
+      table({ containers: many, groupBy: 'host', height: 440 });
       expect(screen.getAllByRole('row').length).toBeLessThan(40);
       const total = Number(screen.getByRole('grid').getAttribute('aria-rowcount'));
-      expect(total).toBeGreaterThan(1 + 2000 + 4); // header, containers, hosts, and pod rows
+      // header, containers and hosts: these pods have one container on each host, and a pod of one has no header
+      expect(total).toBe(1 + 2000 + 4);
     });
   });
 

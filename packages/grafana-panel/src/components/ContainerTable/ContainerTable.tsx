@@ -3,23 +3,25 @@ import type { DecimalCount, LinkModel, ThresholdsConfig } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import { cx } from '@emotion/css';
 
-import type { ContainerView, HostGroup } from '../../data/types';
-import type { SortKey, ViewMode } from '../../types';
+import type { GroupOrder } from '../../data/group';
+import type { ContainerView } from '../../data/types';
+import type { GroupBy, SortKey } from '../../types';
 import { TEST_IDS } from '../testIds';
 import { visibleColumns, type CellContext, type Column, type ColumnSwitches } from './columns';
 import { getStyles, ROW_HEIGHT } from './ContainerTable.styles';
 import { layoutColumns } from './layout';
-import { flatRows, groupedRows, type TableRow } from './rows';
+import { tableRows, type TableRow } from './rows';
 import { gridAttrs, useGridFocus, type GridFocus } from './useGridFocus';
 import { bodySlices, useRowWindow } from './useRowWindow';
 import { CellTooltip } from '../CellTooltip/CellTooltip';
 
 export interface ContainerTableProps {
-  /** Filtered and sorted; drawn in this order. */
+  /** Filtered and sorted; drawn in this order within their groups. */
   containers: ContainerView[];
-  /** The same containers grouped by host and pod (the grouped view only). */
-  groups?: HostGroup[];
-  viewMode: ViewMode;
+  /** Header rows by host (and pod), by pod, or none. */
+  groupBy: GroupBy;
+  /** Groups by name, or where their top member is in `containers` (the sort across groups). */
+  groupOrder: GroupOrder;
   compact: boolean;
   columns: ColumnSwitches;
   sortBy: SortKey;
@@ -37,12 +39,22 @@ export interface ContainerTableProps {
 }
 
 export const ContainerTable = memo(function ContainerTable(props: ContainerTableProps) {
-  const { containers, groups, viewMode, compact, columns: switches, sortBy, sortDesc, onSort, height, width } = props;
+  const {
+    containers,
+    groupBy,
+    groupOrder,
+    compact,
+    columns: switches,
+    sortBy,
+    sortDesc,
+    onSort,
+    height,
+    width,
+  } = props;
   const styles = useStyles2(getStyles);
   const scroller = useRef<HTMLDivElement>(null);
 
-  const grouped = viewMode === 'grouped' && groups !== undefined;
-  const rows = useMemo(() => (grouped ? groupedRows(groups!) : flatRows(containers)), [grouped, groups, containers]);
+  const rows = useMemo(() => tableRows(containers, groupBy, groupOrder), [containers, groupBy, groupOrder]);
   const rowHeight = compact ? ROW_HEIGHT.compact : ROW_HEIGHT.normal;
   const heights = useMemo(() => rows.map((r) => rowHeight[r.kind]), [rows, rowHeight]);
   const win = useRowWindow(heights, scroller, height);
@@ -54,14 +66,13 @@ export const ContainerTable = memo(function ContainerTable(props: ContainerTable
   const ctx: CellContext = useMemo(
     () => ({
       compact,
-      grouped,
       thresholds,
       decimals,
       styles,
       getLinks,
       widths: Object.fromEntries(layout.columns.map((c, i) => [c.id, layout.widths[i]])),
     }),
-    [compact, grouped, thresholds, decimals, styles, getLinks, layout]
+    [compact, thresholds, decimals, styles, getLinks, layout]
   );
 
   const hasSecondary = useCallback((col: number) => columns[col]?.secondary !== undefined, [columns]);
@@ -258,11 +269,14 @@ const Row = memo(function Row({
         <th
           scope="row"
           colSpan={columns.length}
-          className={cx(styles.td, styles.rowHeader, styles.podIndent)}
+          className={cx(styles.td, styles.rowHeader, row.depth > 0 && styles.podIndent)}
           {...stop(0)}
         >
           {row.namespace ? `${row.namespace}/${row.pod}` : row.pod}{' '}
-          <span className={styles.count}>{countText(row.containers)}</span>
+          <span className={styles.count}>
+            {countText(row.containers)}
+            {row.showHost ? ` · ${row.instance}` : ''}
+          </span>
         </th>
       </tr>
     );
@@ -281,19 +295,22 @@ const Row = memo(function Row({
           <th
             key={col.id}
             scope="row"
-            className={cx(styles.td, styles.rowHeader, ctx.grouped && styles.containerIndent)}
+            className={cx(styles.td, styles.rowHeader, INDENT[row.place.depth] && styles[INDENT[row.place.depth]!])}
             {...stop(i)}
           >
-            {col.render(c, ctx)}
+            {col.render(c, ctx, row.place)}
           </th>
         ) : (
           <td key={col.id} className={styles.td} {...stop(i)}>
-            {col.render(c, ctx)}
+            {col.render(c, ctx, row.place)}
           </td>
         )
       )}
     </tr>
   );
 });
+
+/** A container row's indent under the header rows above it. */
+const INDENT = [undefined, 'indent1', 'indent2'] as const;
 
 const countText = (n: number) => `${n} ${n === 1 ? 'container' : 'containers'}`;

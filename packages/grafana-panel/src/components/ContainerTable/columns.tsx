@@ -2,6 +2,7 @@ import React, { type ReactNode } from 'react';
 import type { DecimalCount, LinkModel, ThresholdsConfig } from '@grafana/data';
 import { DataLinksContextMenu } from '@grafana/ui';
 
+import { isThrottled } from '../../data/summary';
 import type { ContainerView } from '../../data/types';
 import type { SortKey } from '../../types';
 import { formatQuantity, isNumber } from '../format';
@@ -11,11 +12,12 @@ import { UsageBar } from '../UsageBar/UsageBar';
 import { CellTooltip } from '../CellTooltip/CellTooltip';
 import { TEST_IDS } from '../testIds';
 import type { getStyles } from './ContainerTable.styles';
+import { CELL_PADDING } from './layout';
 import { roleDisplay, type RoleDisplay } from './roleDisplay';
+import type { RowPlace } from './rows';
 
 export interface CellContext {
   compact: boolean;
-  grouped: boolean;
   /** The panel's defaults, for roles without a field of their own; each role's field config wins (roleDisplay). */
   thresholds?: ThresholdsConfig;
   decimals?: DecimalCount;
@@ -47,10 +49,12 @@ export interface Column {
   width: (compact: boolean) => ColumnWidth;
   /**
    * Columns the panel drops when it is too narrow for every column's minimum: the lowest level first, a
-   * level's columns together. Undefined: never dropped.
+   * level's columns together (pressure, network and disk, tasks, memory, CPU, security). Undefined: never
+   * dropped (the name and the isolation strip: what the panel is for).
    */
   dropLevel?: number;
-  render: (c: ContainerView, ctx: CellContext) => ReactNode;
+  /** `place`: what the header rows above already say (the name column repeats only what they do not). */
+  render: (c: ContainerView, ctx: CellContext, place: RowPlace) => ReactNode;
 }
 
 export interface ColumnSwitches {
@@ -97,21 +101,45 @@ const containerColumn: Column = {
   id: 'container',
   header: 'Container',
   sort: 'name',
-  width: (compact) => (compact ? { min: 110, ideal: 190 } : { min: 118, ideal: 200 }),
-  render: (c, { compact, grouped, styles, getLinks }) => {
+  // min: room for a name like "istio-proxy" beside the indent of two header rows; longer ones are cut, their
+  // tooltip says them whole
+  width: (compact) => (compact ? { min: 96, ideal: 190 } : { min: 96, ideal: 200 }),
+  render: (c, { compact, styles, getLinks }, place) => {
     const where = [c.namespace, c.pod].filter(Boolean).join('/');
-    // grouped rows sit under their pod's header already; flat rows need to say where they run
-    const second = [c.image, grouped ? undefined : where, grouped ? undefined : c.instance].filter(Boolean).join(' · ');
+    // What tells twenty "istio-proxy" rows apart comes first: the pod and the host, unless a header row
+    // above says them already; the image last, where a narrow column cuts it.
+    const context = [place.podShown ? undefined : where, place.hostShown ? undefined : c.instance]
+      .filter(Boolean)
+      .join(' · ');
     const title = [c.name, c.image, where, c.instance, c.id].filter(Boolean).join('\n');
     const name = (
       <span className={styles.name} data-testid={TEST_IDS.table.name}>
         {c.name}
       </span>
     );
+    const linked = getLinks ? <ContainerLinks container={c} getLinks={getLinks} name={name} /> : name;
+    if (compact) {
+      // one line: the name, then (muted) where it runs
+      return (
+        <div className={styles.nameLine} title={title}>
+          {linked}
+          {context && (
+            <span className={styles.muted} data-testid={TEST_IDS.table.place}>
+              {context}
+            </span>
+          )}
+        </div>
+      );
+    }
+    const second = [context, c.image].filter(Boolean).join(' · ');
     return (
       <div className={styles.stack} title={title}>
-        {getLinks ? <ContainerLinks container={c} getLinks={getLinks} name={name} /> : name}
-        {!compact && second && <span className={styles.muted}>{second}</span>}
+        {linked}
+        {second && (
+          <span className={styles.muted} data-testid={TEST_IDS.table.place}>
+            {second}
+          </span>
+        )}
       </div>
     );
   },
@@ -158,9 +186,17 @@ const securityColumn: Column = {
   sort: 'security',
   // ideal: "root = host root" and "no_new_privs off", the common pair, on one line; min: their short texts
   // ("host root", "nnp off"). Badges that do not fit wrap, and a line that does not fit is hidden whole.
-  width: (compact) => (compact ? { min: 90, ideal: 140 } : { min: 120, ideal: 236 }),
+  // Below that, badges that do not fit give way to a "+n" (SecurityBadges/fit.ts), so the column can narrow
+  // to what the worst badge ("seccomp off") needs.
+  width: (compact) => (compact ? { min: 90, ideal: 140 } : { min: 84, ideal: 236 }),
+  dropLevel: 6,
   render: (c, { compact, widths }) => (
-    <SecurityBadges facts={c.security} compact={compact} short={(widths.security ?? 0) < SECURITY_FULL_TEXT_WIDTH} />
+    <SecurityBadges
+      facts={c.security}
+      compact={compact}
+      short={(widths.security ?? 0) < SECURITY_FULL_TEXT_WIDTH}
+      width={widths.security !== undefined ? widths.security - CELL_PADDING : undefined}
+    />
   ),
 };
 
@@ -169,8 +205,11 @@ const cpuColumn: Column = {
   header: 'CPU',
   sort: 'cpu',
   secondary: { sort: 'throttled', label: 'throttled', tooltip: `Sort by CPU throttling. ${THROTTLING_MEANING}` },
-  // ideal: a 64px bar and "0.108 / 0.5 cores" (102px); min: the same text with the bar at 28px
-  width: (compact) => (compact ? { min: 100, ideal: 140 } : { min: 136, ideal: 180 }),
+  // ideal: a 64px bar and "0.0800 / 0.5 cores" (110px); min: "0.0800 / 0.25 cores" (118px) with the bar at
+  // 20px, which also holds "0.0500 cores no limit". Compact rows put the throttled share on the same line:
+  // "112%" beside a 20px bar and "thr 12%", or "0.0500 cores no limit".
+  width: (compact) => (compact ? { min: 132, ideal: 160 } : { min: 144, ideal: 180 }),
+  dropLevel: 5,
   render: (c, ctx) => {
     const { compact, styles } = ctx;
     const cpu = roleDisplay(c, 'cpuUsage', ctx);
@@ -194,7 +233,7 @@ const cpuColumn: Column = {
     );
     const throttled = isNumber(c.throttled) ? (
       <CellTooltip content={throttlingText(c.throttled)}>
-        <span className={`${styles.small} ${c.throttled > 0 ? styles.warn : ''}`}>
+        <span className={`${styles.small} ${isThrottled(c) ? styles.warn : ''}`}>
           {compact ? (
             // compact rows too say which number this is: beside the CPU share, a bare "12%" reads as a second one
             <>
@@ -220,9 +259,10 @@ const memoryColumn: Column = {
   id: 'memory',
   header: 'Memory',
   sort: 'memory',
-  // ideal: a 64px bar and "123 MiB / 512 MiB"; min: "540 KiB / 64 MiB" with the bar at 28px; compact min:
+  // ideal: a 64px bar and "123 MiB / 512 MiB"; min: "540 KiB / 64 MiB" with the bar at 28px (it may narrow to 20px); compact min:
   // "208 KiB no limit"
   width: (compact) => (compact ? { min: 100, ideal: 120 } : { min: 134, ideal: 180 }),
+  dropLevel: 4,
   render: (c, ctx) => {
     const d = roleDisplay(c, 'memory', ctx);
     return (
@@ -246,6 +286,7 @@ const tasksColumn: Column = {
   sort: 'pids',
   // min: "12 / 100" with the bar at 28px
   width: (compact) => (compact ? { min: 80, ideal: 100 } : { min: 84, ideal: 114 }),
+  dropLevel: 3,
   render: (c, ctx) => {
     // tasks are whole: the panel-wide Decimals do not apply, a decimals override on the query does (the
     // field's config carries the defaults too, hence the comparison)

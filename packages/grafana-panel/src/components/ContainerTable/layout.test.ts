@@ -34,11 +34,24 @@ describe('layoutColumns', () => {
     const noPressure = layoutColumns(cols, fitsFrom(cols, false) - 1, false);
     expect(noPressure.hidden.map((c) => c.id)).toEqual(['pressure']);
     expect(ids(noPressure)).toEqual(expect.arrayContaining(['network', 'disk']));
-    const narrow = layoutColumns(cols, 600, false);
-    expect(narrow.hidden.map((c) => c.id)).toEqual(['pressure', 'network', 'disk']);
-    expect(ids(narrow)).toEqual(['container', 'isolation', 'security', 'cpu', 'memory', 'tasks']);
-    // below the kept columns' minimum, the table scrolls sideways at that minimum
-    expect(narrow.minWidth).toBe(fitsFrom(visibleColumns(CORE), false) - SCROLLBAR_ALLOWANCE);
+    const narrower = layoutColumns(cols, fitsFrom(visibleColumns(CORE), false), false);
+    expect(narrower.hidden.map((c) => c.id)).toEqual(['pressure', 'network', 'disk']);
+    expect(ids(narrower)).toEqual(['container', 'isolation', 'security', 'cpu', 'memory', 'tasks']);
+  });
+
+  it('then tasks, memory, CPU and security, one at a time, listing what is hidden in display order', () => {
+    const cols = visibleColumns(ALL);
+    // a 600px screen's panel (566px inside Grafana's panel chrome): the name, isolation, security and CPU,
+    // without scrolling sideways even beside a vertical scrollbar
+    const at600 = layoutColumns(cols, 566, false);
+    expect(ids(at600)).toEqual(['container', 'isolation', 'security', 'cpu']);
+    expect(at600.hidden.map((c) => c.id)).toEqual(['memory', 'tasks', 'pressure', 'network', 'disk']);
+    expect(at600.minWidth).toBeLessThanOrEqual(566 - 15);
+    expect(ids(layoutColumns(cols, 440, false))).toEqual(['container', 'isolation', 'security']);
+    // the name and the isolation strip are never dropped: below them the table scrolls sideways at their minimum
+    const tiny = layoutColumns(cols, 200, false);
+    expect(ids(tiny)).toEqual(['container', 'isolation']);
+    expect(tiny.minWidth).toBe(fitsFrom(tiny.columns, false) - SCROLLBAR_ALLOWANCE);
   });
 
   it('grows every column the same share of the way from its minimum to its ideal width', () => {
@@ -75,9 +88,9 @@ describe('layoutColumns', () => {
 
   // README.md ("Layout") lists these; readme.test.ts checks it says the same numbers.
   it('has the documented breakpoints', () => {
-    expect(fitsFrom(visibleColumns(CORE), false)).toBe(854);
-    expect(fitsFrom(visibleColumns(DEFAULT), false)).toBe(986);
-    expect(fitsFrom(visibleColumns({ ...CORE, networkIo: true }), false)).toBe(1026);
-    expect(fitsFrom(visibleColumns(ALL), false)).toBe(1158);
+    expect(fitsFrom(visibleColumns(CORE), false)).toBe(804);
+    expect(fitsFrom(visibleColumns(DEFAULT), false)).toBe(936);
+    expect(fitsFrom(visibleColumns({ ...CORE, networkIo: true }), false)).toBe(976);
+    expect(fitsFrom(visibleColumns(ALL), false)).toBe(1108);
   });
 });

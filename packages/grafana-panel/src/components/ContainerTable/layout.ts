@@ -14,7 +14,7 @@ export interface TableLayout {
   columns: Column[];
   /** px per drawn column; the first (the name) is undefined: it takes what the others leave. */
   widths: Array<number | undefined>;
-  /** Columns the options switch on that the panel is too narrow for. */
+  /** Columns the options switch on that the panel is too narrow for, in display order. */
   hidden: Column[];
   /** The table's minimum width (the columns' minimums, less SCROLLBAR_ALLOWANCE): narrower panels scroll sideways. */
   minWidth: number;
@@ -25,9 +25,10 @@ export interface TableLayout {
  *
  * Column widths are their content's (columns.tsx) plus CELL_PADDING.
  *
- * 1. While the columns' minimum widths do not fit, drop the columns of the lowest drop level (pressure, then
- *    network and disk together); the others are never dropped, and below their minimum the table scrolls
- *    sideways.
+ * 1. While the columns' minimum widths do not fit, drop the columns of the lowest drop level (pressure,
+ *    network and disk together, tasks, memory, CPU, security: columns.tsx); the name and the isolation
+ *    strip are never dropped, and below their minimum the table scrolls sideways. The panel names what was
+ *    dropped above the table (IsolationPanel: "+n columns hidden").
  * 2. Every column gets its minimum, plus the same share t of the way to its ideal width, t = what the panel
  *    has beyond the minimums / what the ideals want beyond them (0..1), so columns grow in proportion.
  * 3. Past every ideal, the name column takes the rest.
@@ -59,6 +60,8 @@ export function layoutColumns(all: Column[], panelWidth: number, compact: boolea
     const w = cellWidth(c, compact);
     return Math.floor(w.min + t * (w.ideal - w.min));
   });
+  const order = (c: Column) => all.indexOf(c);
+  hidden.sort((a, b) => order(a) - order(b));
   return { columns, widths, hidden, minWidth: min - SCROLLBAR_ALLOWANCE };
 }
 

@@ -99,13 +99,17 @@ describe('IsolationPanel', () => {
   it('says which columns a narrow panel leaves out', () => {
     renderPanel({ width: 900 });
     expect(screen.queryByRole('columnheader', { name: /Pressure/ })).not.toBeInTheDocument();
-    expect(screen.getByTestId(TEST_IDS.panel.notes)).toHaveTextContent('panel too narrow for the pressure column');
+    expect(screen.getByTestId(TEST_IDS.panel.hiddenColumns)).toHaveTextContent(/^\+1 column hidden: pressure$/);
+    renderPanel({ width: 600 });
+    expect(screen.getAllByTestId(TEST_IDS.panel.hiddenColumns)[1]).toHaveTextContent(
+      /^\+3 columns hidden: memory, tasks, pressure$/
+    );
   });
 
   it('says nothing about columns when they all fit', () => {
     renderPanel({ width: 1400 });
     expect(screen.getByRole('columnheader', { name: /Pressure/ })).toBeInTheDocument();
-    expect(screen.getByTestId(TEST_IDS.panel.notes)).not.toHaveTextContent('too narrow');
+    expect(screen.queryByTestId(TEST_IDS.panel.hiddenColumns)).not.toBeInTheDocument();
   });
 
   it('reports a query chosen for two roles', () => {
@@ -138,15 +142,75 @@ describe('IsolationPanel', () => {
     expect(screen.getByRole('textbox', { name: 'Filter containers' })).toHaveValue('envoy');
   });
 
-  it('switches between grouped and flat views, and keeps the choice as an option', () => {
+  it('groups by host, by pod or not at all from the toolbar, and keeps the choice as an option', () => {
     const { spy } = renderPanel();
     expect(screen.getAllByTestId(TEST_IDS.table.hostRow)).toHaveLength(2);
     expect(screen.getAllByTestId(TEST_IDS.table.podRow)).toHaveLength(1);
 
-    fireEvent.click(screen.getByRole('radio', { name: 'Flat' }));
-    expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ viewMode: 'flat' }));
+    fireEvent.click(screen.getByRole('radio', { name: 'Pod' }));
+    expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ groupBy: 'pod' }));
     expect(screen.queryByTestId(TEST_IDS.table.hostRow)).not.toBeInTheDocument();
+    expect(screen.getAllByTestId(TEST_IDS.table.podRow)).toHaveLength(1);
+
+    fireEvent.click(screen.getByRole('radio', { name: 'None' }));
+    expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ groupBy: 'none' }));
+    expect(screen.queryByTestId(TEST_IDS.table.podRow)).not.toBeInTheDocument();
     expect(names()).toEqual(['db', 'sidecar', 'web-0']); // sorted by name across hosts
+  });
+
+  it('sorts across groups by default: the host of the top container first; within groups: hosts by name', () => {
+    // db (node-b) holds the host's net namespace: the least isolated
+    const across = renderPanel({ options: { sortBy: 'isolation', sortDesc: true } });
+    expect(names()).toEqual(['db', 'sidecar', 'web-0']);
+    across.unmount();
+    renderPanel({ options: { sortBy: 'isolation', sortDesc: true, sortScope: 'within' } });
+    expect(names()).toEqual(['sidecar', 'web-0', 'db']);
+  });
+
+  describe('the fleet summary', () => {
+    const toggle = (name: RegExp) => screen.getByRole('button', { name });
+
+    it('counts the containers of each check, as toggle buttons that are not pressed', () => {
+      renderPanel();
+      expect(toggle(/^1 host network/)).toHaveAttribute('aria-pressed', 'false');
+      expect(toggle(/^0 host PID/)).toBeInTheDocument();
+      // web-0 at 180 of 200 MiB; sidecar at 20 %, db without a limit
+      expect(toggle(/^1 memory ≥ 90%/)).toBeInTheDocument();
+    });
+
+    it('filters the table to what a pressed toggle finds, and back', () => {
+      renderPanel();
+      fireEvent.click(toggle(/host network/));
+      expect(toggle(/host network/)).toHaveAttribute('aria-pressed', 'true');
+      expect(names()).toEqual(['db']);
+      expect(screen.getByTestId(TEST_IDS.panel.count)).toHaveTextContent('1 of 3 containers');
+      fireEvent.click(toggle(/host network/));
+      expect(names()).toHaveLength(3);
+    });
+
+    it('combines pressed toggles with AND, and "Show all" clears them', () => {
+      renderPanel();
+      fireEvent.click(toggle(/host network/));
+      fireEvent.click(toggle(/memory ≥ 90%/));
+      // db is on the host's network, web-0 near its limit: no container is both
+      expect(screen.getByTestId(TEST_IDS.table.empty)).toHaveTextContent('No containers match the summary’s toggles.');
+      fireEvent.click(screen.getByRole('button', { name: 'Show all' }));
+      expect(names()).toHaveLength(3);
+      expect(toggle(/host network/)).toHaveAttribute('aria-pressed', 'false');
+    });
+
+    it('counts every container whatever the text filter, which still narrows the table', async () => {
+      renderPanel({ options: { filter: 'node-a' } });
+      expect(toggle(/^1 host network/)).toBeInTheDocument();
+      fireEvent.click(toggle(/memory ≥ 90%/));
+      expect(names()).toEqual(['web-0']);
+    });
+
+    it('is not drawn when the option is off, and then filters nothing', () => {
+      renderPanel({ options: { showSummary: false } });
+      expect(screen.queryByTestId(TEST_IDS.summary.root)).not.toBeInTheDocument();
+      expect(names()).toHaveLength(3);
+    });
   });
 
   it('turns compact rows on from the toolbar', () => {
@@ -158,7 +222,7 @@ describe('IsolationPanel', () => {
   });
 
   it('sorts by a header and stores the sort as options', () => {
-    const { spy } = renderPanel({ options: { viewMode: 'flat' } });
+    const { spy } = renderPanel({ options: { groupBy: 'none' } });
     fireEvent.click(screen.getByTestId(TEST_IDS.table.sortButton('memory')));
     expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ sortBy: 'memory', sortDesc: true }));
     // share of limit, highest first; db has no limit, so it ranks below every limited container
@@ -179,7 +243,7 @@ describe('IsolationPanel', () => {
 
   it('offers the field config’s data links per container, interpolating its labels', () => {
     renderPanel({
-      options: { viewMode: 'flat', resourcesLink: false },
+      options: { groupBy: 'none', resourcesLink: false },
       fieldConfig: {
         links: [
           {

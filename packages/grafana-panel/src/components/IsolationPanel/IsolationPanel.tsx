@@ -6,16 +6,21 @@ import { FilterInput, InlineSwitch, RadioButtonGroup, useStyles2 } from '@grafan
 import {
   buildPanelModel,
   describeMissing,
+  filterBySummary,
   filterContainers,
-  groupByHostAndPod,
   rolesByRefId,
   sortContainers,
+  summarise,
   type RoleGroup,
+  type SummaryKey,
 } from '../../data';
 import { migrateRefIdRoles } from '../../migrations';
-import { DEFAULT_OPTIONS, type IsolationOptions, type SortKey, type ViewMode } from '../../types';
+import { GROUP_BY_DESCRIPTIONS, GROUP_BY_LABELS, GROUP_BYS } from '../../options';
+import { DEFAULT_OPTIONS, type IsolationOptions, type SortKey } from '../../types';
+import { CellTooltip } from '../CellTooltip/CellTooltip';
 import { visibleColumns } from '../ContainerTable/columns';
 import { ContainerTable } from '../ContainerTable/ContainerTable';
+import { FleetSummary } from '../FleetSummary/FleetSummary';
 import { layoutColumns } from '../ContainerTable/layout';
 import { nextSort } from '../ContainerTable/sorting';
 import { Legend } from '../Legend/Legend';
@@ -23,13 +28,16 @@ import { TEST_IDS } from '../testIds';
 import { getStyles } from './IsolationPanel.styles';
 import { anyLinks, containerLinkConfigs, containerLinksSupplier } from './links';
 
-const VIEW_MODES = [
-  { label: 'Grouped', value: 'grouped' as ViewMode, description: 'By host, then pod' },
-  { label: 'Flat', value: 'flat' as ViewMode, description: 'One row per container' },
-];
+const GROUP_BY_CHOICES = GROUP_BYS.map((value) => ({
+  value,
+  label: GROUP_BY_LABELS[value],
+  description: GROUP_BY_DESCRIPTIONS[value],
+}));
 
 /** Room the toolbar, the notes line and the legend take, until the table's scroller is measured. */
 const CHROME_HEIGHT = 90;
+/** And the fleet summary's row of toggles. */
+const SUMMARY_HEIGHT = 32;
 
 export function IsolationPanel(props: PanelProps<IsolationOptions>) {
   const { data, fieldConfig, width, height, id, replaceVariables, timeZone, onOptionsChange } = props;
@@ -58,18 +66,26 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
   // Typing stays responsive with thousands of rows: the table catches up at lower priority.
   const deferredFilter = useDeferredValue(filter);
 
+  // The summary's toggles are view state, as the filter text is; they count every container the data has.
+  const [toggled, setToggled] = useState<SummaryKey[]>([]);
+  const active = options.showSummary ? toggled : NONE;
+  const counts = useMemo(() => summarise(model.containers), [model.containers]);
+  const onToggle = useCallback(
+    (key: SummaryKey) => setToggled((on) => (on.includes(key) ? on.filter((k) => k !== key) : [...on, key])),
+    []
+  );
+  const onClear = useCallback(() => setToggled([]), []);
+
   const filtered = useMemo(
-    () => filterContainers(model.containers, deferredFilter),
-    [model.containers, deferredFilter]
+    () => filterBySummary(filterContainers(model.containers, deferredFilter), active),
+    [model.containers, deferredFilter, active]
   );
   const sorted = useMemo(
     () => sortContainers(filtered, options.sortBy, options.sortDesc),
     [filtered, options.sortBy, options.sortDesc]
   );
-  const groups = useMemo(
-    () => (options.viewMode === 'grouped' ? groupByHostAndPod(sorted) : undefined),
-    [options.viewMode, sorted]
-  );
+  // Sorting across groups orders them by their top member; by name they stay in name order either way.
+  const groupOrder = options.sortScope === 'across' && options.sortBy !== 'name' ? 'input' : 'name';
   // undefined when no container can have a link, so rows render no link machinery at all
   const getLinks = useMemo(
     () =>
@@ -96,7 +112,7 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
   // The table drops low-priority columns on a narrow panel (layout.ts); say which, so a switched-on option
   // that shows nothing is explained.
   const hidden = useMemo(
-    () => layoutColumns(visibleColumns(columns), width, options.compact).hidden.map((c) => c.header.toLowerCase()),
+    () => layoutColumns(visibleColumns(columns), width, options.compact).hidden.map((c) => c.header),
     [columns, width, options.compact]
   );
   // Missing data is worth a note only for columns the options show (namespaces are always shown).
@@ -141,15 +157,11 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
 
   // A failed query among several still leaves a usable table (as core panels keep drawing on error):
   // say so in the notes instead of hiding everything.
-  const notes = [
-    ...(queryError ? [`query error: ${queryError}`] : []),
-    ...refIdRoles.errors,
-    ...(hidden.length
-      ? [`panel too narrow for the ${joinWords(hidden)} ${hidden.length > 1 ? 'columns' : 'column'}`]
-      : []),
-    ...missing.notes,
-  ];
-  const tableHeight = Math.max(60, height - CHROME_HEIGHT);
+  const notes = [...(queryError ? [`query error: ${queryError}`] : []), ...refIdRoles.errors, ...missing.notes];
+  const tableHeight = Math.max(60, height - CHROME_HEIGHT - (options.showSummary ? SUMMARY_HEIGHT : 0));
+  const hiddenText = `+${hidden.length} ${hidden.length === 1 ? 'column' : 'columns'} hidden: ${hidden
+    .map((h) => h.toLowerCase())
+    .join(', ')}`;
 
   return (
     <div className={styles.root} style={{ width, height }} data-testid={TEST_IDS.panel.root}>
@@ -163,14 +175,19 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
             data-testid={TEST_IDS.panel.filter}
           />
         </div>
-        <RadioButtonGroup
-          size="sm"
-          options={VIEW_MODES}
-          value={options.viewMode}
-          onChange={(viewMode) => update({ viewMode })}
-          aria-label="View"
-          data-testid={TEST_IDS.panel.viewMode}
-        />
+        <span className={styles.groupBy}>
+          <span className={styles.groupByLabel} aria-hidden>
+            Group by
+          </span>
+          <RadioButtonGroup
+            size="sm"
+            options={GROUP_BY_CHOICES}
+            value={options.groupBy}
+            onChange={(groupBy) => update({ groupBy })}
+            aria-label="Group by"
+            data-testid={TEST_IDS.panel.groupBy}
+          />
+        </span>
         <InlineSwitch
           label="Compact"
           showLabel
@@ -184,7 +201,16 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
             ? `${model.containers.length} containers`
             : `${filtered.length} of ${model.containers.length} containers`}
         </span>
+        {hidden.length > 0 && (
+          // the panel dropped columns to fit (layout.ts): say which, never cut them silently
+          <CellTooltip content="The panel is too narrow for these columns: widen it, or switch other columns off in the panel's options.">
+            <span className={styles.hiddenColumns} data-testid={TEST_IDS.panel.hiddenColumns}>
+              {hiddenText}
+            </span>
+          </CellTooltip>
+        )}
       </div>
+      {options.showSummary && <FleetSummary counts={counts} active={active} onToggle={onToggle} onClear={onClear} />}
       {notes.length > 0 && (
         <div className={styles.notes} title={notes.join('\n')} data-testid={TEST_IDS.panel.notes}>
           {notes.join(' · ')}
@@ -192,8 +218,8 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
       )}
       <ContainerTable
         containers={sorted}
-        groups={groups}
-        viewMode={options.viewMode}
+        groupBy={options.groupBy}
+        groupOrder={groupOrder}
         compact={options.compact}
         columns={columns}
         sortBy={options.sortBy}
@@ -204,7 +230,7 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
         getLinks={getLinks}
         height={tableHeight}
         width={width}
-        emptyText={`No containers match "${deferredFilter}".`}
+        emptyText={emptyText(deferredFilter, active.length)}
       />
       {options.showLegend && (
         <div className={styles.legend}>
@@ -215,9 +241,13 @@ export function IsolationPanel(props: PanelProps<IsolationOptions>) {
   );
 }
 
-/** "a", "a and b", "a, b and c". */
-function joinWords(words: string[]): string {
-  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+const NONE: SummaryKey[] = [];
+
+function emptyText(filter: string, toggles: number): string {
+  const what = [filter.trim() ? `"${filter.trim()}"` : '', toggles ? 'the summary’s toggles' : '']
+    .filter(Boolean)
+    .join(' and ');
+  return `No containers match ${what || 'the filter'}.`;
 }
 
 function errorText(data: PanelProps['data']): string {

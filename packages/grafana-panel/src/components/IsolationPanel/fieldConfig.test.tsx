@@ -51,7 +51,7 @@ function renderPanel(spec: PropsSpec = {}) {
   const props = panelProps({
     series: frames(),
     ...spec,
-    options: { viewMode: 'flat', queryRoles: { cpuUsage: ['B'] }, ...spec.options },
+    options: { groupBy: 'none', queryRoles: { cpuUsage: ['B'] }, ...spec.options },
   });
   render(<WithOptions props={props} spy={jest.fn()} Panel={IsolationPanel} />);
 }

@@ -22,6 +22,9 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     // Grafana's badge is 22px high (18px line + padding + border); 20px lets two lines fit a row
     lineHeight: '16px',
   }),
+  moreTooltip: css({
+    whiteSpace: 'pre-line',
+  }),
   ok: css({
     color: theme.colors.text.secondary,
     fontSize: theme.typography.bodySmall.fontSize,

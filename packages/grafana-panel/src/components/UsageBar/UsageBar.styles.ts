@@ -9,13 +9,13 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     minWidth: 0,
     width: '100%',
   }),
-  // As long as 64px, shorter when the text needs the room, down to 28px; only then is the text cut with an
+  // As long as 64px, shorter when the text needs the room, down to 20px; only then is the text cut with an
   // ellipsis (the meter's value text and the tooltip say it whole). Basis 0 and grow: the bar takes what
   // the text leaves, and never takes room from the text.
   track: css({
     position: 'relative',
     flex: '1 1 0',
-    minWidth: 28,
+    minWidth: 20,
     maxWidth: 64,
     height: 8,
     borderRadius: theme.shape.radius.default,
