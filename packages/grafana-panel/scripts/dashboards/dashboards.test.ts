@@ -16,6 +16,8 @@ import { parse } from 'yaml';
 import plugin from '../../src/plugin.json';
 import { DERIVED_ROLES } from '../../src/data/missing';
 import { RAW_METRICS_QUERY, ROLE_BY_METRIC, ROLE_KEYS, ROLES } from '../../src/data/roles';
+import { containerLabels, resourcesLink } from '../../src/components/IsolationPanel/links';
+import type { ContainerView } from '../../src/data/types';
 import { DEFAULT_OPTIONS } from '../../src/types';
 import { CONTAINER_VARIABLES, REPO_ROOT } from './common';
 import { DASHBOARDS, dashboardQueries } from './index';
@@ -34,10 +36,36 @@ const generators = { isolation, resources };
 const panelsOf = (board: Json): Json[] => (board.panels ?? []).flatMap((p: Json) => [p, ...(p.panels ?? [])]);
 const targetsOf = (board: Json) => dashboardQueries(board).filter((q) => q.kind === 'target');
 
-/** Every link of a dashboard: its own, and its panels' data links (field defaults and overrides). */
+/** Containers as the isolation panel sees them: a Kubernetes one (namespace, pod, container) and a Docker one. */
+const SAMPLE_CONTAINERS = [
+  {
+    instance: 'node-1:9100',
+    id: '/kubepods/pod1/abc',
+    name: 'web',
+    nameLabel: 'abc',
+    namespace: 'shop',
+    pod: 'web-1',
+    container: 'web',
+  },
+  { instance: 'node-2:9100', id: '/system.slice/docker-def.scope', name: 'db' },
+] as ContainerView[];
+
+/** The links the isolation panel itself gives each container (option resourcesLink), with its labels. */
+function panelOwnLinks(p: Json): Array<{ url: string; labels: Record<string, string> }> {
+  if (p.type !== plugin.id || !(p.options?.resourcesLink ?? DEFAULT_OPTIONS.resourcesLink)) {
+    return [];
+  }
+  return SAMPLE_CONTAINERS.map((c) => ({ url: resourcesLink(c).url, labels: containerLabels(c) }));
+}
+
+/**
+ * Every link of a dashboard: its own, its panels' data links (field defaults and overrides), and the ones
+ * the isolation panel makes itself.
+ */
 function linksOf(board: Json): Array<{ where: string; url: string }> {
   const links = (board.links ?? []).map((l: Json) => ({ where: 'dashboard', url: l.url }));
   for (const p of panelsOf(board)) {
+    links.push(...panelOwnLinks(p).map((l) => ({ where: `panel ${p.id} (its own link)`, url: l.url })));
     const fieldLinks = [
       ...(p.fieldConfig?.defaults?.links ?? []),
       ...(p.fieldConfig?.overrides ?? []).flatMap((o: Json) =>
@@ -76,6 +104,36 @@ function promtoolParses(exprs: string[]): { status: number | null; output: strin
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A target's expr without a dashboard's variable matchers: what the panel's contract says. */
+function withoutMatchers(expr: string, matchers: readonly string[]): string {
+  return expr.replaceAll(`, ${matchers.join(', ')}`, '').replaceAll(`{${matchers.join(', ')}}`, '');
+}
+
+/** The isolation panel's targets are its contract (src/data/roles.ts) with the dashboard's `matchers` added. */
+function itQueriesThePanelsContract(targetsOf: () => Json[], matchers: readonly string[]) {
+  it('queries exactly what the panel expects: the raw metrics as refId raw, each derived role under its key', () => {
+    const targets = targetsOf();
+    expect(targets.map((t) => t.refId)).toEqual([isolation.RAW_REF_ID, ...DERIVED_ROLES]);
+    expect(targets[0]).toMatchObject({ instant: true, format: 'table' });
+    expect(withoutMatchers(targets[0].expr, matchers)).toBe(RAW_METRICS_QUERY);
+    for (const t of targets.slice(1)) {
+      expect(t).toMatchObject({ instant: true });
+      expect(withoutMatchers(t.expr, matchers)).toBe(ROLES[t.refId as keyof typeof ROLES].query);
+    }
+  });
+
+  it('brings every role: by metric name in the raw query, or by refId', () => {
+    const targets = targetsOf();
+    const raw = new Set(selectorsIn(targets[0].expr)[0].names);
+    const refIds = new Set(targets.map((t) => t.refId));
+    const uncovered = ROLE_KEYS.filter((k) => {
+      const metric = (ROLES[k] as { metric?: { name: string } }).metric;
+      return metric ? !raw.has(metric.name) || ROLE_BY_METRIC.get(metric.name) !== k : !refIds.has(k);
+    });
+    expect(uncovered).toEqual([]);
+  });
 }
 
 describe.each(Object.keys(boards) as Array<keyof typeof boards>)('the %s dashboard', (key) => {
@@ -166,9 +224,7 @@ describe('the isolation dashboard', () => {
   const board = boards.isolation;
   const panels = panelsOf(board).filter((p) => p.type === plugin.id);
   const targets: Json[] = panels[0]?.targets ?? [];
-  /** A target's expr without the dashboard's variables: what the panel's contract says. */
-  const withoutVariables = (expr: string) =>
-    expr.replaceAll(`, ${isolation.MATCHERS.join(', ')}`, '').replaceAll(`{${isolation.MATCHERS.join(', ')}}`, '');
+  const withoutVariables = (expr: string) => withoutMatchers(expr, isolation.MATCHERS);
 
   it("has uid isoscope-isolation and one isoscope-isolation-panel, with the panel's default options", () => {
     expect(board.uid).toBe('isoscope-isolation');
@@ -177,30 +233,32 @@ describe('the isolation dashboard', () => {
     expect(panels[0].options).toEqual(DEFAULT_OPTIONS);
   });
 
-  it('queries exactly what the panel expects: the raw metrics as refId raw, each derived role under its key', () => {
-    expect(targets.map((t) => t.refId)).toEqual([isolation.RAW_REF_ID, ...DERIVED_ROLES]);
-    expect(targets[0]).toMatchObject({ instant: true, format: 'table' });
-    expect(withoutVariables(targets[0].expr)).toBe(RAW_METRICS_QUERY);
-    for (const t of targets.slice(1)) {
-      expect(t).toMatchObject({ instant: true });
-      expect(withoutVariables(t.expr)).toBe(ROLES[t.refId as keyof typeof ROLES].query);
-    }
-  });
+  itQueriesThePanelsContract(() => targets, isolation.MATCHERS);
 
-  it('brings every role: by metric name in the raw query, or by refId', () => {
-    const raw = new Set(selectorsIn(targets[0].expr)[0].names);
-    const refIds = new Set(targets.map((t) => t.refId));
-    const uncovered = ROLE_KEYS.filter((k) => {
-      const metric = (ROLES[k] as { metric?: { name: string } }).metric;
-      return metric ? !raw.has(metric.name) || ROLE_BY_METRIC.get(metric.name) !== k : !refIds.has(k);
+  it("links each container to its resources once: the panel's own link, with the container's labels as variables", () => {
+    expect(panels[0].fieldConfig?.defaults?.links ?? []).toEqual([]);
+    expect(panels[0].fieldConfig?.overrides ?? []).toEqual([]);
+    expect(panels[0].options.resourcesLink).toBe(true);
+    const resourcesVariables = boards.resources.templating.list.map((v: Json) => v.name);
+    const [kubernetes, docker] = panelOwnLinks(panels[0]).map(({ url, labels }) => {
+      const [, path, query] = url.match(/^([^?]*)\?(.*)$/)!;
+      expect(path).toBe(`/d/${boards.resources.uid}/isoscope-container-resources`);
+      const params = query.split('&').filter((param) => !param.startsWith('${'));
+      // each var-<v>=${__field.labels.<v>}: a variable of the resources dashboard, a label the container has
+      for (const param of params) {
+        const [, variable, labelName] = param.match(/^var-(\w+)=\$\{__field\.labels\.(\w+)\}$/)!;
+        expect(resourcesVariables).toContain(variable);
+        expect({ variable, labelName, has: labels[labelName] !== undefined }).toEqual({
+          variable,
+          labelName: variable,
+          has: true,
+        });
+      }
+      expect(query).toContain('${__url_time_range}');
+      return params.map((param) => param.split('=')[0]);
     });
-    expect(uncovered).toEqual([]);
-  });
-
-  it('links each container of the panel to its resources, by instance and name', () => {
-    expect(panels[0].fieldConfig.defaults.links.map((l: Json) => l.url)).toEqual([
-      '/d/isoscope-resources/isoscope-container-resources?var-instance=${__field.labels.instance}&var-name=${__field.labels.name}&${__url_time_range}',
-    ]);
+    expect(kubernetes).toEqual(['var-instance', 'var-name', 'var-namespace', 'var-pod', 'var-container']);
+    expect(docker).toEqual(['var-instance', 'var-name']);
   });
 
   it('counts each finding in a stat that opens the list of exactly those containers', () => {
@@ -252,11 +310,33 @@ describe('the resources dashboard', () => {
     expect(V.composeService.seriesLabel).toBe('container_label_com_docker_compose_service');
   });
 
-  it("reads only cAdvisor's families, so it works on cAdvisor's data", () => {
+  const isolationPanels = panelsOf(board).filter((p) => p.type === plugin.id);
+
+  it("reads only cAdvisor's families but in the isolation panel, so its charts work on cAdvisor's data", () => {
     const cadvisor = new Set(ALL_METRICS.filter((m) => m.cadvisor).map((m) => m.name));
-    const names = dashboardQueries(board).flatMap((q) => metricNamesIn(q.expr));
+    const charts = { ...board, panels: panelsOf(board).filter((p) => p.type !== plugin.id) };
+    const names = dashboardQueries(charts).flatMap((q) => metricNamesIn(q.expr));
     expect([...new Set(names)].filter((n) => !cadvisor.has(n))).toEqual([]);
   });
+
+  it('shows the isolation panel first, full width: compact, one flat list, no summary, no link to itself', () => {
+    expect(isolationPanels).toHaveLength(1);
+    const [panel] = isolationPanels;
+    expect(panel.title).toBe(resources.ISOLATION_PANEL_TITLE);
+    expect(panel.gridPos).toMatchObject({ x: 0, y: 0, w: 24 });
+    const others = panelsOf(board).filter((p) => p !== panel);
+    expect(others.every((p) => p.gridPos.y >= panel.gridPos.h)).toBe(true);
+    expect(panel.options).toEqual({
+      ...DEFAULT_OPTIONS,
+      compact: true,
+      groupBy: 'none',
+      showSummary: false,
+      resourcesLink: false,
+    });
+    expect(panel.fieldConfig?.defaults?.links ?? []).toEqual([]);
+  });
+
+  itQueriesThePanelsContract(() => isolationPanels[0]?.targets ?? [], resources.MATCHERS);
 
   it('leaves the machine\'s own series out: name!="" in every selector', () => {
     const selectors = dashboardQueries(board).flatMap((q) => selectorsIn(q.expr));

@@ -141,17 +141,17 @@ export const viewPanelUrl = (id: number) => `${SELF}?viewPanel=panel-${id}&\${__
 /**
  * The isolation panel's targets: exactly the queries src/data/roles.ts expects (the raw metrics as one
  * instant table query, refId "raw", read by metric name; each derived role's query with refId = role key),
- * with the dashboard's variables added to their selectors (the panel's README allows any selector). The
- * derived ones are instant too: the panel reads each series' latest value.
+ * with a dashboard's variable matchers (this one's unless told) added to their selectors (the panel's README
+ * allows any selector). The derived ones are instant too: the panel reads each series' latest value.
  */
-export function isolationTargets() {
+export function isolationTargets(matchers: readonly string[] = MATCHERS) {
   return [
-    promQuery(RAW_REF_ID, withMatchers(RAW_METRICS_QUERY, MATCHERS))
+    promQuery(RAW_REF_ID, withMatchers(RAW_METRICS_QUERY, matchers))
       .format(prometheus.PromQueryFormat.Table)
       .instant()
       .legendFormat('__auto'),
     ...DERIVED_ROLES.map((key) =>
-      promQuery(key, withMatchers(ROLES[key].query, MATCHERS))
+      promQuery(key, withMatchers(ROLES[key].query, matchers))
         .format(prometheus.PromQueryFormat.TimeSeries)
         .instant()
         .legendFormat('__auto')
@@ -274,12 +274,8 @@ export function buildIsolationDashboard(): dashboard.Dashboard {
       .datasource(DATASOURCE)
       .span(24)
       .height(18)
-      .dataLinks([
-        new LinkBuilder(
-          'Resources of ${__field.labels.name}',
-          resourcesLinkUrl('${__field.labels.instance}', '${__field.labels.name}')
-        ),
-      ])
+      // no data link here: the panel links each container to its resources itself (option resourcesLink),
+      // with the variables its labels call for (namespace, pod and container too on Kubernetes)
       .targets(isolationTargets())
   );
 

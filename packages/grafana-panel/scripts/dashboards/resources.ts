@@ -1,5 +1,7 @@
 /**
- * "isoscope: container resources": per container, what it uses against its own limits — CPU and
+ * "isoscope: container resources": at the top, the isolation panel for the containers picked (their
+ * namespaces and security at a glance; the one part that needs isoscope's own metrics); then per container,
+ * what it uses against its own limits — CPU and
  * throttling, memory and OOM kills, pressure, network, disk IO and tasks. Only cAdvisor's families (names,
  * labels and units), so it works on cAdvisor's data as on isoscope's; every query leaves the machine's own
  * series out (`name!=""`, as cAdvisor dashboards do), pod sandboxes too but in the network charts, and a limit of "no limit" (0, or no quota) draws no
@@ -26,6 +28,8 @@ import {
   thresholds,
   variableMatchers,
 } from './common';
+import { isolationTargets } from './isolation';
+import { IsolationPanelBuilder } from './isolationPanel';
 
 export const FILE_NAME = 'isoscope-resources.json';
 
@@ -238,6 +242,34 @@ function chartPanel(id: number, chart: Chart, width: number) {
   return panel;
 }
 
+/** Title of the isoscope-isolation-panel on this dashboard. */
+export const ISOLATION_PANEL_TITLE = 'Isolation and usage against limits';
+
+/**
+ * The isolation panel for the few containers the variables usually pick here: compact rows in one flat
+ * list, no fleet summary (a count of two is no overview), its queries the panel's contract with this
+ * dashboard's matchers. Its per-container link would open this very dashboard narrowed to one container,
+ * the same page again with fewer lines: off, the dashboard's link leads to the isolation dashboard instead.
+ */
+function isolationPanel(id: number) {
+  return new IsolationPanelBuilder()
+    .id(id)
+    .title(ISOLATION_PANEL_TITLE)
+    .description(
+      'Per container picked by the variables: namespaces (own, shared, host), security context and usage ' +
+        "against its own limits. Needs isoscope-exporter's isolation metrics (cAdvisor has none): without them " +
+        'the panel says which are missing.'
+    )
+    .datasource(DATASOURCE)
+    .span(24)
+    .height(9)
+    .option('groupBy', 'none')
+    .option('compact', true)
+    .option('showSummary', false)
+    .option('resourcesLink', false)
+    .targets(isolationTargets(MATCHERS));
+}
+
 export function buildResourcesDashboard(): dashboard.Dashboard {
   const board = new dashboard.DashboardBuilder(RESOURCES_TITLE)
     .uid(RESOURCES_UID)
@@ -262,6 +294,7 @@ export function buildResourcesDashboard(): dashboard.Dashboard {
     .variables(containerVariableBuilders(VARIABLES, METRICS.cpuUsageSeconds, ['cpu="total"', NAMED, NOT_SANDBOX]));
 
   let id = 0;
+  board.withPanel(isolationPanel(++id));
   for (const row of ROWS) {
     board.withRow(new dashboard.RowBuilder(row.title).id(++id));
     const width = row.charts.length === 1 ? 24 : row.charts.length === 4 ? 12 : 8;
