@@ -2,7 +2,8 @@
  * A synthetic fleet as Prometheus would answer the panel's queries (support/targets.ts): `n` containers on
  * ten hosts (FLEET_HOSTS; contiguous blocks, so a pod never spans two hosts), with every namespace state,
  * every security badge, limits and none, throttling and pressure. Two containers in three are Kubernetes
- * containers in two-container pods, labelled as the exporter's CRI source labels them (`name` the 64-hex
+ * containers in pods of one to three containers (POD_SIZES), sharing the pod's network and IPC namespaces,
+ * labelled as the exporter's CRI source labels them (`name` the 64-hex
  * container id, `namespace`/`pod`/`container`, a kubepods cgroup path); the rest are Docker containers
  * (`/system.slice/docker-<id>.scope`), half of them Compose services with the two runtime labels the
  * exporter carries by default. For the browser tests and the benchmark, which need more rows than a live
@@ -19,9 +20,16 @@ type Labels = Record<string, string>;
 /** Hosts of the synthetic fleet: 2,000 containers are 200 per host. */
 export const FLEET_HOSTS = 10;
 
+/** A Kubernetes container's pod: its number (unique in the fleet) and how many containers it has. */
+interface Pod {
+  index: number;
+  size: number;
+}
+
 interface Spec {
   labels: Labels;
   index: number;
+  pod?: Pod;
 }
 
 /** A 64-hex container id, different for every i (and stable). */
@@ -29,19 +37,49 @@ function containerId(i: number): string {
   return (i + 1).toString(16).padStart(8, '0').repeat(8);
 }
 
+/**
+ * Pod sizes, in turn, for each host's Kubernetes containers: single-container pods, pairs and a pod with
+ * two sidecars, so grouping by host draws pod header rows of two and three containers at any fleet size.
+ */
+const POD_SIZES = [2, 1, 3, 1, 2, 1];
+
+/**
+ * Which pod each container is in (undefined: a Docker container). Containers are split into contiguous
+ * host blocks; within a block, its Kubernetes containers (two in three) fill pods of POD_SIZES, so a pod
+ * never spans two hosts and each host keeps exactly its share of the fleet.
+ */
+function podLayout(n: number, hosts: number): { host: number[]; pod: Array<Pod | undefined> } {
+  const host = Array.from({ length: n }, (_, i) => Math.min(hosts - 1, Math.floor((i * hosts) / n)));
+  const pod: Array<Pod | undefined> = Array(n).fill(undefined);
+  let next = 0;
+  for (let h = 0; h < hosts; h++) {
+    const members = host.flatMap((x, i) => (x === h && i % 3 !== 0 ? [i] : []));
+    let turn = 0;
+    for (let at = 0; at < members.length; turn++) {
+      const chunk = members.slice(at, at + POD_SIZES[turn % POD_SIZES.length]);
+      const p = { index: next++, size: chunk.length };
+      chunk.forEach((i) => (pod[i] = p));
+      at += chunk.length;
+    }
+  }
+  return { host, pod };
+}
+
 function containerSpecs(n: number, hosts: number): Spec[] {
+  const layout = podLayout(n, hosts);
   return Array.from({ length: n }, (_, i) => {
-    const host = `node-${Math.min(hosts - 1, Math.floor((i * hosts) / n))}:9820`;
+    const host = `node-${layout.host[i]}:9820`;
     const hex = containerId(i);
     const labels: Labels = { instance: host, job: 'isoscope', image: `registry/app:${i % 7}` };
-    if (i % 3 !== 0) {
-      // pairs of containers in one pod, as the CRI source names them: the id as name
-      const pod = Math.floor(i / 2);
-      const uid = `${pod.toString(16).padStart(8, '0')}-0000-4000-8000-${pod.toString(16).padStart(12, '0')}`;
+    const pod = layout.pod[i];
+    if (pod) {
+      // as the CRI source names them: the id as name
+      const p = pod.index;
+      const uid = `${p.toString(16).padStart(8, '0')}-0000-4000-8000-${p.toString(16).padStart(12, '0')}`;
       labels.id = `/kubepods/burstable/pod${uid}/${hex}`;
       labels.name = hex;
-      labels.namespace = `team-${pod % 5}`;
-      labels.pod = `pod-${pod}`;
+      labels.namespace = `team-${p % 5}`;
+      labels.pod = `pod-${p}`;
       labels.container = `app-${i}`;
     } else {
       labels.id = `/system.slice/docker-${hex}.scope`;
@@ -51,12 +89,16 @@ function containerSpecs(n: number, hosts: number): Spec[] {
         labels[runtimeLabelName('com.docker.compose.service')] = `service-${i}`;
       }
     }
-    return { labels, index: i };
+    return { labels, index: i, pod };
   });
 }
 
 /** The raw metric values of container i: namespaces, security, limits (undefined: no series). */
-function rawValues(i: number, tick: number): Array<{ metric: string; extra?: Labels; value: number }> {
+function rawValues(
+  i: number,
+  pod: Pod | undefined,
+  tick: number
+): Array<{ metric: string; extra?: Labels; value: number }> {
   const out: Array<{ metric: string; extra?: Labels; value: number }> = [];
   const ns = (type: NamespaceType, inode: number, host: 0 | 1, sharers: number) => {
     const extra = { ns_type: type };
@@ -64,7 +106,6 @@ function rawValues(i: number, tick: number): Array<{ metric: string; extra?: Lab
     out.push({ metric: METRICS.namespaceSharedWithHost.name, extra, value: host });
     out.push({ metric: METRICS.namespaceSharers.name, extra, value: sharers });
   };
-  const pair = Math.floor(i / 2);
   for (const type of NAMESPACE_TYPES) {
     const own = 1_000_000 + i * 16 + NAMESPACE_TYPES.indexOf(type);
     switch (type) {
@@ -72,8 +113,8 @@ function rawValues(i: number, tick: number): Array<{ metric: string; extra?: Lab
         // pods share their network; every 11th container is on the host's
         if (i % 11 === 0) {
           ns(type, 4026531840, 1, 20);
-        } else if (i % 3 !== 0) {
-          ns(type, 2_000_000 + pair, 0, 2);
+        } else if (pod) {
+          ns(type, 2_000_000 + pod.index, 0, pod.size);
         } else {
           ns(type, own, 0, 1);
         }
@@ -88,7 +129,7 @@ function rawValues(i: number, tick: number): Array<{ metric: string; extra?: Lab
       case 'ipc':
         // unknown now and then: no series at all
         if (i % 23 !== 0) {
-          ns(type, i % 3 !== 0 ? 3_000_000 + pair : own, 0, i % 3 !== 0 ? 2 : 1);
+          ns(type, pod ? 3_000_000 + pod.index : own, 0, pod ? pod.size : 1);
         }
         break;
       case 'user':
@@ -172,7 +213,7 @@ export function fleetAnswers(
   return targets.map((target) => {
     if (target.instant) {
       const result = specs.flatMap((c) =>
-        rawValues(c.index, tick).map((v) => ({
+        rawValues(c.index, c.pod, tick).map((v) => ({
           metric: { __name__: v.metric, ...c.labels, ...(v.extra ?? {}) },
           value: [end, sample(v.value)] as [number, string],
         }))

@@ -166,21 +166,30 @@ describe('displayNameScope', () => {
 });
 
 describe('the synthetic fleet', () => {
-  it(`spreads its containers over ${FLEET_HOSTS} hosts, each pod on one host, and the panel reads every one`, () => {
+  it(`spreads its containers over ${FLEET_HOSTS} hosts, each pod (of one to three containers) on one host, and the panel reads every one`, () => {
     const n = 200;
     const model = buildPanelModel(panelFrames(fleetAnswers(panelTargets(), n, 1_000_000, STEP_MS)), { refIdRoles: {} });
     expect(model.containers).toHaveLength(n);
     expect(model.unrecognised).toEqual([]);
     const perHost = new Map<string, number>();
     const hostOfPod = new Map<string, Set<string>>();
+    const podSize = new Map<string, number>();
     for (const c of model.containers) {
       perHost.set(c.instance, (perHost.get(c.instance) ?? 0) + 1);
       if (c.pod) {
         hostOfPod.set(c.pod, (hostOfPod.get(c.pod) ?? new Set()).add(c.instance));
+        podSize.set(c.pod, (podSize.get(c.pod) ?? 0) + 1);
       }
     }
     expect([...perHost.values()]).toEqual(Array(FLEET_HOSTS).fill(n / FLEET_HOSTS));
     expect([...hostOfPod.values()].every((hosts) => hosts.size === 1)).toBe(true);
+    // pods of one, two and three containers (on one host each): grouping draws pod header rows
+    expect(new Set(podSize.values())).toEqual(new Set([1, 2, 3]));
+    // a pod's containers share its network namespace, and know how many share it
+    const net = (c: (typeof model.containers)[number]) => c.namespaces.find((x) => x.type === 'net');
+    const pod0 = model.containers.filter((c) => c.pod === 'pod-0');
+    expect(pod0.length).toBeGreaterThan(1);
+    expect(new Set(pod0.map((c) => net(c)?.inode)).size).toBe(1);
     // Kubernetes containers are named by their container, not the 64-hex id the CRI source puts in `name`
     expect(model.containers.every((c) => !/^[0-9a-f]{64}$/.test(c.name))).toBe(true);
     expect(model.containers.some((c) => c.pod !== undefined) && model.containers.some((c) => c.pod === undefined)).toBe(
