@@ -197,6 +197,11 @@ export interface FleetOptions {
   hosts?: number;
   /** A refresh counter: the rates and working sets change with it, the containers do not. */
   tick?: number;
+  /**
+   * Only the containers whose label has one of the values listed (label → values), as a dashboard's
+   * variables would pick them (`pod=~"pod-0|pod-2"`).
+   */
+  select?: Record<string, string[]>;
 }
 
 /** The answers Prometheus would give the panel's targets for a fleet of `n` containers at `endMs`. */
@@ -208,9 +213,20 @@ export function fleetAnswers(
   opts: FleetOptions = {}
 ): Array<{ target: PromTarget; data: PromData; stepMs: number }> {
   const tick = opts.tick ?? 0;
-  const specs = containerSpecs(n, opts.hosts ?? FLEET_HOSTS);
+  const picked = Object.entries(opts.select ?? {});
+  const specs = containerSpecs(n, opts.hosts ?? FLEET_HOSTS).filter((c) =>
+    picked.every(([label, values]) => values.includes(c.labels[label]))
+  );
   const end = endMs / 1000;
   return targets.map((target) => {
+    if (target.instant && target.format !== 'table') {
+      // a derived role as an instant query (as the provisioned dashboards ask): its latest value
+      const result = specs.flatMap((c) => {
+        const v = derivedValue(target.refId, c.index, tick);
+        return v === undefined ? [] : [{ metric: { ...c.labels }, value: [end, sample(v)] as [number, string] }];
+      });
+      return { target, data: { resultType: 'vector', result }, stepMs };
+    }
     if (target.instant) {
       const result = specs.flatMap((c) =>
         rawValues(c.index, c.pod, tick).map((v) => ({
