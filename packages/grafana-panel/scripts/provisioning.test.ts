@@ -152,7 +152,9 @@ describe('Grafana provisioning', () => {
     expect(providers[0].type).toBe('file');
     const hostDir = hostPathOf(compose.services.grafana, providers[0].options.path);
     expect(hostDir).toBe(DASHBOARDS_DIR);
-    for (const d of Object.values(DASHBOARDS)) expect(path.dirname(d.file)).toBe(hostDir);
+    for (const d of Object.values(DASHBOARDS)) {
+      expect(path.dirname(d.file)).toBe(hostDir);
+    }
   });
 });
 
@@ -189,7 +191,9 @@ describe('docker-compose.yml', () => {
         .map(([name]) => name)
         .sort()
     ).toEqual(['exporter', 'grafana', 'prometheus']);
-    for (const [, service] of always()) expect(service.healthcheck?.test).toBeDefined();
+    for (const [, service] of always()) {
+      expect(service.healthcheck?.test).toBeDefined();
+    }
     expect(always().length + demo().length).toBe(Object.keys(compose.services).length);
   });
 
@@ -203,8 +207,9 @@ describe('docker-compose.yml', () => {
         throw new Error(`docker-compose could not be started (${run.error.message}): install Debian's docker-compose`);
       }
       expect({ args, status: run.status, stderr: run.stderr }).toEqual({ args, status: 0, stderr: '' });
-      if (args.includes('--services'))
+      if (args.includes('--services')) {
         expect(run.stdout.trim().split('\n').sort()).toEqual(Object.keys(compose.services).sort());
+      }
     }
   });
 
@@ -216,7 +221,9 @@ describe('docker-compose.yml', () => {
     expect(services.some((s) => s.network_mode === 'host')).toBe(true);
     expect(services.some((s) => s.pid === 'host')).toBe(true);
     expect(services.some((s) => (s.security_opt ?? []).includes('seccomp:unconfined'))).toBe(true);
-    for (const s of services) expect(s.privileged).toBeUndefined();
+    for (const s of services) {
+      expect(s.privileged).toBeUndefined();
+    }
   });
 
   it('says at the top how to start it and that it needs Docker Hub', () => {
@@ -250,7 +257,9 @@ describe('docker-compose.yml', () => {
   it('pins every pulled image to a version', () => {
     expect(prom.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
     expect(grafana.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
-    for (const [, s] of demo()) expect(s.image).toMatch(/^busybox:\d+\.\d+\.\d+$/);
+    for (const [, s] of demo()) {
+      expect(s.image).toMatch(/^busybox:\d+\.\d+\.\d+$/);
+    }
   });
 
   it("runs the Grafana 13.2.x the panel's @grafana packages are pinned to", () => {

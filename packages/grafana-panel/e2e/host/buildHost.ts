@@ -12,9 +12,7 @@ export async function buildHost(
   mode: 'development' | 'production' = 'development'
 ): Promise<{ ms: number }> {
   const t0 = Date.now();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const webpack = require('webpack') as typeof import('webpack');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const makeConfig = require('./webpack.host.config.js') as (env: {
     outDir: string;
     cacheDir: string;

@@ -248,7 +248,10 @@ const host = {
       const [options, setOptions] = useState(defaults.options);
       const [fieldConfig, setFieldConfig] = useState<FieldConfigSource>(defaults.fieldConfig);
       const [renderCounter, setRenderCounter] = useState(0);
-      mounted = { ctx, fieldConfig, setSeries };
+      // after each commit (not during render): refresh() reads the field config the panel was last given
+      useLayoutEffect(() => {
+        mounted = { ctx, fieldConfig, setSeries };
+      }, [fieldConfig]);
       const data = withFieldConfig(series, fieldConfig, ctx);
       return (
         <PanelChrome title={input.title} width={input.width} height={input.height}>

@@ -10,8 +10,7 @@
  * engine can start quickly; deterministic, so a failure reproduces. promToFrames.ts turns the answers
  * into the frames Grafana hands the panel.
  */
-import { METRICS, runtimeLabelName } from '@isoscope/shared';
-import { NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
+import { METRICS, NAMESPACE_TYPES, runtimeLabelName, type NamespaceType } from '@isoscope/shared';
 
 import type { PromData, PromTarget } from '../promToFrames';
 

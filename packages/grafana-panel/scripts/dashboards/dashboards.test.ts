@@ -366,7 +366,9 @@ describe('the resources dashboard', () => {
     expect(charts.length).toBeGreaterThanOrEqual(12);
     for (const c of charts) {
       expect(['percentunit', 'bytes', 'Bps', 'short', 'none']).toContain(c.fieldConfig.defaults.unit);
-      for (const t of c.targets) expect(t.legendFormat).toMatch(/^\{\{name\}\}/);
+      for (const t of c.targets) {
+        expect(t.legendFormat).toMatch(/^\{\{name\}\}/);
+      }
     }
   });
 });
