@@ -75,8 +75,10 @@ export interface SizeResult {
     max: number;
     over17: number;
     longTasks: number;
-    /** Main-thread CPU time per frame while scrolling. */
+    /** Main-thread CPU time per frame while scrolling, and its script and style+layout parts. */
     cpuPerFrame: number;
+    scriptPerFrame: number;
+    layoutPerFrame: number;
     /** Frame times of the idle page just before: the machine's floor. */
     idleP50: number;
     idleP95: number;
@@ -164,7 +166,7 @@ export function report(results: SizeResult[], m: Machine, opts: BenchOptions): {
       'frame max',
       'frames > 17 ms',
       'long tasks',
-      'CPU per frame',
+      'CPU per frame (script / layout+style)',
       'idle page p50 / p95',
       "JS heap MiB (panel's)",
       'DOM: panel elements',
@@ -178,7 +180,7 @@ export function report(results: SizeResult[], m: Machine, opts: BenchOptions): {
       ms(r.scroll.max),
       r.scroll.over17,
       r.scroll.longTasks,
-      ms(r.scroll.cpuPerFrame),
+      `${ms(r.scroll.cpuPerFrame)} (${ms(r.scroll.scriptPerFrame)} / ${ms(r.scroll.layoutPerFrame)})`,
       `${ms(r.scroll.idleP50)} / ${ms(r.scroll.idleP95)}`,
       `${r.heapMiB.toFixed(1)} (${r.panelHeapMiB.toFixed(1)})`,
       r.domPanel,

@@ -229,6 +229,8 @@ async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOpti
       over17: frames.filter((f) => f > 17).length,
       longTasks: scroll.longTasks.length,
       cpuPerFrame: scroll.cpu.thread / Math.max(1, frames.length),
+      scriptPerFrame: scroll.cpu.script / Math.max(1, frames.length),
+      layoutPerFrame: (scroll.cpu.layout + scroll.cpu.style) / Math.max(1, frames.length),
       idleP50: percentile(idleFrames, 50),
       idleP95: percentile(idleFrames, 95),
     },
