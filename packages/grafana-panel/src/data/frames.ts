@@ -26,7 +26,6 @@ export const SHARED_WITH_MAX = 20;
 const MEMORY_UNLIMITED = 2 ** 60;
 
 type NsRole = 'nsInode' | 'nsHost' | 'nsSharers';
-const NS_ROLES: ReadonlySet<RoleKey> = new Set<RoleKey>(['nsInode', 'nsHost', 'nsSharers']);
 const TABLE_VALUE_NAME = /^Value #(.+)$/;
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -38,7 +37,9 @@ const NS_TYPE_INDEX = new Map<string, number>(NAMESPACE_TYPES.map((t, i) => [t, 
 const SLOTS = ROLE_KEYS.length + NAMESPACE_TYPES.length * NS_ROLE_KEYS.length;
 const nsSlot = (type: number, role: NsRole) =>
   ROLE_KEYS.length + type * NS_ROLE_KEYS.length + NS_ROLE_KEYS.indexOf(role);
-/** A role key → what its samples need: a plain slot (≥ 0), or -1 for a namespace role (its slot needs ns_type). */
+/** Per ROLE_KEYS index: its place in NS_ROLE_KEYS, or -1 for the roles that are not per namespace type. */
+const NS_ROLE_INDEX = ROLE_KEYS.map((k) => NS_ROLE_KEYS.indexOf(k as NsRole));
+/** roleIndex's answer for a metric no role reads. */
 const NOT_A_ROLE = -2;
 
 /**
@@ -186,6 +187,11 @@ class Builder {
   private readonly roleCaches = new Map<string, RoleCache>();
   /** The accumulator the last accepted sample went to (slotOf's second result). */
   private acc!: Acc;
+  /** Per ROLE_KEYS index: in `present` already. */
+  private readonly seen = new Uint8Array(ROLE_KEYS.length);
+  /** The instance of the last sample and its containers: consecutive samples are mostly on one host. */
+  private lastInstance: string | undefined;
+  private lastOfInstance: Map<string, Acc> | undefined;
 
   constructor(
     private readonly mapping: Record<string, RoleKey>,
@@ -238,6 +244,12 @@ class Builder {
     if (frame.fields.length === 0 || frame.length === 0) {
       return; // "no data" frame
     }
+    const [a, b] = frame.fields;
+    if (frame.fields.length === 2 && a.type === FieldType.time && b.type === FieldType.number) {
+      // the common frame (one series: Time and its values, FRAMES.md): no field lists to build
+      this.readSeriesField(refId, b, a);
+      return;
+    }
     let timeField: Field | undefined;
     const strings: Field[] = [];
     const numbers: Field[] = [];
@@ -262,33 +274,30 @@ class Builder {
   /** Each number field is one series: its last non-null sample. */
   private readSeries(refId: string, numbers: Field[], timeField: Field | undefined): void {
     for (const f of numbers) {
-      const values = f.values;
-      let i = values.length - 1;
-      while (i >= 0 && values[i] == null) {
-        i--;
-      }
-      if (i < 0) {
-        continue;
-      }
-      const labels: Labels = f.labels ?? {};
-      const metric = labels.__name__ || (ROLE_BY_METRIC.has(f.name) ? f.name : undefined);
-      const slot = this.slotOf(
-        refId,
-        this.roleIndex(refId, metric),
-        metric,
-        labels.id,
-        labels.instance,
-        labels.ns_type
-      );
-      if (slot < 0) {
-        continue;
-      }
-      const acc = this.acc;
-      if (acc.open) {
-        fill(acc, labels.name, labels.image, labels.namespace, labels.pod, labels.container);
-      }
-      this.put(acc, slot, Number(values[i]), timeField ? Number(timeField.values[i]) : -Infinity, f);
+      this.readSeriesField(refId, f, timeField);
     }
+  }
+
+  private readSeriesField(refId: string, f: Field, timeField: Field | undefined): void {
+    const values = f.values;
+    let i = values.length - 1;
+    while (i >= 0 && values[i] == null) {
+      i--;
+    }
+    if (i < 0) {
+      return;
+    }
+    const labels: Labels = f.labels ?? {};
+    const metric = labels.__name__ || (ROLE_BY_METRIC.has(f.name) ? f.name : undefined);
+    const slot = this.slotOf(refId, this.roleIndex(refId, metric), metric, labels.id, labels.instance, labels.ns_type);
+    if (slot < 0) {
+      return;
+    }
+    const acc = this.acc;
+    if (acc.open) {
+      fill(acc, labels.name, labels.image, labels.namespace, labels.pod, labels.container);
+    }
+    this.put(acc, slot, Number(values[i]), timeField ? Number(timeField.values[i]) : -Infinity, f);
   }
 
   /**
@@ -373,20 +382,23 @@ class Builder {
       return -1;
     }
     let slot = r;
-    if (NS_ROLES.has(role)) {
+    const nsRole = NS_ROLE_INDEX[r];
+    if (nsRole >= 0) {
       const type = nsLabel ? NS_TYPE_INDEX.get(nsLabel) : undefined;
       if (type === undefined) {
         this.problemsOf(refId).noNsType++;
         return -1;
       }
-      slot = nsSlot(type, role as NsRole);
+      slot = ROLE_KEYS.length + type * NS_ROLE_KEYS.length + nsRole;
     }
     const inst = instance ?? '';
-    let ofInstance = this.byInstance.get(inst);
+    let ofInstance = inst === this.lastInstance ? this.lastOfInstance : this.byInstance.get(inst);
     if (!ofInstance) {
       ofInstance = new Map();
       this.byInstance.set(inst, ofInstance);
     }
+    this.lastInstance = inst;
+    this.lastOfInstance = ofInstance;
     let acc = ofInstance.get(id);
     if (!acc) {
       const key = containerKey(inst, id);
@@ -404,7 +416,10 @@ class Builder {
       this.accs.set(key, acc);
     }
     this.acc = acc;
-    this.present.add(role);
+    if (this.seen[r] === 0) {
+      this.seen[r] = 1;
+      this.present.add(role);
+    }
     return slot;
   }
 
