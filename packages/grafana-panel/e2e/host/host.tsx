@@ -411,6 +411,39 @@ const bench = {
   scroll(px: number, ms: number) {
     return probe.scroll(byTestId(TEST_IDS.table.scroller)!, px, ms);
   },
+  /**
+   * The same scroll over a still copy of the panel's table: its drawn rows repeated to the same height, no
+   * windowing, no React. What the browser itself needs to scroll and paint those rows on this machine: the
+   * floor the panel's scroll figures can reach.
+   */
+  async staticScroll(px: number, ms: number) {
+    const live = byTestId(TEST_IDS.table.scroller)!;
+    const copy = live.cloneNode(true) as HTMLElement;
+    const body = copy.querySelector('tbody')!;
+    const rows = Array.from(body.querySelectorAll('tr:not([aria-hidden])'));
+    body.replaceChildren();
+    for (let h = 0; h < live.scrollHeight && rows.length > 0;) {
+      for (const r of rows) {
+        body.append(r.cloneNode(true));
+        h += (r as HTMLElement).offsetHeight || 44;
+      }
+    }
+    const box = live.getBoundingClientRect();
+    Object.assign(copy.style, {
+      position: 'fixed',
+      left: `${box.left}px`,
+      top: `${box.top}px`,
+      width: `${box.width}px`,
+      height: `${box.height}px`,
+      zIndex: '10',
+    });
+    document.body.append(copy);
+    try {
+      return await probe.scroll(copy, px, ms);
+    } finally {
+      copy.remove();
+    }
+  },
   /** Frame times with nothing changing (the machine's floor for the scroll figures). */
   idleFrames(ms: number): Promise<number[]> {
     return probe.idleFrames(ms);
