@@ -207,6 +207,7 @@ async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOpti
   const scroll = await (opts.profile && n === opts.sizes[opts.sizes.length - 1]
     ? profiled(cdp, `scroll-${n}`, scrolling)
     : scrolling());
+  await page.evaluate(() => window.isoscopeBench.stillCopy());
   const still = await cpuOf(cdp, () =>
     page.evaluate(([px, ms]) => window.isoscopeBench.staticScroll(px, ms), [opts.scrollPx, opts.scrollMs] as const)
   );
