@@ -2,8 +2,8 @@ import type { ContainerView } from './types';
 
 /**
  * The order by name of one model's containers (the collator's order of display names, then key), ranked
- * once when the model is built. Comparing names with Intl.Collator costs about a microsecond a call;
- * sorting by a rank costs a map lookup, so the view's sort by name and the ties of every other sort use it.
+ * once when the model is built. Comparing names with Intl.Collator is dear next to comparing numbers, so
+ * the view's sort by name and the name ties of every other sort compare these ranks instead.
  */
 export interface NameOrder {
   rank: ReadonlyMap<ContainerView, number>;
