@@ -207,6 +207,11 @@ async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOpti
   const scroll = await (opts.profile && n === opts.sizes[opts.sizes.length - 1]
     ? profiled(cdp, `scroll-${n}`, scrolling)
     : scrolling());
+  await page.evaluate(() => window.isoscopeBench.stillCopy());
+  const still = await cpuOf(cdp, () =>
+    page.evaluate(([px, ms]) => window.isoscopeBench.staticScroll(px, ms), [opts.scrollPx, opts.scrollMs] as const)
+  );
+  const stillFrames = [...still.frames].sort((a, b) => a - b);
   const frames = [...scroll.frames].sort((a, b) => a - b);
   const idleFrames = [...idle].sort((a, b) => a - b);
 
@@ -229,6 +234,11 @@ async function benchSize(page: Page, cdp: CDPSession, n: number, opts: BenchOpti
       over17: frames.filter((f) => f > 17).length,
       longTasks: scroll.longTasks.length,
       cpuPerFrame: scroll.cpu.thread / Math.max(1, frames.length),
+      scriptPerFrame: scroll.cpu.script / Math.max(1, frames.length),
+      layoutPerFrame: (scroll.cpu.layout + scroll.cpu.style) / Math.max(1, frames.length),
+      stillP50: percentile(stillFrames, 50),
+      stillP95: percentile(stillFrames, 95),
+      stillCpuPerFrame: still.cpu.thread / Math.max(1, stillFrames.length),
       idleP50: percentile(idleFrames, 50),
       idleP95: percentile(idleFrames, 95),
     },

@@ -357,6 +357,10 @@ const kept = new Map<string, string>();
 let loaded: Loaded | undefined;
 let refreshed: DataFrame[] | undefined;
 
+/** Rows in the bench's still copy of the table: some 300 rows, tens of screens to scroll through. */
+const STILL_ROWS = 300;
+let stillCopy: HTMLElement | undefined;
+
 const bench = {
   /** Keeps a response (JSON text) in the page, so repeated mounts and refreshes need not send it again. */
   keep(key: string, response: string): void {
@@ -413,6 +417,47 @@ const bench = {
   },
   scroll(px: number, ms: number) {
     return probe.scroll(byTestId(TEST_IDS.table.scroller)!, px, ms);
+  },
+  /**
+   * Puts a still copy of the panel's table over it: its drawn rows repeated (up to STILL_ROWS rows), no
+   * windowing, no React; laid out and painted once before staticScroll measures it.
+   */
+  async stillCopy(): Promise<number> {
+    const live = byTestId(TEST_IDS.table.scroller)!;
+    const copy = live.cloneNode(true) as HTMLElement;
+    const body = copy.querySelector('tbody')!;
+    const rows = Array.from(body.querySelectorAll('tr:not([aria-hidden])'));
+    body.replaceChildren();
+    for (let n = 0; n < STILL_ROWS && rows.length > 0; n++) {
+      body.append(rows[n % rows.length].cloneNode(true));
+    }
+    const box = live.getBoundingClientRect();
+    Object.assign(copy.style, {
+      position: 'fixed',
+      left: `${box.left}px`,
+      top: `${box.top}px`,
+      width: `${box.width}px`,
+      height: `${box.height}px`,
+      zIndex: '10',
+    });
+    copy.dataset.stillCopy = '';
+    document.body.append(copy);
+    stillCopy = copy;
+    await probe.idleFrames(100);
+    return copy.scrollHeight;
+  },
+  /**
+   * The bench's scroll over the still copy (stillCopy), then removes it: what the browser itself needs to
+   * scroll and paint those rows on this machine, the floor the panel's scroll figures can reach.
+   */
+  async staticScroll(px: number, ms: number) {
+    const copy = stillCopy!;
+    try {
+      return await probe.scroll(copy, px, ms);
+    } finally {
+      copy.remove();
+      stillCopy = undefined;
+    }
   },
   /** Frame times with nothing changing (the machine's floor for the scroll figures). */
   idleFrames(ms: number): Promise<number[]> {

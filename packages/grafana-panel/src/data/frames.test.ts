@@ -453,6 +453,35 @@ describe('buildPanelModel: hosts and names', () => {
     expect(cell(byName(model.containers, 'web'), 'ipc')).toMatchObject({ state: 'shared', sharedWith: ['sidecar'] });
   });
 
+  it('orders rows by host, then name (numbers by value, case aside), then key; sharers in the same name order', () => {
+    const spec = (instance: string, id: string, name: string) => ({ instance, id, name });
+    const cs = [
+      spec('node-10', '/a', 'web'),
+      spec('node-2', '/b', 'Web'),
+      spec('node-2', '/c', 'web'),
+      spec('node-2', '/d', 'api-10'),
+      spec('node-2', '/e', 'api-9'),
+      spec('Node-2', '/f', 'api-99'),
+    ];
+    const model = build([
+      tableFrame(
+        'raw',
+        cs.flatMap((c) => rawRows(c, { ns: { pid: { inode: 4 } } }))
+      ),
+    ]);
+    // "Node-2" and "node-2" are one host to the collator: their rows mix by name
+    expect(model.containers.map((c) => `${c.instance} ${c.name}`)).toEqual([
+      'node-2 api-9',
+      'node-2 api-10',
+      'Node-2 api-99',
+      'node-2 Web',
+      'node-2 web',
+      'node-10 web',
+    ]);
+    // "Web" and "web" are the same name to the collator: the key (instance|id) breaks the tie
+    expect(cell(model.containers[0], 'pid').sharedWith).toEqual(['api-10', 'Web', 'web']);
+  });
+
   it(`lists at most ${SHARED_WITH_MAX} sharers by name, with the full count`, () => {
     const many = Array.from({ length: 30 }, (_, i) => ({ instance: 'h', id: `/c${i}`, name: `c${i}` }));
     const model = build([

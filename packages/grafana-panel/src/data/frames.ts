@@ -3,10 +3,11 @@
  * then one pass per container to derive the view. See FRAMES.md for the frame shapes this reads.
  */
 import { FieldType, type DataFrame, type Field, type FieldConfig, type Labels } from '@grafana/data';
-import { NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
+import { NAMESPACE_TYPES } from '@isoscope/shared';
 
+import { setNameOrder, type NameOrder } from './nameOrder';
 import { isRoleKey } from './refIdRoles';
-import { ROLE_BY_METRIC, type RoleKey } from './roles';
+import { ROLE_BY_METRIC, ROLE_KEYS, type RoleKey } from './roles';
 import type { ContainerView, NamespaceCell, NamespaceState, PanelModel } from './types';
 
 /** The exporter's (and cAdvisor's) id of the machine's own series: the root cgroup, not a container. */
@@ -25,20 +26,26 @@ export const SHARED_WITH_MAX = 20;
 const MEMORY_UNLIMITED = 2 ** 60;
 
 type NsRole = 'nsInode' | 'nsHost' | 'nsSharers';
-const NS_ROLES: ReadonlySet<RoleKey> = new Set<RoleKey>(['nsInode', 'nsHost', 'nsSharers']);
-const NS_TYPES: ReadonlySet<string> = new Set<string>(NAMESPACE_TYPES);
-/** Labels read from a series or row; the rest are ignored. */
-const WANTED_LABELS = ['__name__', 'instance', 'id', 'name', 'image', 'namespace', 'pod', 'container', 'ns_type'];
 const TABLE_VALUE_NAME = /^Value #(.+)$/;
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
-interface Sample {
-  v: number;
-  /** Sample time in ms; -Infinity when the frame has no time field. */
-  t: number;
-}
+/** Each role's slot in an accumulator's arrays; the namespace roles have one slot per namespace type after them. */
+const ROLE_SLOT = new Map<RoleKey, number>(ROLE_KEYS.map((k, i) => [k, i]));
+const NS_ROLE_KEYS: readonly NsRole[] = ['nsInode', 'nsHost', 'nsSharers'];
+const NS_TYPE_INDEX = new Map<string, number>(NAMESPACE_TYPES.map((t, i) => [t, i]));
+const SLOTS = ROLE_KEYS.length + NAMESPACE_TYPES.length * NS_ROLE_KEYS.length;
+const nsSlot = (type: number, role: NsRole) =>
+  ROLE_KEYS.length + type * NS_ROLE_KEYS.length + NS_ROLE_KEYS.indexOf(role);
+/** Per ROLE_KEYS index: its place in NS_ROLE_KEYS, or -1 for the roles that are not per namespace type. */
+const NS_ROLE_INDEX = ROLE_KEYS.map((k) => NS_ROLE_KEYS.indexOf(k as NsRole));
+/** roleIndex's answer for a metric no role reads. */
+const NOT_A_ROLE = -2;
 
+/**
+ * One container's samples so far. Values and times live in flat arrays (a slot per role, and per namespace
+ * type and namespace role), not in an object per sample: 92,000 of them at 2,000 containers.
+ */
 interface Acc {
   key: string;
   instance: string;
@@ -48,10 +55,16 @@ interface Acc {
   namespace?: string;
   pod?: string;
   container?: string;
-  values: Partial<Record<RoleKey, Sample>>;
-  ns: Partial<Record<NamespaceType, Partial<Record<NsRole, Sample>>>>;
+  /** Some of name, image, namespace, pod, container are still unknown. */
+  open: boolean;
+  v: Float64Array;
+  t: Float64Array;
+  has: Uint8Array;
   config: Partial<Record<RoleKey, FieldConfig>>;
 }
+
+/** Where the role of a value column's samples comes from: its metric name per row, or one role for all. */
+type RoleCache = Map<string, number>;
 
 /** What went wrong with one refId's data, counted while reading. */
 interface Problems {
@@ -102,27 +115,50 @@ export function displayName(name: string | undefined, container: string | undefi
   return container || (name ? name.slice(0, 12) : shortName(id));
 }
 
-function finite(s: Sample | undefined): number | undefined {
-  return s !== undefined && Number.isFinite(s.v) ? s.v : undefined;
+/** A slot's value when it has a finite one. */
+function finite(acc: Acc, slot: number): number | undefined {
+  return acc.has[slot] === 1 && Number.isFinite(acc.v[slot]) ? acc.v[slot] : undefined;
 }
 
-function flag(s: Sample | undefined): boolean | undefined {
-  const v = finite(s);
+function flag(acc: Acc, slot: number): boolean | undefined {
+  const v = finite(acc, slot);
   return v === undefined ? undefined : v !== 0;
+}
+
+/** Fills the container's labels still unknown (the first sample that has one wins). */
+function fill(
+  acc: Acc,
+  name: string | undefined,
+  image: string | undefined,
+  namespace: string | undefined,
+  pod: string | undefined,
+  container: string | undefined
+): void {
+  if (acc.name === undefined && name) {
+    acc.name = name;
+  }
+  if (acc.image === undefined && image) {
+    acc.image = image;
+  }
+  if (acc.namespace === undefined && namespace) {
+    acc.namespace = namespace;
+  }
+  if (acc.pod === undefined && pod) {
+    acc.pod = pod;
+  }
+  if (acc.container === undefined && container) {
+    acc.container = container;
+  }
+  acc.open =
+    acc.name === undefined ||
+    acc.image === undefined ||
+    acc.namespace === undefined ||
+    acc.pod === undefined ||
+    acc.container === undefined;
 }
 
 function positive(v: number | undefined): number | undefined {
   return v !== undefined && v > 0 ? v : undefined;
-}
-
-/** The later sample wins; on equal times the one already held. Whether it was kept. */
-function put<K extends string>(slot: Partial<Record<K, Sample>>, role: K, v: number, t: number): boolean {
-  const held = slot[role];
-  if (held === undefined || t > held.t) {
-    slot[role] = { v, t };
-    return true;
-  }
-  return false;
 }
 
 function executedExpr(frame: DataFrame): string | undefined {
@@ -134,12 +170,27 @@ function executedExpr(frame: DataFrame): string | undefined {
   return s.slice('Expr: '.length, step > 0 ? step : undefined).trim() || undefined;
 }
 
+/** A table's label column at row i: its string, or the value column's own label when the cell is empty. */
+function cell(col: unknown[] | undefined, i: number, fallback: string | undefined): string | undefined {
+  const s = col === undefined ? undefined : col[i];
+  return typeof s === 'string' && s !== '' ? s : fallback;
+}
+
 class Builder {
   private readonly accs = new Map<string, Acc>();
   /** The same containers by instance, then id: no key string to build per sample (74,000 at 2,000 containers). */
   private readonly byInstance = new Map<string, Map<string, Acc>>();
   private readonly present = new Set<RoleKey>();
   private readonly problems = new Map<string, Problems>();
+  /** Per refId, each metric name's role (a ROLE_KEYS index, or NOT_A_ROLE): looked up once, not per sample. */
+  private readonly roleCaches = new Map<string, RoleCache>();
+  /** The accumulator the last accepted sample went to (slotOf's second result). */
+  private acc!: Acc;
+  /** Per ROLE_KEYS index: in `present` already. */
+  private readonly seen = new Uint8Array(ROLE_KEYS.length);
+  /** The instance of the last sample and its containers: consecutive samples are mostly on one host. */
+  private lastInstance: string | undefined;
+  private lastOfInstance: Map<string, Acc> | undefined;
 
   constructor(
     private readonly mapping: Record<string, RoleKey>,
@@ -166,6 +217,23 @@ class Builder {
     return isRoleKey(refId) ? refId : undefined;
   }
 
+  /** roleOf as a ROLE_KEYS index (NOT_A_ROLE when none), cached per refId and metric. */
+  private roleIndex(refId: string, metric: string | undefined): number {
+    let cache = this.roleCaches.get(refId);
+    if (!cache) {
+      cache = new Map();
+      this.roleCaches.set(refId, cache);
+    }
+    const k = metric ?? '';
+    let r = cache.get(k);
+    if (r === undefined) {
+      const role = this.roleOf(refId, metric || undefined);
+      r = role === undefined ? NOT_A_ROLE : ROLE_SLOT.get(role)!;
+      cache.set(k, r);
+    }
+    return r;
+  }
+
   readFrame(frame: DataFrame): void {
     const refId = frame.refId ?? '';
     const expr = executedExpr(frame);
@@ -174,6 +242,12 @@ class Builder {
     }
     if (frame.fields.length === 0 || frame.length === 0) {
       return; // "no data" frame
+    }
+    const [a, b] = frame.fields;
+    if (frame.fields.length === 2 && a.type === FieldType.time && b.type === FieldType.number) {
+      // the common frame (one series: Time and its values, FRAMES.md): no field lists to build
+      this.readSeriesField(refId, b, a);
+      return;
     }
     let timeField: Field | undefined;
     const strings: Field[] = [];
@@ -199,144 +273,194 @@ class Builder {
   /** Each number field is one series: its last non-null sample. */
   private readSeries(refId: string, numbers: Field[], timeField: Field | undefined): void {
     for (const f of numbers) {
-      const values = f.values;
-      let i = values.length - 1;
-      while (i >= 0 && values[i] == null) {
-        i--;
-      }
-      if (i < 0) {
-        continue;
-      }
-      const t = timeField ? Number(timeField.values[i]) : -Infinity;
-      this.ingest(refId, f.labels ?? {}, ROLE_BY_METRIC.has(f.name) ? f.name : undefined, Number(values[i]), t, f);
+      this.readSeriesField(refId, f, timeField);
     }
+  }
+
+  private readSeriesField(refId: string, f: Field, timeField: Field | undefined): void {
+    const values = f.values;
+    let i = values.length - 1;
+    while (i >= 0 && values[i] == null) {
+      i--;
+    }
+    if (i < 0) {
+      return;
+    }
+    const labels: Labels = f.labels ?? {};
+    const metric = labels.__name__ || (ROLE_BY_METRIC.has(f.name) ? f.name : undefined);
+    const slot = this.slotOf(refId, this.roleIndex(refId, metric), metric, labels.id, labels.instance, labels.ns_type);
+    if (slot < 0) {
+      return;
+    }
+    const acc = this.acc;
+    if (acc.open) {
+      fill(acc, labels.name, labels.image, labels.namespace, labels.pod, labels.container);
+    }
+    this.put(acc, slot, Number(values[i]), timeField ? Number(timeField.values[i]) : -Infinity, f);
   }
 
   /**
    * String fields are labels per row; each number field is a value column ("Value #<refId>" names its
-   * refId). One labels object per column, refilled row by row: ingest() reads it and keeps only strings.
+   * refId). Read column by column: each label column's array is found once, each metric name's role once;
+   * a row costs a few array reads and map lookups, and no object.
    */
   private readTable(refId: string, strings: Field[], numbers: Field[], timeField: Field | undefined): void {
-    const columns: Array<[string, unknown[]]> = [];
-    for (const name of WANTED_LABELS) {
-      const f = strings.find((s) => s.name === name);
-      if (f) {
-        columns.push([name, f.values]);
-      }
-    }
+    const col = (name: string) => strings.find((s) => s.name === name)?.values;
+    const [nameCol, instanceCol, idCol, nsTypeCol] = [col('__name__'), col('instance'), col('id'), col('ns_type')];
+    const attrCols = [col('name'), col('image'), col('namespace'), col('pod'), col('container')];
+    const times = timeField?.values;
     for (const f of numbers) {
       const m = TABLE_VALUE_NAME.exec(f.name);
       const columnRefId = m ? m[1] : refId;
       const fallbackMetric = ROLE_BY_METRIC.has(f.name) ? f.name : undefined;
-      const base: Labels = f.labels && Object.keys(f.labels).length > 0 ? f.labels : {};
-      const labels: Labels = { ...base };
+      const base: Labels = f.labels ?? {};
       const values = f.values;
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
         if (v == null) {
           continue;
         }
-        for (const [name, col] of columns) {
-          const s = col[i];
-          labels[name] = typeof s === 'string' && s !== '' ? s : base[name];
+        const metric = cell(nameCol, i, base.__name__) || fallbackMetric;
+        const slot = this.slotOf(
+          columnRefId,
+          this.roleIndex(columnRefId, metric),
+          metric,
+          cell(idCol, i, base.id),
+          cell(instanceCol, i, base.instance),
+          cell(nsTypeCol, i, base.ns_type)
+        );
+        if (slot < 0) {
+          continue;
         }
-        const t = timeField ? Number(timeField.values[i]) : -Infinity;
-        this.ingest(columnRefId, labels, fallbackMetric, Number(v), t, f);
+        const acc = this.acc;
+        if (acc.open) {
+          fill(
+            acc,
+            cell(attrCols[0], i, base.name),
+            cell(attrCols[1], i, base.image),
+            cell(attrCols[2], i, base.namespace),
+            cell(attrCols[3], i, base.pod),
+            cell(attrCols[4], i, base.container)
+          );
+        }
+        this.put(acc, slot, Number(v), times ? Number(times[i]) : -Infinity, f);
       }
     }
   }
 
-  private ingest(
+  /**
+   * The slot a sample goes to, with its container in `this.acc`; -1 when it cannot be placed (the
+   * reason counted in the refId's problems) or is the machine's own.
+   */
+  private slotOf(
     refId: string,
-    labels: Labels,
-    fallbackMetric: string | undefined,
-    v: number,
-    t: number,
-    field: Field
-  ): void {
-    const metric = labels.__name__ || fallbackMetric;
-    const role = this.roleOf(refId, metric);
-    if (!role) {
+    r: number,
+    metric: string | undefined,
+    id: string | undefined,
+    instance: string | undefined,
+    nsLabel: string | undefined
+  ): number {
+    if (r === NOT_A_ROLE) {
       const p = this.problemsOf(refId);
       if (metric) {
         p.unknownMetrics.set(metric, (p.unknownMetrics.get(metric) ?? 0) + 1);
       } else {
         p.noRole++;
       }
-      return;
+      return -1;
     }
-    const id = labels.id;
+    const role = ROLE_KEYS[r];
     if (!id) {
       const p = this.problemsOf(refId);
       p.noId++;
       p.noIdRoles.add(role);
-      return;
+      return -1;
     }
     // The machine's own series (the root cgroup, cAdvisor's id="/"): no container, so no row.
     if (id === MACHINE_ID) {
-      return;
+      return -1;
     }
-    let nsType: NamespaceType | undefined;
-    if (NS_ROLES.has(role)) {
-      const ns = labels.ns_type;
-      if (!ns || !NS_TYPES.has(ns)) {
+    let slot = r;
+    const nsRole = NS_ROLE_INDEX[r];
+    if (nsRole >= 0) {
+      const type = nsLabel ? NS_TYPE_INDEX.get(nsLabel) : undefined;
+      if (type === undefined) {
         this.problemsOf(refId).noNsType++;
-        return;
+        return -1;
       }
-      nsType = ns as NamespaceType;
+      slot = ROLE_KEYS.length + type * NS_ROLE_KEYS.length + nsRole;
     }
-    const instance = labels.instance ?? '';
-    let ofInstance = this.byInstance.get(instance);
+    const inst = instance ?? '';
+    let ofInstance = inst === this.lastInstance ? this.lastOfInstance : this.byInstance.get(inst);
     if (!ofInstance) {
       ofInstance = new Map();
-      this.byInstance.set(instance, ofInstance);
+      this.byInstance.set(inst, ofInstance);
     }
+    this.lastInstance = inst;
+    this.lastOfInstance = ofInstance;
     let acc = ofInstance.get(id);
     if (!acc) {
-      const key = containerKey(instance, id);
-      acc = { key, instance, id, values: {}, ns: {}, config: {} };
+      const key = containerKey(inst, id);
+      acc = {
+        key,
+        instance: inst,
+        id,
+        open: true,
+        v: new Float64Array(SLOTS),
+        t: new Float64Array(SLOTS),
+        has: new Uint8Array(SLOTS),
+        config: {},
+      };
       ofInstance.set(id, acc);
       this.accs.set(key, acc);
     }
-    if (acc.name === undefined && labels.name) {
-      acc.name = labels.name;
+    this.acc = acc;
+    if (this.seen[r] === 0) {
+      this.seen[r] = 1;
+      this.present.add(role);
     }
-    if (acc.image === undefined && labels.image) {
-      acc.image = labels.image;
+    return slot;
+  }
+
+  /** The later sample wins; on equal times the one already held. */
+  private put(acc: Acc, slot: number, v: number, t: number, field: Field): void {
+    if (acc.has[slot] === 0 || t > acc.t[slot]) {
+      acc.has[slot] = 1;
+      acc.v[slot] = v;
+      acc.t[slot] = t;
+      if (slot < ROLE_KEYS.length) {
+        // the field the kept sample came from: its config is the role's, overrides applied (Grafana applies
+        // them to data.series before the panel gets it)
+        acc.config[ROLE_KEYS[slot]] = field.config;
+      }
     }
-    if (acc.namespace === undefined && labels.namespace) {
-      acc.namespace = labels.namespace;
-    }
-    if (acc.pod === undefined && labels.pod) {
-      acc.pod = labels.pod;
-    }
-    if (acc.container === undefined && labels.container) {
-      acc.container = labels.container;
-    }
-    if (nsType) {
-      put((acc.ns[nsType] ??= {}), role as NsRole, v, t);
-    } else if (put(acc.values, role, v, t)) {
-      // the field the kept sample came from: its config is the role's, overrides applied (Grafana applies
-      // them to data.series before the panel gets it)
-      acc.config[role] = field.config;
-    }
-    this.present.add(role);
   }
 
   build(): PanelModel {
     const containers: ContainerView[] = [];
+    const hostFlags: Array<Array<boolean | undefined>> = [];
+    for (const acc of this.accs.values()) {
+      containers.push(toView(acc, this.cpusetAsLimit));
+      hostFlags.push(NAMESPACE_TYPES.map((_, type) => flag(acc, nsSlot(type, 'nsHost'))));
+    }
+
+    // Names are compared once here, with the collator; everything after sorts by
+    // the rank it gives: a namespace's members, the rows, and the view's sort by name (nameOrder.ts).
+    const byName = containers.slice().sort((a, b) => collator.compare(a.name, b.name) || compareStrings(a.key, b.key));
+    const order: NameOrder = { rank: new Map(byName.map((c, i) => [c, i])) };
+    const rank = order.rank;
+
     /** instance → per namespace type (NAMESPACE_TYPES order) → inode → the cells in that namespace. */
     const byHost = new Map<string, Array<Map<number, Array<{ view: ContainerView; cell: NamespaceCell }>>>>();
-
-    for (const acc of this.accs.values()) {
-      const view = toView(acc, this.cpusetAsLimit);
-      containers.push(view);
+    // in name order, so each namespace's members are too
+    for (const view of byName) {
       let perType = byHost.get(view.instance);
       if (!perType) {
         perType = NAMESPACE_TYPES.map(() => new Map());
         byHost.set(view.instance, perType);
       }
-      view.namespaces.forEach((cell, type) => {
+      for (let type = 0; type < view.namespaces.length; type++) {
+        const cell = view.namespaces[type];
         if (cell.inode !== undefined) {
           let members = perType[type].get(cell.inode);
           if (!members) {
@@ -345,17 +469,12 @@ class Builder {
           }
           members.push({ view, cell });
         }
-      });
+      }
     }
 
     for (const perType of byHost.values()) {
       for (const byInode of perType) {
         for (const members of byInode.values()) {
-          if (members.length > 1) {
-            members.sort(
-              (a, b) => collator.compare(a.view.name, b.view.name) || compareStrings(a.view.key, b.view.key)
-            );
-          }
           // Members past the first SHARED_WITH_MAX all list the same first names: one array for them (a
           // host namespace holds every container of its host).
           const first = members.slice(0, SHARED_WITH_MAX + 1).map((m) => m.view.name);
@@ -368,22 +487,23 @@ class Builder {
       }
     }
 
-    for (const view of containers) {
-      for (const cell of view.namespaces) {
-        cell.state = stateOf(cell, this.nsHostOf(view, cell.type));
-      }
-    }
+    containers.forEach((view, i) => {
+      view.namespaces.forEach((cell, type) => {
+        cell.state = stateOf(cell, hostFlags[i][type]);
+      });
+    });
+
+    // Hosts in collator order; hosts the collator holds equal share a rank, and their rows mix by name.
+    const hosts = [...byHost.keys()].sort(collator.compare);
+    const hostRank = new Map<string, number>();
+    hosts.forEach((h, i) =>
+      hostRank.set(h, i > 0 && collator.compare(hosts[i - 1], h) === 0 ? hostRank.get(hosts[i - 1])! : i)
+    );
 
     const rows = containers.filter((c) => c.container !== POD_SANDBOX);
-    rows.sort(
-      (a, b) =>
-        collator.compare(a.instance, b.instance) || collator.compare(a.name, b.name) || compareStrings(a.key, b.key)
-    );
+    rows.sort((a, b) => hostRank.get(a.instance)! - hostRank.get(b.instance)! || rank.get(a)! - rank.get(b)!);
+    setNameOrder(containers, order);
     return { containers: rows, present: new Set(this.present), unrecognised: this.describeProblems() };
-  }
-
-  private nsHostOf(view: ContainerView, type: NamespaceType): boolean | undefined {
-    return flag(this.accs.get(view.key)?.ns[type]?.nsHost);
   }
 
   private describeProblems(): string[] {
@@ -442,19 +562,15 @@ function stateOf(cell: NamespaceCell, host: boolean | undefined): NamespaceState
 }
 
 function toView(acc: Acc, cpusetAsLimit: boolean): ContainerView {
-  const r = acc.values;
-  const val = (k: RoleKey) => finite(r[k]);
+  const val = (k: RoleKey) => finite(acc, ROLE_SLOT.get(k)!);
 
-  const namespaces: NamespaceCell[] = NAMESPACE_TYPES.map((type) => {
-    const slot = acc.ns[type];
-    return {
-      type,
-      state: 'unknown',
-      inode: finite(slot?.nsInode),
-      sharers: finite(slot?.nsSharers),
-      sharedWith: [],
-    };
-  });
+  const namespaces: NamespaceCell[] = NAMESPACE_TYPES.map((type, i) => ({
+    type,
+    state: 'unknown',
+    inode: finite(acc, nsSlot(i, 'nsInode')),
+    sharers: finite(acc, nsSlot(i, 'nsSharers')),
+    sharedWith: [],
+  }));
 
   const quota = positive(val('cpuQuota'));
   const period = positive(val('cpuPeriod'));
@@ -488,10 +604,10 @@ function toView(acc: Acc, cpusetAsLimit: boolean): ContainerView {
     namespaces,
     security: {
       seccompMode: val('seccomp'),
-      noNewPrivs: flag(r.noNewPrivs),
+      noNewPrivs: flag(acc, ROLE_SLOT.get('noNewPrivs')!),
       capabilities: val('capabilities'),
-      privileged: flag(r.privileged),
-      rootMappedToHost: flag(r.rootMapped),
+      privileged: flag(acc, ROLE_SLOT.get('privileged')!),
+      rootMappedToHost: flag(acc, ROLE_SLOT.get('rootMapped')!),
     },
     cpu,
     throttled: val('throttled'),

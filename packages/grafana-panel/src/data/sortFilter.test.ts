@@ -1,9 +1,10 @@
 import type { SortKey } from '../types';
-import { NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
+import { METRICS, NAMESPACE_TYPES, type NamespaceType } from '@isoscope/shared';
 
 import { HOST_RISK_WEIGHT } from './namespaceRisk';
+import { buildPanelModel } from './frames';
 import { filterContainers, isolationRank, riskScore, sortContainers } from './sortFilter';
-import { containerView as v } from '../../test/fixtures/testFrames';
+import { containerView as v, instantFrames, metricLabels } from '../../test/fixtures/testFrames';
 import type { ContainerView, NamespaceState } from './types';
 
 const names = (cs: ContainerView[]) => cs.map((c) => c.name);
@@ -157,5 +158,48 @@ describe('sortContainers', () => {
     const desc = sortContainers(cs, 'throttled', true);
     expect(asc.map((c) => c.key)).toEqual(['h1|/a', 'h2|/a', 'h:9100|/b']);
     expect(desc.map((c) => c.key)).toEqual(asc.map((c) => c.key));
+  });
+});
+
+describe('sortContainers by name on a model (its ranks from buildPanelModel)', () => {
+  const names = ['db-10', 'db-9', 'DB-1', 'cache', 'Cache', 'api'];
+  const model = buildPanelModel(
+    instantFrames(
+      'raw',
+      names.map((name, i) => ({
+        labels: metricLabels(METRICS.memoryWorkingSet.name, { instance: i % 2 ? 'h1' : 'h2', id: `/c${i}`, name }),
+        value: i,
+      }))
+    ),
+    { refIdRoles: {} }
+  );
+  const collated = ['api', 'cache', 'Cache', 'DB-1', 'db-9', 'db-10'];
+
+  it('orders as the collator does, ties by key, in both directions and for a filtered subset', () => {
+    const asc = sortContainers(model.containers, 'name', false);
+    expect(asc.map((c) => c.name)).toEqual(collated);
+    // "cache" (h1|/c3) and "Cache" (h2|/c4) tie by name: the key decides
+    expect(asc.map((c) => c.key).slice(1, 3)).toEqual(['h1|/c3', 'h2|/c4']);
+    expect(sortContainers(model.containers, 'name', true).map((c) => c.name)).toEqual([...collated].reverse());
+    const some = filterContainers(model.containers, 'db');
+    expect(sortContainers(some, 'name', false).map((c) => c.name)).toEqual(['DB-1', 'db-9', 'db-10']);
+  });
+
+  it('orders the same when containers from elsewhere are mixed in', () => {
+    const mixed = [...model.containers, v({ name: 'db-2', key: 'x|/y' })];
+    expect(sortContainers(mixed, 'name', false).map((c) => c.name)).toEqual([
+      'api',
+      'cache',
+      'Cache',
+      'DB-1',
+      'db-2',
+      'db-9',
+      'db-10',
+    ]);
+  });
+
+  it('breaks ties of other sorts by name', () => {
+    const flat = sortContainers(model.containers, 'pids', false);
+    expect(flat.map((c) => c.name)).toEqual(collated);
   });
 });

@@ -1,5 +1,6 @@
 import type { SortKey } from '../types';
 import { HOST_RISK, HOST_RISK_WEIGHT } from './namespaceRisk';
+import { nameRanks } from './nameOrder';
 import type { ContainerView } from './types';
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -154,6 +155,15 @@ function byName(a: ContainerView, b: ContainerView): number {
   return collator.compare(a.name, b.name) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
+/**
+ * The comparison by name for these containers: their model's ranks when it has them (buildPanelModel
+ * ranked them with the same comparison), else the collator.
+ */
+function nameComparison(containers: ContainerView[]): (a: ContainerView, b: ContainerView) => number {
+  const ranks = nameRanks(containers);
+  return ranks ? (a, b) => ranks.get(a)! - ranks.get(b)! : byName;
+}
+
 function compareRanks(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
@@ -167,8 +177,9 @@ function compareRanks(a: readonly number[], b: readonly number[]): number {
 /** A sorted copy; see sortRank for what each key means. */
 export function sortContainers(containers: ContainerView[], sortBy: SortKey, desc: boolean): ContainerView[] {
   const dir = desc ? -1 : 1;
+  const compareNames = nameComparison(containers);
   if (sortBy === 'name') {
-    return [...containers].sort((a, b) => dir * byName(a, b));
+    return [...containers].sort((a, b) => dir * compareNames(a, b));
   }
   const decorated = containers.map((c) => ({ c, r: sortRank(c, sortBy) }));
   decorated.sort((a, b) => {
@@ -182,7 +193,7 @@ export function sortContainers(containers: ContainerView[], sortBy: SortKey, des
         return dir * d;
       }
     }
-    return byName(a.c, b.c);
+    return compareNames(a.c, b.c);
   });
   return decorated.map((d) => d.c);
 }

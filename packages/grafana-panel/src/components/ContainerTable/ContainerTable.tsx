@@ -80,14 +80,6 @@ export const ContainerTable = memo(function ContainerTable(props: ContainerTable
   const grid = useGridFocus(rows, columns.length, hasSecondary, tableRef);
   const slices = bodySlices(win, grid.active.row >= 0 ? grid.active.row : undefined);
 
-  // Controls inside cells (a data link, Grafana's link menu) would each be a tab stop: the grid's one stop
-  // reaches them instead (Enter, useGridFocus). Grafana renders them, so their tab index is set here.
-  useLayoutEffect(() => {
-    tableRef.current
-      ?.querySelectorAll<HTMLElement>('tbody a[href]:not([tabindex="-1"]), tbody [tabindex="0"]:not([data-grid-row])')
-      .forEach((el) => el.setAttribute('tabindex', '-1'));
-  });
-
   return (
     <div className={styles.scroller} ref={scroller} onScroll={win.onScroll} data-testid={TEST_IDS.table.scroller}>
       <table
@@ -110,22 +102,14 @@ export const ContainerTable = memo(function ContainerTable(props: ContainerTable
             <col key={c.id} style={{ width: layout.widths[i] }} />
           ))}
         </colgroup>
-        <thead>
-          <tr aria-rowindex={1}>
-            {columns.map((c, i) => (
-              <HeaderCell
-                key={c.id}
-                column={c}
-                col={i}
-                sortBy={sortBy}
-                sortDesc={sortDesc}
-                onSort={onSort}
-                styles={styles}
-                grid={grid}
-              />
-            ))}
-          </tr>
-        </thead>
+        <TableHead
+          columns={columns}
+          sortBy={sortBy}
+          sortDesc={sortDesc}
+          onSort={onSort}
+          styles={styles}
+          tabIndexOf={grid.tabIndexOf}
+        />
         <tbody>
           {slices.map((slice) =>
             slice.kind === 'spacer' ? (
@@ -155,6 +139,28 @@ export const ContainerTable = memo(function ContainerTable(props: ContainerTable
   );
 });
 
+interface HeadProps {
+  columns: Column[];
+  sortBy: SortKey;
+  sortDesc: boolean;
+  onSort: (key: SortKey) => void;
+  styles: ReturnType<typeof getStyles>;
+  tabIndexOf: GridFocus['tabIndexOf'];
+}
+
+/** The header row: memoised, so scrolling (which re-renders the body's window) does not redraw it. */
+const TableHead = memo(function TableHead({ columns, ...rest }: HeadProps) {
+  return (
+    <thead>
+      <tr aria-rowindex={1}>
+        {columns.map((c, i) => (
+          <HeaderCell key={c.id} column={c} col={i} {...rest} />
+        ))}
+      </tr>
+    </thead>
+  );
+});
+
 function HeaderCell({
   column,
   col,
@@ -162,16 +168,8 @@ function HeaderCell({
   sortDesc,
   onSort,
   styles,
-  grid,
-}: {
-  column: Column;
-  col: number;
-  sortBy: SortKey;
-  sortDesc: boolean;
-  onSort: (key: SortKey) => void;
-  styles: ReturnType<typeof getStyles>;
-  grid: GridFocus;
-}) {
+  tabIndexOf,
+}: Omit<HeadProps, 'columns'> & { column: Column; col: number }) {
   const active = sortBy === column.sort || sortBy === column.secondary?.sort;
   const arrow = (key: SortKey) => (sortBy === key ? (sortDesc ? '↓' : '↑') : '');
   const primary = (
@@ -180,7 +178,7 @@ function HeaderCell({
       type="button"
       className={styles.sortButton}
       onClick={() => onSort(column.sort)}
-      tabIndex={grid.tabIndexOf(-1, col, 0)}
+      tabIndex={tabIndexOf(-1, col, 0)}
       {...gridAttrs(-1, col, 0)}
       data-testid={TEST_IDS.table.sortButton(column.sort)}
     >
@@ -193,14 +191,14 @@ function HeaderCell({
   return (
     <th scope="col" className={styles.th} aria-sort={active ? (sortDesc ? 'descending' : 'ascending') : undefined}>
       {column.headerTooltip ? (
-        <CellTooltip content={column.headerTooltip} placement="top" tabIndex={grid.tabIndexOf(-1, col, 0)}>
+        <CellTooltip content={column.headerTooltip} placement="top" tabIndex={tabIndexOf(-1, col, 0)}>
           {primary}
         </CellTooltip>
       ) : (
         primary
       )}
       {column.secondary && (
-        <CellTooltip content={column.secondary.tooltip} placement="top" tabIndex={grid.tabIndexOf(-1, col, 1)}>
+        <CellTooltip content={column.secondary.tooltip} placement="top" tabIndex={tabIndexOf(-1, col, 1)}>
           <button
             type="button"
             className={cx(styles.sortButton, styles.sortButtonSecondary)}
@@ -245,19 +243,37 @@ const Row = memo(function Row({
   activeCol?: number;
 }) {
   const { styles } = ctx;
-  const stop = (col: number) => ({
-    tabIndex: activeCol === col || (activeCol !== undefined && row.kind !== 'container' && col === 0) ? 0 : -1,
-    ...gridAttrs(rowIndex, col),
+  const tr = useRef<HTMLTableRowElement>(null);
+  // Controls inside cells (a data link, Grafana's link menu) would each be a tab stop: the grid's one stop
+  // reaches them instead (Enter, useGridFocus). Grafana renders them, so their tab index is set here, per
+  // row as it renders (a scroll mounts a few rows; the rest are not searched again).
+  useLayoutEffect(() => {
+    tr.current
+      ?.querySelectorAll<HTMLElement>('a[href]:not([tabindex="-1"]), [tabindex="0"]:not([data-grid-row])')
+      .forEach((el) => el.setAttribute('tabindex', '-1'));
   });
+  // The grid's stops carry gridAttrs' attributes, written out below: the plugin is compiled for ES2015,
+  // where a spread is a helper call per cell.
+  const tabIndex = (col: number) =>
+    activeCol === col || (activeCol !== undefined && row.kind !== 'container' && col === 0) ? 0 : -1;
   if (row.kind === 'host') {
     return (
       <tr
+        ref={tr}
         className={styles.hostRow}
         style={{ height }}
         aria-rowindex={rowIndex + 2}
         data-testid={TEST_IDS.table.hostRow}
       >
-        <th scope="row" colSpan={columns.length} className={cx(styles.td, styles.rowHeader)} {...stop(0)}>
+        <th
+          scope="row"
+          colSpan={columns.length}
+          className={cx(styles.td, styles.rowHeader)}
+          tabIndex={tabIndex(0)}
+          data-grid-row={rowIndex}
+          data-grid-col={0}
+          data-grid-sub={0}
+        >
           {row.instance} <span className={styles.count}>{countText(row.containers)}</span>
         </th>
       </tr>
@@ -265,12 +281,21 @@ const Row = memo(function Row({
   }
   if (row.kind === 'pod') {
     return (
-      <tr className={styles.podRow} style={{ height }} aria-rowindex={rowIndex + 2} data-testid={TEST_IDS.table.podRow}>
+      <tr
+        ref={tr}
+        className={styles.podRow}
+        style={{ height }}
+        aria-rowindex={rowIndex + 2}
+        data-testid={TEST_IDS.table.podRow}
+      >
         <th
           scope="row"
           colSpan={columns.length}
           className={cx(styles.td, styles.rowHeader, row.depth > 0 && styles.podIndent)}
-          {...stop(0)}
+          tabIndex={tabIndex(0)}
+          data-grid-row={rowIndex}
+          data-grid-col={0}
+          data-grid-sub={0}
         >
           {row.namespace ? `${row.namespace}/${row.pod}` : row.pod}{' '}
           <span className={styles.count}>
@@ -284,6 +309,7 @@ const Row = memo(function Row({
   const c = row.container;
   return (
     <tr
+      ref={tr}
       className={styles.containerRow}
       style={{ height }}
       aria-rowindex={rowIndex + 2}
@@ -296,12 +322,22 @@ const Row = memo(function Row({
             key={col.id}
             scope="row"
             className={cx(styles.td, styles.rowHeader, INDENT[row.place.depth] && styles[INDENT[row.place.depth]!])}
-            {...stop(i)}
+            tabIndex={tabIndex(i)}
+            data-grid-row={rowIndex}
+            data-grid-col={i}
+            data-grid-sub={0}
           >
             {col.render(c, ctx, row.place)}
           </th>
         ) : (
-          <td key={col.id} className={styles.td} {...stop(i)}>
+          <td
+            key={col.id}
+            className={styles.td}
+            tabIndex={tabIndex(i)}
+            data-grid-row={rowIndex}
+            data-grid-col={i}
+            data-grid-sub={0}
+          >
             {col.render(c, ctx, row.place)}
           </td>
         )

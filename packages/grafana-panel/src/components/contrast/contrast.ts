@@ -57,6 +57,23 @@ export const BADGE_TINT = 0.15;
  * it for grey, orange and red on a small font.
  */
 export function badgeTextColor(color: string, theme: GrafanaTheme2): string {
+  let byColor = badgeTexts.get(theme);
+  if (!byColor) {
+    byColor = new Map();
+    badgeTexts.set(theme, byColor);
+  }
+  let text = byColor.get(color);
+  if (text === undefined) {
+    text = computeBadgeTextColor(color, theme);
+    byColor.set(color, text);
+  }
+  return text;
+}
+
+/** badgeTextColor's results per theme: a contrast search per badge as each row scrolls in adds up. */
+const badgeTexts = new WeakMap<GrafanaTheme2, Map<string, string>>();
+
+function computeBadgeTextColor(color: string, theme: GrafanaTheme2): string {
   // named colours ('darkgrey') as hex: the arithmetic below takes only #hex, rgb() and hsl()
   const source = asHexString(theme.visualization.getColorByName(color));
   const tint = flatten(alpha(source, BADGE_TINT), theme.colors.background.primary);
