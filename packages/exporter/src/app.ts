@@ -8,6 +8,7 @@ import { Exposition } from './exposition/exposition';
 import { readPseudoFile } from './files/pseudoFile';
 import type { Options } from './flags';
 import { parseDuration, parseListenAddress, parseRuntimeLabels } from './flags';
+import { HeapBound } from './heapBound';
 import { readHostFacts } from './host';
 import { startServer } from './http/server';
 import type { Logger } from './log/logger';
@@ -96,12 +97,13 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
     offsetSeconds: parseDuration(options.scrapeTimeoutOffset, 'scrape.timeout-offset'),
   };
   const exporter = new Exporter({ env, collectors: options.collectors, exposition, metadata, readAhead, deadlines });
+  const heapBound = new HeapBound();
   const server = await startServer({
     ...parseListenAddress(options.listenAddress),
     telemetryPath: options.telemetryPath,
     webConfig,
     maxRequests: options.maxRequests,
-    serve: (request) => exporter.serve(request),
+    serve: (request) => exporter.serve(request).finally(() => heapBound.afterScrape()),
     contentType: exposition.contentType,
     log,
     version: VERSION,

@@ -1,11 +1,11 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=16384 node --max-semi-space-size=1 --max-old-space-size=256 --memory-saver-mode
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=16384 node --max-semi-space-size=1 --max-old-space-size=256 --memory-saver-mode --expose-gc
 // The shebang sets resident memory where every launcher (npm start, the bin link, the image, the tests) gets
 // it: a small young generation in both threads (a scrape's garbage dies young anyway); an old-generation cap
 // low enough that V8 picks its smallest heap growing factor, so RSS does not swing between full GCs; V8's
 // memory saver mode, whose old generation grows by 2 MB steps past its live size rather than 8; two
 // malloc arenas, with the optimising compiler's short-lived blocks mapped rather than left as holes in an
-// arena; and no NODE_EXTRA_CA_CERTS, since the exporter makes no TLS connection and Node would parse the
-// whole bundle. The figures behind each: docs/benchmarks.md, "Why the code is shaped this way".
+// arena; V8's gc function, for the bound on old-generation garbage between scrapes (heapBound.ts); and no
+// NODE_EXTRA_CA_CERTS, since the exporter makes no TLS connection and Node would parse the whole bundle. The figures behind each: docs/benchmarks.md, "Why the code is shaped this way".
 import { helpText, parseArgs, UsageError } from './flags';
 import { createLogger } from './log/logger';
 import { runExporter } from './app';

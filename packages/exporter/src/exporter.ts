@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { METRICS, RUNTIMES, type CollectorName } from '@isoscope/shared';
 import { procsFile } from './cgroup/hierarchy';
-import { discoverContainers, type ContainerCgroup } from './cgroup/discovery';
+import { discoverContainers, KnownPaths, type ContainerCgroup } from './cgroup/discovery';
 import { COLLECTOR_REGISTRY } from './collectors';
 import { CollectorHealth, CollectorSteps, type Collector, type Step } from './collectors/collector';
 import type { Exposition } from './exposition/exposition';
@@ -12,7 +12,7 @@ import type { MetadataSource } from './runtime/source';
 import type { ReadAhead } from './scrape/readAhead';
 import { SampleBuffer, type Sample } from './scrape/samples';
 import { Scrape, type Environment } from './scrape/scrape';
-import { MACHINE_PATH, makeMachineTarget, makeTarget, parseProcs, type Target } from './scrape/target';
+import { KnownTargets, MACHINE_PATH, makeMachineTarget, NO_METADATA, parseProcs, type Target } from './scrape/target';
 
 export interface ExporterConfig {
   env: Environment;
@@ -80,6 +80,9 @@ export class Exporter {
   private readonly clock: () => number;
   /** The machine's own series' target (the root cgroup, `id="/"`), the same every scrape. */
   private readonly machine: Target | undefined;
+  /** The cgroup directories and containers of the last scrape, kept while they stay the same. */
+  private readonly knownPaths = new KnownPaths();
+  private readonly knownTargets = new KnownTargets();
 
   constructor(private readonly config: ExporterConfig) {
     this.deadlines = config.deadlines ?? DEFAULT_DEADLINES;
@@ -222,16 +225,16 @@ export class Exporter {
 
   private async discover(deadline: () => number): Promise<Target[]> {
     const { hierarchy } = this.config.env;
-    const cgroups = await discoverContainers(hierarchy);
+    const cgroups = await discoverContainers(hierarchy, this.knownPaths);
     const metadata = this.config.metadata
       ? await this.lookupUntil(this.config.metadata, cgroups, deadline)
       : new Map<string, ContainerMetadata>();
     // Discovery walks a hierarchy that has cgroup.procs, so every container it found has one.
-    const targets: Target[] = [];
-    for (const c of cgroups) {
-      targets.push(makeTarget(c, metadata.get(c.containerId) ?? {}, procsFile(hierarchy, c.path)!));
-    }
-    return targets;
+    return this.knownTargets.update(
+      cgroups,
+      (c) => metadata.get(c.containerId) ?? NO_METADATA,
+      (path) => procsFile(hierarchy, path)!
+    );
   }
 
   /**
@@ -289,10 +292,11 @@ const READ_PIDS: Step = {
   collect(scrape: Scrape, t: Target): void {
     const reader = scrape.reader(DISCOVERY, t);
     const text = reader.read(t.procsFile);
-    t.pids = text === undefined ? [] : parseProcs(text);
+    // The last scrape's list when nothing changed (see KnownTargets).
+    t.pids = text === undefined ? [] : parseProcs(text, t.pids);
     if (t.pids.length === 0 && text !== undefined) {
       const leaf = reader.read(join(t.cgroupDir, CRUN_LEAF, 'cgroup.procs'), { optional: true });
-      if (leaf !== undefined) t.pids = parseProcs(leaf);
+      if (leaf !== undefined) t.pids = parseProcs(leaf, t.pids);
     }
     t.pid = t.pids[0];
   },

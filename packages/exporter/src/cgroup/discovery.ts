@@ -50,15 +50,53 @@ function isVanished(err: unknown): boolean {
  * container directory is not descended into (its children — a systemd payload, crun's "container"
  * leaf — belong to it), and *.mount units are skipped unvisited.
  */
-export async function discoverContainers(h: CgroupHierarchy): Promise<ContainerCgroup[]> {
+export async function discoverContainers(
+  h: CgroupHierarchy,
+  known: KnownPaths = new KnownPaths()
+): Promise<ContainerCgroup[]> {
   const found: ContainerCgroup[] = [];
-  await walk(walkRoot(h), '/', 0, found);
+  await walk(walkRoot(h), '/', 0, found, known);
+  known.forgetUnseen();
   found.sort(byPath);
   return found;
 }
 
+/**
+ * What each cgroup directory of the last walks was (a container, or not one), kept from scrape to scrape: a
+ * container is then the same object every scrape, with its path and ids, rather than a fresh one that lives
+ * through the whole scrape and is promoted to V8's old generation each time (docs/benchmarks.md, "Ninth
+ * round"). Directories not seen in a walk are forgotten after it.
+ */
+export class KnownPaths {
+  private readonly paths = new Map<string, { cgroup: ContainerCgroup | null; walk: number }>();
+  private walk = 0;
+
+  /** The container at `rel`, or null when the directory is not one. */
+  identify(rel: string): ContainerCgroup | null {
+    let known = this.paths.get(rel);
+    if (known === undefined) {
+      const identity = identifyContainerPath(rel);
+      known = { cgroup: identity ? { ...identity, path: rel } : null, walk: this.walk };
+      this.paths.set(rel, known);
+    }
+    known.walk = this.walk;
+    return known.cgroup;
+  }
+
+  forgetUnseen(): void {
+    for (const [rel, known] of this.paths) if (known.walk !== this.walk) this.paths.delete(rel);
+    this.walk++;
+  }
+}
+
 /** One directory of the walk: containers found below `rel` go into `found`. */
-async function walk(root: string, rel: string, depth: number, found: ContainerCgroup[]): Promise<void> {
+async function walk(
+  root: string,
+  rel: string,
+  depth: number,
+  found: ContainerCgroup[],
+  known: KnownPaths
+): Promise<void> {
   let entries;
   try {
     entries = await fs.readdir(path.posix.join(root, rel), { withFileTypes: true });
@@ -74,11 +112,11 @@ async function walk(root: string, rel: string, depth: number, found: ContainerCg
     // beside co-mounted controllers (cpu -> cpu,cpuacct) are not cgroups.
     if (!e.isDirectory() || e.name.endsWith('.mount')) continue;
     const childRel = rel === '/' ? `/${e.name}` : `${rel}/${e.name}`;
-    const identity = identifyContainerPath(childRel);
-    if (identity) {
-      found.push({ ...identity, path: childRel });
+    const container = known.identify(childRel);
+    if (container) {
+      found.push(container);
     } else if (depth + 1 < MAX_DEPTH) {
-      children.push(walk(root, childRel, depth + 1, found));
+      children.push(walk(root, childRel, depth + 1, found, known));
     }
   }
   await Promise.all(children);

@@ -5,14 +5,14 @@ const member = (inode: number, pod?: string, sandbox = false): Member => ({ inod
 
 describe('namespaceScope', () => {
   it("tells the host's, a private, a pod's and a cross-pod namespace apart", () => {
-    expect(namespaceScope(HOST, HOST, [member(HOST, 'a'), member(HOST, 'b')])).toBe('host');
-    expect(namespaceScope(7, HOST, [member(7, 'a')])).toBe('private');
-    expect(namespaceScope(7, HOST, [member(7, 'a', true), member(7, 'a'), member(7, 'a')])).toBe('pod');
-    expect(namespaceScope(7, HOST, [member(7, 'a'), member(7, 'b')])).toBe('shared');
-    // Two plain containers (`--network container:x`) have no pod to share within.
-    expect(namespaceScope(7, HOST, [member(7), member(7)])).toBe('shared');
+    expect(namespaceScope(HOST, HOST, 2, false)).toBe('host');
+    expect(namespaceScope(7, HOST, 1, true)).toBe('private');
+    expect(namespaceScope(7, HOST, 3, true)).toBe('pod');
+    // Two pods, or two plain containers (`--network container:x`), have no one pod to share within.
+    expect(namespaceScope(7, HOST, 2, false)).toBe('shared');
     // Without a host reference for the type, the host's namespace is just a shared one.
-    expect(namespaceScope(HOST, undefined, [member(HOST, 'a'), member(HOST, 'b')])).toBe('shared');
+    expect(namespaceScope(HOST, undefined, 2, true)).toBe('pod');
+    expect(namespaceScope(HOST, undefined, 2, false)).toBe('shared');
   });
 });
 

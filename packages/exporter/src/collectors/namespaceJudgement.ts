@@ -13,18 +13,19 @@ export interface Member {
 }
 
 /**
- * The scope of a namespace shared by `sharers` (the container itself included): the host's, the
- * container's alone, only its own pod's, or shared beyond its pod (or by containers of no known pod).
+ * The scope of a namespace that `sharers` containers are in (the container itself included): the host's, the
+ * container's alone, only its own pod's (`onePod`: every one of them is of one known pod), or shared beyond
+ * its pod (or by containers of no known pod).
  */
 export function namespaceScope(
   inode: number,
   hostInode: number | undefined,
-  sharers: readonly Member[]
+  sharers: number,
+  onePod: boolean
 ): NamespaceScope {
   if (inode === hostInode) return 'host';
-  if (sharers.length <= 1) return 'private';
-  const pod = sharers[0].pod;
-  return pod !== undefined && sharers.every((m) => m.pod === pod) ? 'pod' : 'shared';
+  if (sharers <= 1) return 'private';
+  return onePod ? 'pod' : 'shared';
 }
 
 /**

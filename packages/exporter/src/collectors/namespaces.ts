@@ -4,6 +4,7 @@ import {
   POD_NAMESPACE_TYPES,
   type NamespaceScope,
   type NamespaceType,
+  type PodNamespaceType,
 } from '@isoscope/shared';
 import type { Scrape } from '../scrape/scrape';
 import type { Collector } from './collector';
@@ -46,48 +47,77 @@ export const namespacesCollector: Collector = {
   },
   finish(scrape) {
     const live = scrape.live();
-    const groups = groupByNamespace(scrape, live);
+    const sharing = shareNamespaces(scrape, live);
     const host = scrape.env.reference.namespaces;
-    for (const t of live) {
+    for (let i = 0; i < live.length; i++) {
+      const t = live[i];
       const ns = scrape.namespacesOf(t, 'namespaces');
       if (!ns) continue;
-      for (const [type, inode] of ns) {
+      for (let k = 0; k < NAMESPACE_TYPES.length; k++) {
+        const type = NAMESPACE_TYPES[k];
+        const inode = ns.get(type);
+        if (inode === undefined) continue;
         const labels = TYPE_LABELS.get(type)!;
         const hostInode = host.get(type);
-        const sharers = groups.get(type)?.get(inode) ?? [];
+        const at = k * live.length + i;
+        const sharers = sharing.sharers[at];
         if (hostInode !== undefined)
           scrape.emit(METRICS.namespaceSharedWithHost, t, inode === hostInode ? 1 : 0, labels);
-        scrape.emit(METRICS.namespaceSharers, t, Math.max(sharers.length, 1), labels);
+        scrape.emit(METRICS.namespaceSharers, t, Math.max(sharers, 1), labels);
         scrape.emit(METRICS.namespaceInode, t, inode, labels);
-        scrape.emit(METRICS.namespaceScope, t, 1, scopeLabels(type, namespaceScope(inode, hostInode, sharers)));
+        const scope = namespaceScope(inode, hostInode, sharers, sharing.onePod[at] === 1);
+        scrape.emit(METRICS.namespaceScope, t, 1, scopeLabels(type, scope));
       }
     }
     podSpecs(scrape, live);
   },
 };
 
-function memberOf(t: Target, inode: number): Member {
-  return { pod: podOf(t), sandbox: t.meta.sandbox === true, inode };
+/**
+ * For container i of `targets` and the k-th namespace type, at k × targets.length + i: how many of the
+ * containers are in its namespace, and whether all of them are of one known pod. In arrays rather than a member
+ * object per container and type, which lived through the whole step (docs/benchmarks.md, "Ninth round").
+ */
+interface Sharing {
+  sharers: Int32Array;
+  onePod: Uint8Array;
 }
 
-/**
- * The containers in each namespace, by type and inode (numbers as keys: a `type:inode` string per container
- * and type was garbage of every scrape).
- */
-function groupByNamespace(scrape: Scrape, targets: Target[]): Map<NamespaceType, Map<number, Member[]>> {
-  const groups = new Map<NamespaceType, Map<number, Member[]>>();
-  for (const t of targets) {
-    const ns = scrape.namespacesOf(t, 'namespaces');
-    if (!ns) continue;
-    for (const [type, inode] of ns) {
-      let ofType = groups.get(type);
-      if (!ofType) groups.set(type, (ofType = new Map()));
-      const group = ofType.get(inode);
-      if (group) group.push(memberOf(t, inode));
-      else ofType.set(inode, [memberOf(t, inode)]);
+function shareNamespaces(scrape: Scrape, targets: Target[]): Sharing {
+  const n = targets.length;
+  const sharers = new Int32Array(n * NAMESPACE_TYPES.length);
+  const onePod = new Uint8Array(n * NAMESPACE_TYPES.length);
+  /** Per container, the first container seen in its namespace (of the type at hand). */
+  const first = new Int32Array(n);
+  for (let k = 0; k < NAMESPACE_TYPES.length; k++) {
+    const type = NAMESPACE_TYPES[k];
+    // inode → the first container in it (numbers as keys: a `type:inode` string per container was garbage).
+    const firstIn = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const inode = scrape.namespacesOf(targets[i], 'namespaces')?.get(type);
+      first[i] = -1;
+      if (inode === undefined) continue;
+      const f = firstIn.get(inode);
+      if (f === undefined) {
+        firstIn.set(inode, i);
+        first[i] = i;
+        sharers[k * n + i] = 1;
+        onePod[k * n + i] = podOf(targets[i]) === undefined ? 0 : 1;
+      } else {
+        first[i] = f;
+        sharers[k * n + f]++;
+        if (podOf(targets[i]) !== podOf(targets[f])) onePod[k * n + f] = 0;
+      }
+    }
+    // Every member gets its namespace's figures, kept at its first member.
+    for (let i = 0; i < n; i++) {
+      const f = first[i];
+      if (f < 0 || f === i) continue;
+      sharers[k * n + i] = sharers[k * n + f];
+      onePod[k * n + i] = onePod[k * n + f];
     }
   }
-  return groups;
+  return { sharers, onePod };
 }
 
 /**
@@ -109,20 +139,40 @@ function podSpecs(scrape: Scrape, targets: Target[]): void {
     for (const type of POD_NAMESPACE_TYPES) {
       const mode = spec.namespaceModes[type];
       if (mode === undefined) continue;
-      scrape.emitSeries(METRICS.podNamespaceMode, 1, { namespace: spec.namespace, pod: spec.pod, ns_type: type, mode });
+      const labels = podLabels(spec, type);
+      scrape.emitSeries(METRICS.podNamespaceMode, 1, labels.mode);
       const inodes: Member[] = [];
       for (const t of members) {
         const inode = scrape.namespacesOf(t, 'namespaces')?.get(type);
-        if (inode !== undefined) inodes.push(memberOf(t, inode));
+        if (inode !== undefined) inodes.push({ pod: podOf(t), sandbox: t.meta.sandbox === true, inode });
       }
       const contradicts = contradictsSpec(mode, inodes, host.get(type));
-      if (contradicts !== undefined) {
-        scrape.emitSeries(METRICS.podNamespaceMismatch, contradicts ? 1 : 0, {
-          namespace: spec.namespace,
-          pod: spec.pod,
-          ns_type: type,
-        });
-      }
+      if (contradicts !== undefined)
+        scrape.emitSeries(METRICS.podNamespaceMismatch, contradicts ? 1 : 0, labels.mismatch);
     }
   }
+}
+
+interface PodLabels {
+  mode: Record<string, string>;
+  mismatch: Record<string, string>;
+}
+
+/**
+ * A pod's series labels per namespace type, made once per PodSpec (the runtime source keeps a pod's spec object
+ * while the pod lives): label objects made per scrape lived until the exposition and were promoted every time.
+ */
+const POD_LABELS = new WeakMap<PodSpec, Map<PodNamespaceType, PodLabels>>();
+
+function podLabels(spec: PodSpec, type: PodNamespaceType): PodLabels {
+  let byType = POD_LABELS.get(spec);
+  if (!byType) POD_LABELS.set(spec, (byType = new Map()));
+  let labels = byType.get(type);
+  if (!labels) {
+    const { namespace = '', pod = '' } = spec;
+    const mode = spec.namespaceModes[type] ?? '';
+    labels = { mode: { namespace, pod, ns_type: type, mode }, mismatch: { namespace, pod, ns_type: type } };
+    byType.set(type, labels);
+  }
+  return labels;
 }

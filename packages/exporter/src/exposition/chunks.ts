@@ -92,9 +92,15 @@ export class ChunkWriter {
     this.lastYield = performance.now();
   }
 
-  /** Send what is left. */
+  /** Send what is left. The writer is done with its chunks: the one it would write on next goes back too. */
   end(): void {
-    this.send();
+    const chunk = this.chunk;
+    // Left with the writer, an unused chunk was a 64 KiB buffer per scrape for the GC, promoted with the
+    // writer and freed only by a full GC: megabytes of dead buffers between two (docs/benchmarks.md, "Ninth
+    // round").
+    if (this.length === 0) this.pool.give(chunk);
+    else this.deliver(chunk.subarray(0, this.length), () => this.pool.give(chunk));
+    this.length = 0;
   }
 
   /**

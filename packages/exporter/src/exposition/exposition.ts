@@ -29,6 +29,11 @@ export class Exposition {
   private readonly names: Buffer[];
   private readonly familyStart: Int32Array;
   private order = new Int32Array(1024);
+  /**
+   * Each container's label pairs as UTF-8, kept as long as its Target is (a Target lives as long as its
+   * container's cgroup and metadata stay the same: scrape/target.ts's KnownTargets).
+   */
+  private readonly prefixes = new WeakMap<Target, Buffer>();
 
   constructor(collectors: ReadonlySet<CollectorName>, opts: { processMetrics?: boolean } = {}) {
     this.families = ALL_METRICS.filter((f) => !f.collector || collectors.has(f.collector));
@@ -55,7 +60,7 @@ export class Exposition {
   async stream(input: SampleBuffer | readonly Sample[], sinks: readonly ExpositionSink[]): Promise<void> {
     const samples = input instanceof SampleBuffer ? input : SampleBuffer.of(input);
     const order = this.orderByFamily(samples);
-    const prefixes = new Map<Target, Buffer>();
+    const prefixes = this.prefixes;
     const out = new ChunkWriter(this.chunks, sinks);
     for (let f = 0; f < this.families.length; f++) {
       const family = this.families[f];
@@ -121,8 +126,8 @@ export class Exposition {
   }
 }
 
-/** A container's label pairs (`id="…",name="…"`) as UTF-8, encoded once per container and scrape. */
-function containerPrefix(target: Target, prefixes: Map<Target, Buffer>): Buffer {
+/** A container's label pairs (`id="…",name="…"`) as UTF-8, encoded once per Target. */
+function containerPrefix(target: Target, prefixes: WeakMap<Target, Buffer>): Buffer {
   let prefix = prefixes.get(target);
   if (prefix === undefined) {
     prefix = Buffer.from(labelPairs(target.labels), 'utf8');

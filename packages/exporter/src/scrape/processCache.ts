@@ -21,23 +21,30 @@ export interface ProcessFacts {
  * no longer seen are dropped after every scrape.
  */
 export class ProcessCache {
-  private entries = new Map<string, ProcessFacts>();
-  private seen = new Map<string, ProcessFacts>();
+  /**
+   * By cgroup path (the same string object every scrape, see discovery's KnownPaths: no key is made per
+   * lookup), the pid the facts are of, and the scrape that last asked (entries are kept in place: a fresh map
+   * per scrape was old-generation garbage every scrape).
+   */
+  private readonly entries = new Map<string, { pid: number; facts: ProcessFacts; scrape: number }>();
+  private scrape = 0;
 
   /** The (mutable) facts of the target's process; undefined when it has none. */
   of(target: Target): ProcessFacts | undefined {
     if (target.pid === undefined) return undefined;
-    const key = `${target.cgroup.path}\0${target.pid}`;
-    let facts = this.seen.get(key) ?? this.entries.get(key);
-    if (!facts) facts = {};
-    this.seen.set(key, facts);
-    return facts;
+    let entry = this.entries.get(target.cgroup.path);
+    if (entry === undefined || entry.pid !== target.pid) {
+      entry = { pid: target.pid, facts: {}, scrape: this.scrape };
+      this.entries.set(target.cgroup.path, entry);
+    }
+    entry.scrape = this.scrape;
+    return entry.facts;
   }
 
   /** Forget processes the last scrape did not ask about. */
   prune(): void {
-    this.entries = this.seen;
-    this.seen = new Map();
+    for (const [path, entry] of this.entries) if (entry.scrape !== this.scrape) this.entries.delete(path);
+    this.scrape++;
   }
 
   get size(): number {

@@ -2,7 +2,7 @@ import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log/logger';
 import { readPseudoFile, readPseudoFileInto, type ReadSource } from '../files/pseudoFile';
-import { READ_AHEAD_PROTOCOL, stateBytes, tableBytes, type ReadAheadJob } from './readAheadProtocol';
+import { encodePaths, READ_AHEAD_PROTOCOL, stateBytes, tableBytes, type ReadAheadJob } from './readAheadProtocol';
 import { readAheadThread } from './readAheadThread';
 import type { Target } from './target';
 
@@ -109,6 +109,12 @@ export class ReadAhead {
   backTable = new Int32Array(tableBytes(0) / Int32Array.BYTES_PER_ELEMENT);
   /** A file did not fit in the back arena last scrape: the next one gets a bigger one. */
   backArenaFull = false;
+  /**
+   * Each container's reads, one object per Target reset every scrape (a Target lives as long as its container
+   * stays the same: scrape/target.ts's KnownTargets): one per container and scrape lived through the whole
+   * scrape and was promoted every time (docs/benchmarks.md, "Ninth round").
+   */
+  readonly targetReads = new WeakMap<Target, TargetReads>();
 
   constructor(private readonly log: Logger) {
     this.worker = this.startThread();
@@ -131,7 +137,9 @@ export class ReadAhead {
     const state = new Int32Array(new SharedArrayBuffer(stateBytes(this.plan.groups.length)));
     if (this.worker && this.plan.groups.length > 0) {
       const job: ReadAheadJob = { arena: this.arena, table: this.table, state: state.buffer };
-      this.worker.postMessage(this.planSent ? job : { ...job, paths: this.plan.paths, starts: this.plan.starts });
+      this.worker.postMessage(
+        this.planSent ? job : { ...job, ...encodePaths(this.plan.paths), starts: this.plan.starts }
+      );
       this.planSent = true;
     }
     return new ScrapeReads(this, this.plan, state, Buffer.from(this.arena), new Int32Array(this.table));
@@ -187,7 +195,6 @@ type GroupMode = 'arena' | 'stolen' | 'direct';
 export class ScrapeReads {
   /** Where this scrape's reads were served from (the thread, the main thread's reads from the back, on demand). */
   readonly served = { thread: 0, back: 0, demand: 0 };
-  private readonly sources = new Map<Target, TargetReads>();
   /** Groups the main thread read from the back while the thread was busy (into the owner's back arena). */
   private readonly stolen = new Set<number>();
   /** Where the next file read from the back goes in the back arena. */
@@ -207,11 +214,12 @@ export class ScrapeReads {
 
   /** The ReadSource of a container for this scrape. */
   source(target: Target): ReadSource {
-    let source = this.sources.get(target);
+    let source = this.owner.targetReads.get(target);
     if (!source) {
-      source = new TargetReads(this, this.plan.byKey.get(target.cgroup.path) ?? -1);
-      this.sources.set(target, source);
+      source = new TargetReads();
+      this.owner.targetReads.set(target, source);
     }
+    if (source.reads !== this) source.reset(this, this.plan.byKey.get(target.cgroup.path) ?? -1);
     return source;
   }
 
@@ -223,7 +231,8 @@ export class ScrapeReads {
     Atomics.store(this.state, CANCEL, 1);
     const groups: Array<{ key: string; paths: readonly string[] }> = [];
     for (const t of live) {
-      const paths = this.sources.get(t)?.paths();
+      const source = this.owner.targetReads.get(t);
+      const paths = source?.reads === this ? source.paths() : undefined;
       if (paths && paths.length > 0) groups.push({ key: t.cgroup.path, paths });
     }
     this.owner.learn(groups);
@@ -294,8 +303,13 @@ export class ScrapeReads {
   }
 }
 
-/** A container's files in one scrape: from the read-ahead when it has them, otherwise read on demand. */
+/**
+ * A container's files in one scrape (the scrape it was last reset for): from the read-ahead when it has them,
+ * otherwise read on demand.
+ */
 class TargetReads implements ReadSource {
+  reads: ScrapeReads | undefined;
+  private group = -1;
   /**
    * Every path read, kept only once the reads departed from the plan: while they follow it, the plan's own
    * list stands for them (recording every path afresh each scrape made thousands of strings outlive V8's
@@ -305,29 +319,33 @@ class TargetReads implements ReadSource {
   /** How many of the plan's paths for this container were read so far, in order. */
   private followed = 0;
   private mode: GroupMode | undefined;
-  private readonly planned: readonly string[];
+  private planned: readonly string[] = [];
 
-  constructor(
-    private readonly reads: ScrapeReads,
-    private readonly group: number
-  ) {
+  /** Start on a scrape: `group` is the container's group of its plan, or -1. */
+  reset(reads: ScrapeReads, group: number): void {
+    this.reads = reads;
+    this.group = group;
     this.planned = group >= 0 ? reads.plan.groups[group].paths : [];
+    this.recorded = undefined;
+    this.followed = 0;
+    this.mode = undefined;
   }
 
   read(path: string): string {
     this.note(path);
+    const reads = this.reads!;
     if (this.group >= 0) {
-      this.mode ??= this.reads.acquire(this.group);
+      this.mode ??= reads.acquire(this.group);
       if (this.mode !== 'direct') {
-        const got = this.reads.prefetched(this.group, this.mode, path);
+        const got = reads.prefetched(this.group, this.mode, path);
         if (got !== undefined) {
-          this.reads.served[this.mode === 'arena' ? 'thread' : 'back']++;
+          reads.served[this.mode === 'arena' ? 'thread' : 'back']++;
           if (typeof got === 'number') throw errnoException(got, path);
           return got;
         }
       }
     }
-    this.reads.served.demand++;
+    reads.served.demand++;
     return readPseudoFile(path);
   }
 

@@ -40,11 +40,17 @@ export const READ_AHEAD_PROTOCOL = {
 
 export type ReadAheadProtocol = typeof READ_AHEAD_PROTOCOL;
 
-/** One scrape's work, posted to the thread when the scrape begins. */
+/**
+ * One scrape's work, posted to the thread when the scrape begins. The plan's paths go as UTF-8 bytes in a
+ * shared buffer, which the thread opens as they are (fs takes a Buffer for a path): an array of strings was
+ * copied into the thread's heap with every new plan (docs/benchmarks.md, "Ninth round").
+ */
 export interface ReadAheadJob {
-  /** Every file of the plan, group after group; sent only when the plan changed since the last job. */
-  paths?: string[];
-  /** Where each group starts in `paths`, then `paths.length`: group g is starts[g] … starts[g + 1] - 1. */
+  /** Every file of the plan, group after group, one after another; sent only when the plan changed. */
+  pathBytes?: SharedArrayBuffer;
+  /** Where each file's path ends in `pathBytes` (file i is pathEnds[i - 1] or 0 … pathEnds[i]). */
+  pathEnds?: Int32Array;
+  /** Where each group starts among the files, then their number: group g is starts[g] … starts[g + 1] - 1. */
   starts?: Int32Array;
   arena: SharedArrayBuffer;
   table: SharedArrayBuffer;
@@ -61,4 +67,19 @@ export function stateBytes(groups: number): number {
 /** The size of a table for a plan of `files` files (room for one at least: a table is never empty). */
 export function tableBytes(files: number): number {
   return INT32 * READ_AHEAD_PROTOCOL.TABLE_STRIDE * Math.max(1, files);
+}
+
+/** The plan's paths as a ReadAheadJob carries them. */
+export function encodePaths(paths: readonly string[]): { pathBytes: SharedArrayBuffer; pathEnds: Int32Array } {
+  let total = 0;
+  for (const path of paths) total += Buffer.byteLength(path, 'utf8');
+  const pathBytes = new SharedArrayBuffer(total);
+  const bytes = Buffer.from(pathBytes);
+  const pathEnds = new Int32Array(paths.length);
+  let end = 0;
+  for (let i = 0; i < paths.length; i++) {
+    end += bytes.write(paths[i], end, 'utf8');
+    pathEnds[i] = end;
+  }
+  return { pathBytes, pathEnds };
 }

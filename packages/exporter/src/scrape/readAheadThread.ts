@@ -32,7 +32,8 @@ export function readAheadThread(): void {
     EFBIG,
   } = workerData as ReadAheadProtocol;
 
-  let paths: string[] = [];
+  // Each file's path as a view of the shared bytes, made once per plan.
+  let paths: Buffer[] = [];
   let starts: Int32Array = new Int32Array(1);
   // The current job's buffers, and where the next file goes in the arena: the thread's state rather than
   // a closure per job, since V8 drops a function's optimised code once no closure of it is left.
@@ -40,9 +41,14 @@ export function readAheadThread(): void {
   let table: Int32Array<ArrayBufferLike> = new Int32Array(0);
   let offset = 0;
 
-  parentPort!.on('message', (job: ReadAheadJob) => {
-    if (job.paths && job.starts) {
-      paths = job.paths;
+  parentPort!.on('message', (job: ReadAheadJob) => run(job));
+
+  function run(job: ReadAheadJob): void {
+    if (job.pathBytes && job.pathEnds && job.starts) {
+      const bytes = Buffer.from(job.pathBytes);
+      paths = new Array<Buffer>(job.pathEnds.length);
+      for (let i = 0; i < paths.length; i++)
+        paths[i] = bytes.subarray(i === 0 ? 0 : job.pathEnds[i - 1], job.pathEnds[i]);
       starts = job.starts;
     }
     arena = Buffer.from(job.arena);
@@ -57,7 +63,7 @@ export function readAheadThread(): void {
       Atomics.store(state, slot, DONE);
       Atomics.notify(state, slot);
     }
-  });
+  }
 
   /** File i of the plan into the arena at `offset`, its place (or its errno) into the table. */
   function readFile(i: number): void {

@@ -83,12 +83,78 @@ export function containerLabels(cgroup: ContainerCgroup, meta: ContainerMetadata
   return labels;
 }
 
-/** cgroup.procs → pids; an empty file is a container with no process left (it is stopping). */
-export function parseProcs(text: string): number[] {
+/** Metadata of a container the runtime told nothing about: one object, so its Target can be kept. */
+export const NO_METADATA: ContainerMetadata = Object.freeze({});
+
+/**
+ * The containers of the last scrape, kept for the next: a container whose cgroup (the same object, see
+ * discovery's KnownPaths) and metadata (the runtime cache's object) are unchanged keeps its Target, with its
+ * labels, paths and encoded label prefix, instead of a fresh one per scrape. Objects that live through a
+ * whole scrape are promoted to V8's old generation, so per-scrape ones were old-generation garbage every
+ * scrape (docs/benchmarks.md, "Ninth round").
+ */
+export class KnownTargets {
+  private readonly byPath = new Map<string, { target: Target; scrape: number }>();
+  private scrape = 0;
+
+  /** This scrape's targets, in the order of `cgroups`. */
+  update(
+    cgroups: readonly ContainerCgroup[],
+    metadataOf: (c: ContainerCgroup) => ContainerMetadata,
+    procsFileOf: (path: string) => string
+  ): Target[] {
+    const scrape = ++this.scrape;
+    const targets: Target[] = [];
+    for (const cgroup of cgroups) {
+      const meta = metadataOf(cgroup);
+      let known = this.byPath.get(cgroup.path);
+      if (known === undefined || known.target.cgroup !== cgroup || known.target.meta !== meta) {
+        known = { target: makeTarget(cgroup, meta, procsFileOf(cgroup.path)), scrape };
+        this.byPath.set(cgroup.path, known);
+      } else {
+        known.scrape = scrape;
+        known.target.vanished = false;
+      }
+      targets.push(known.target);
+    }
+    for (const [path, known] of this.byPath) if (known.scrape !== scrape) this.byPath.delete(path);
+    return targets;
+  }
+}
+
+/**
+ * cgroup.procs → pids; an empty file is a container with no process left (it is stopping). `last` (the
+ * container's pids of the last scrape) is returned when they are the same, so a container's list is not a
+ * new array every scrape.
+ */
+export function parseProcs(text: string, last?: readonly number[]): number[] {
+  if (last !== undefined && sameProcs(text, last)) return last as number[];
   const pids: number[] = [];
   for (const line of text.split('\n')) {
     const pid = Number(line);
     if (line !== '' && Number.isInteger(pid) && pid > 0) pids.push(pid);
   }
   return pids;
+}
+
+/** Whether cgroup.procs `text` lists exactly `pids`, in order (without making its list). */
+function sameProcs(text: string, pids: readonly number[]): boolean {
+  let i = 0;
+  let n = 0;
+  let digits = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      digits++;
+    } else if (c === 10) {
+      if (digits === 0 || i >= pids.length || pids[i] !== n) return false;
+      i++;
+      n = 0;
+      digits = 0;
+    } else {
+      return false;
+    }
+  }
+  return digits === 0 && i === pids.length;
 }
