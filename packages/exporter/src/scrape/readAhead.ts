@@ -258,9 +258,13 @@ export class ScrapeReads {
     }
   }
 
-  /** A file of group g as the thread or the back-reader left it: text, negative errno, or undefined. */
-  prefetched(g: number, mode: GroupMode, path: string): string | number | undefined {
-    const i = this.plan.groups[g].index.get(path);
+  /**
+   * A file of group g as the thread or the back-reader left it: text, negative errno, or undefined. `planned`
+   * is its place among the group's planned files when the reads so far followed the plan, else -1.
+   */
+  prefetched(g: number, mode: GroupMode, path: string, planned: number): string | number | undefined {
+    // The file's row: known when the reads follow the plan (no lookup by a path string made afresh).
+    const i = planned >= 0 ? this.plan.starts[g] + planned : this.plan.groups[g].index.get(path);
     if (i === undefined) return undefined;
     const stolen = mode === 'stolen';
     const table = stolen ? this.owner.backTable : this.table;
@@ -332,12 +336,12 @@ class TargetReads implements ReadSource {
   }
 
   read(path: string): string {
-    this.note(path);
+    const planned = this.note(path);
     const reads = this.reads!;
     if (this.group >= 0) {
       this.mode ??= reads.acquire(this.group);
       if (this.mode !== 'direct') {
-        const got = reads.prefetched(this.group, this.mode, path);
+        const got = reads.prefetched(this.group, this.mode, path, planned);
         if (got !== undefined) {
           reads.served[this.mode === 'arena' ? 'thread' : 'back']++;
           if (typeof got === 'number') throw errnoException(got, path);
@@ -355,14 +359,16 @@ class TargetReads implements ReadSource {
     return this.followed === this.planned.length ? this.planned : this.planned.slice(0, this.followed);
   }
 
-  private note(path: string): void {
+  /** Record a read; its place among the planned files when it is the next of them, else -1. */
+  private note(path: string): number {
     if (this.recorded) {
       this.recorded.push(path);
     } else if (this.followed < this.planned.length && this.planned[this.followed] === path) {
-      this.followed++;
+      return this.followed++;
     } else if (!this.planned.slice(0, this.followed).includes(path)) {
       this.recorded = [...this.planned.slice(0, this.followed), path];
     }
+    return -1;
   }
 }
 
