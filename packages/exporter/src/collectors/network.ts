@@ -54,7 +54,8 @@ export const networkCollector: Collector = {
       const sharers = shared.get(inode);
       const owner = sharers ? firstStarted(scrape, sharers) : live[i];
       if (owner.pid === undefined) return;
-      emitInterfaces(scrape, owner, join(scrape.env.procfs, String(owner.pid), 'net', 'dev'));
+      const facts = scrape.env.processes.of(owner)!;
+      emitInterfaces(scrape, owner, (facts.netDevPath ??= join(scrape.env.procfs, String(owner.pid), 'net', 'dev')));
     });
   },
   /**

@@ -28,8 +28,9 @@ export const securityCollector: Collector = {
   collect(scrape, t) {
     if (t.pid === undefined) return;
     const reader = scrape.reader('security', t);
-    const dir = join(scrape.env.procfs, String(t.pid));
-    const statusPath = join(dir, 'status');
+    const facts = scrape.env.processes.of(t)!;
+    // The same string every scrape (see ProcessFacts.statusPath).
+    const statusPath = (facts.statusPath ??= join(scrape.env.procfs, String(t.pid), 'status'));
     const status = reader.parse(statusPath, parseProcStatus);
     if (status) {
       if (status.seccomp !== undefined) scrape.emit(METRICS.securitySeccompMode, t, status.seccomp);
@@ -44,9 +45,8 @@ export const securityCollector: Collector = {
       } else reader.missing(statusPath, 'CapEff');
     }
     // The uid map is written once, before the process runs anything: read it once per process.
-    const facts = scrape.env.processes.of(t)!;
     if (facts.rootMappedToHost === undefined) {
-      const mapPath = join(dir, 'uid_map');
+      const mapPath = join(scrape.env.procfs, String(t.pid), 'uid_map');
       const text = reader.read(mapPath);
       if (text !== undefined) {
         const { ranges, malformed } = parseIdMap(text);

@@ -8,6 +8,13 @@ export interface ProcessFacts {
   namespaces?: Map<NamespaceType, number>;
   /** Whether uid 0 inside maps to uid 0 on the host. */
   rootMappedToHost?: boolean;
+  /**
+   * Its /proc/<pid>/status, read every scrape: one string kept rather than one made per scrape, which the
+   * read-ahead plan's copy then matches by identity.
+   */
+  statusPath?: string;
+  /** Its /proc/<pid>/net/dev, likewise, when it stands for its network namespace. */
+  netDevPath?: string;
 }
 
 /**
