@@ -144,6 +144,18 @@ describe('Exposition', () => {
     const text = (await new Exposition(ALL).render([])).toString();
     expect(text).toContain('process_cpu_user_seconds_total');
     const { types } = parseExposition(text);
+    for (const name of [
+      'process_resident_memory_bytes',
+      'process_open_fds',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_heap_space_size_used_bytes',
+      'nodejs_external_memory_bytes',
+      'nodejs_gc_duration_seconds',
+      'nodejs_version_info',
+    ])
+      expect(types.has(name)).toBe(true);
+    // Left out: computing them was half of the process metrics' cost per scrape.
+    expect([...types.keys()].filter((name) => name.startsWith('nodejs_eventloop_lag'))).toEqual([]);
     for (const [name, type] of types)
       if (name.endsWith('_total')) expect({ name, type }).toEqual({ name, type: 'counter' });
   });

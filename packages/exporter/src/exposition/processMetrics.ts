@@ -8,7 +8,34 @@ import type * as PromClient from 'prom-client';
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- deep paths of the pinned version, as said above */
 const Registry: typeof PromClient.Registry = require('prom-client/lib/registry');
-const collectDefaultMetrics: typeof PromClient.collectDefaultMetrics = require('prom-client/lib/defaultMetrics');
+
+/**
+ * prom-client's default metrics, each module as its collectDefaultMetrics would register it, but for
+ * `eventLoopLag` (nodejs_eventloop_lag_*): its eight gauges cost ~0.65 ms of every scrape to compute from the
+ * event loop delay histogram, ~half of all the process metrics (docs/benchmarks.md, "Ninth round"), and the
+ * histogram's monitor wakes an idle exporter every 10 ms. How quickly the exporter answers is what its
+ * /healthz and isoscope_scrape_duration_seconds show. `processResources` needs
+ * process.getActiveResourcesInfo, which every supported Node has.
+ */
+const DEFAULT_METRICS = [
+  'processCpuTotal',
+  'processStartTime',
+  'osMemoryHeap',
+  'processOpenFileDescriptors',
+  'processMaxFileDescriptors',
+  'processResources',
+  'processHandles',
+  'processRequests',
+  'heapSizeAndUsed',
+  'heapSpacesSizeAndUsed',
+  'version',
+  'gc',
+] as const;
+
+type RegisterMetric = (registry: PromClient.Registry, config: Record<string, unknown>) => void;
+const registerers: RegisterMetric[] = DEFAULT_METRICS.map(
+  (name) => require(`prom-client/lib/metrics/${name}`) as RegisterMetric
+);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -17,7 +44,7 @@ const collectDefaultMetrics: typeof PromClient.collectDefaultMetrics = require('
  */
 export function processRegistry(): PromClient.Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  for (const register of registerers) register(registry, {});
   for (const metric of registry.getMetricsAsArray()) {
     const { name, type } = metric as unknown as { name: string; type: string };
     if (name.endsWith('_total') && type !== 'counter') registry.removeSingleMetric(name);
