@@ -10,41 +10,22 @@
  *
  * The axe test fails on any violation of impact serious or critical and prints each one with its nodes.
  */
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { AxeResults, Result } from 'axe-core';
-import { type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-import { buildHost } from './host/buildHost';
 import type { MountInput } from './host/host';
 import { queryResponse } from './promToFrames';
 import { fleetAnswers } from './support/fleet';
-import { CHROMIUM, launchChromium } from './support/chromium';
-import { startStaticServer, type StaticServer } from './support/staticServer';
+import { HostPage, PANEL_AND_BROWSER, PLUGIN_ID, requireFiles } from './support/hostPage';
 import { panelTargets, RANGE_MS, STEP_MS } from './support/targets';
 
 jest.setTimeout(240_000);
 
-const PLUGIN_ID = 'isoscope-isolation-panel';
-const PANEL_DIR = path.resolve(__dirname, '..');
-const DIST = path.join(PANEL_DIR, 'dist');
 const VIEWPORT = { width: 1400, height: 700 };
 const FLEET = 200;
-const AXE = require.resolve('axe-core/axe.min.js');
 
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-let hostDir: string | undefined;
+const host = new HostPage('a11y');
 let page: Page;
-const pageProblems: string[] = [];
-
-declare global {
-  interface Window {
-    axe: { run(context: Element, options: object): Promise<AxeResults> };
-  }
-}
 
 const targets = panelTargets();
 const end = Date.now();
@@ -111,52 +92,11 @@ function focused() {
 }
 
 beforeAll(async () => {
-  for (const [file, hint] of [
-    [path.join(DIST, 'module.js'), 'npm run build -w @isoscope/grafana-panel'],
-    [CHROMIUM, 'apt-get install chromium'],
-  ]) {
-    if (!fs.existsSync(file)) {
-      throw new Error(`${file} is missing: ${hint}`);
-    }
-  }
-  hostDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'isoscope-a11y-host-'));
-  await buildHost(hostDir);
-  server = await startStaticServer(hostDir, PLUGIN_ID, DIST);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: VIEWPORT });
-  page.setDefaultTimeout(15_000);
-  page.on('console', (m) => {
-    if (m.type() === 'error') {
-      pageProblems.push(`console.error: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.stack ?? e.message}`));
-  await page.goto(`${server.url}/`, { timeout: 30_000 });
-  await page.evaluate(() => window.isoscopeHost.ready);
-  // with `define` out of sight: axe would register with the page's AMD loader (host/amdLoader.js) and throw
-  const axeSource = await fsp.readFile(AXE, 'utf8');
-  await page.addScriptTag({ content: `(function (define) {\n${axeSource}\n}).call(window, undefined);` });
-  await page.waitForFunction(() => typeof window.axe?.run === 'function');
+  requireFiles(PANEL_AND_BROWSER);
+  page = await host.open({ viewport: VIEWPORT, axe: true });
 });
 
-afterAll(async () => {
-  const problems: string[] = [];
-  const attempt = async (what: string, step: () => Promise<unknown>) => {
-    await step().catch((err: Error) => problems.push(`${what}: ${err.message}`));
-  };
-  if (browser) {
-    await attempt('closing the browser', () => browser!.close());
-  }
-  if (server) {
-    await attempt('stopping the page server', () => server!.close());
-  }
-  if (hostDir) {
-    await attempt('removing the host bundle', () => fsp.rm(hostDir!, { recursive: true, force: true }));
-  }
-  if (problems.length > 0) {
-    throw new Error(problems.join('\n'));
-  }
-});
+afterAll(() => host.close());
 
 describe(`axe-core on the panel with ${FLEET} containers`, () => {
   it.each([
@@ -171,7 +111,7 @@ describe(`axe-core on the panel with ${FLEET} containers`, () => {
     if (found.count > 0) {
       throw new Error(`${found.count} serious or critical axe violations (${theme}):\n${found.text}`);
     }
-    expect(pageProblems).toEqual([]);
+    expect(host.problems).toEqual([]);
   });
 });
 
@@ -254,6 +194,6 @@ describe('the table with the keyboard', () => {
     // Ctrl+End: the last row, drawn and focused
     await page.keyboard.press('Control+End');
     await expect(focused()).resolves.toMatchObject({ inTable: true, rowIndex: FLEET + 1 });
-    expect(pageProblems).toEqual([]);
+    expect(host.problems).toEqual([]);
   });
 });

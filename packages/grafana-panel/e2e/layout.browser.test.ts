@@ -6,43 +6,24 @@
  * The same page as a11y.browser.test.ts: dist/module.js loaded as Grafana loads it (host/host.tsx), on the
  * synthetic fleet (support/fleet.ts). Needs the panel's build (dist/module.js) and Debian's chromium.
  */
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { AxeResults, Result } from 'axe-core';
-import { type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-import { buildHost } from './host/buildHost';
 import type { MountInput } from './host/host';
 import { queryResponse } from './promToFrames';
 import { fleetAnswers } from './support/fleet';
-import { CHROMIUM, launchChromium } from './support/chromium';
-import { startStaticServer, type StaticServer } from './support/staticServer';
+import { HostPage, PANEL_AND_BROWSER, PLUGIN_ID, requireFiles } from './support/hostPage';
 import { panelTargets, RANGE_MS, STEP_MS } from './support/targets';
 
 jest.setTimeout(240_000);
 
-const PLUGIN_ID = 'isoscope-isolation-panel';
-const PANEL_DIR = path.resolve(__dirname, '..');
-const DIST = path.join(PANEL_DIR, 'dist');
 const FLEET = 120;
-const AXE = require.resolve('axe-core/axe.min.js');
 /** A 600px screen, the panel as wide as it leaves (the host page pads 8px a side). */
 const NARROW = { width: 600, height: 700 };
 const WIDE = { width: 1400, height: 700 };
 
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-let hostDir: string | undefined;
+const host = new HostPage('layout');
 let page: Page;
-const pageProblems: string[] = [];
-
-declare global {
-  interface Window {
-    axe: { run(context: Element, options: object): Promise<AxeResults> };
-  }
-}
 
 const targets = panelTargets();
 const end = Date.now();
@@ -157,51 +138,11 @@ function overflowing() {
 }
 
 beforeAll(async () => {
-  for (const [file, hint] of [
-    [path.join(DIST, 'module.js'), 'npm run build -w @isoscope/grafana-panel'],
-    [CHROMIUM, 'apt-get install chromium'],
-  ]) {
-    if (!fs.existsSync(file)) {
-      throw new Error(`${file} is missing: ${hint}`);
-    }
-  }
-  hostDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'isoscope-layout-host-'));
-  await buildHost(hostDir);
-  server = await startStaticServer(hostDir, PLUGIN_ID, DIST);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: WIDE });
-  page.setDefaultTimeout(15_000);
-  page.on('console', (m) => {
-    if (m.type() === 'error') {
-      pageProblems.push(`console.error: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.stack ?? e.message}`));
-  await page.goto(`${server.url}/`, { timeout: 30_000 });
-  await page.evaluate(() => window.isoscopeHost.ready);
-  const axeSource = await fsp.readFile(AXE, 'utf8');
-  await page.addScriptTag({ content: `(function (define) {\n${axeSource}\n}).call(window, undefined);` });
-  await page.waitForFunction(() => typeof window.axe?.run === 'function');
+  requireFiles(PANEL_AND_BROWSER);
+  page = await host.open({ viewport: WIDE, axe: true });
 });
 
-afterAll(async () => {
-  const problems: string[] = [];
-  const attempt = async (what: string, step: () => Promise<unknown>) => {
-    await step().catch((err: Error) => problems.push(`${what}: ${err.message}`));
-  };
-  if (browser) {
-    await attempt('closing the browser', () => browser!.close());
-  }
-  if (server) {
-    await attempt('stopping the page server', () => server!.close());
-  }
-  if (hostDir) {
-    await attempt('removing the host bundle', () => fsp.rm(hostDir!, { recursive: true, force: true }));
-  }
-  if (problems.length > 0) {
-    throw new Error(problems.join('\n'));
-  }
-});
+afterAll(() => host.close());
 
 describe(`the fleet summary on ${FLEET} containers`, () => {
   // tall enough to draw every row: the checks read all of them
@@ -233,7 +174,7 @@ describe(`the fleet summary on ${FLEET} containers`, () => {
     await expect(countOf('host network')).resolves.toBe(net);
     await page.getByRole('button', { name: 'Show all' }).click();
     await expect(shownCount()).resolves.toBe(`${FLEET} containers`);
-    expect(pageProblems).toEqual([]);
+    expect(host.problems).toEqual([]);
   });
 });
 
@@ -278,7 +219,7 @@ describe('a 600px panel', () => {
     if (axe.count > 0) {
       throw new Error(`${axe.count} serious or critical axe violations (${theme}):\n${axe.text}`);
     }
-    expect(pageProblems).toEqual([]);
+    expect(host.problems).toEqual([]);
   });
 });
 
@@ -328,6 +269,6 @@ describe('axe-core and the keyboard with the summary', () => {
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Space');
     await expect(toggle('memory ≥ 90%').getAttribute('aria-pressed')).resolves.toBe('true');
-    expect(pageProblems).toEqual([]);
+    expect(host.problems).toEqual([]);
   });
 });

@@ -13,11 +13,10 @@
  * Needs root, docker.io/runc/containerd/busybox-static, prometheus, chromium and fonts-inter (see .ci/run),
  * and the exporter's and the panel's builds (dist/cli.js, dist/module.js).
  */
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 
 import {
   startEngine,
@@ -30,18 +29,13 @@ import {
   startPrometheus,
   type Prometheus,
 } from '@isoscope/test-support';
-import { buildHost } from './host/buildHost';
 import type { MountInput, MountResult } from './host/host';
 import { queryResponse, type PromData, type PromTarget } from './promToFrames';
-import { CHROMIUM, launchChromium } from './support/chromium';
-import { startStaticServer, type StaticServer } from './support/staticServer';
+import { HostPage, PANEL_AND_BROWSER, PANEL_DIR, PLUGIN_ID, requireFiles, teardown } from './support/hostPage';
 import { panelTargets, RANGE_MS, RATE_INTERVAL, STEP_MS } from './support/targets';
 
 jest.setTimeout(300_000);
 
-const PLUGIN_ID = 'isoscope-isolation-panel';
-const PANEL_DIR = path.resolve(__dirname, '..');
-const DIST = path.join(PANEL_DIR, 'dist');
 /**
  * The README's screenshot is refreshed only on request (`UPDATE_SCREENSHOT=1 npm run test:browser`), so a
  * test run leaves the work tree clean; otherwise the shot goes to the temp dir.
@@ -55,12 +49,9 @@ const NAMES = ['web', 'sidecar', 'hostnet', 'unconfined', 'spinner'];
 let engine: Engine | undefined;
 let exporter: ExporterProcess | undefined;
 let prometheus: Prometheus | undefined;
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-let hostDir: string | undefined;
+const host = new HostPage('e2e');
 let page: Page;
 let mounted: MountResult;
-const pageProblems: string[] = [];
 const timings: Record<string, number> = {};
 
 async function timed<T>(what: string, step: () => Promise<T>): Promise<T> {
@@ -98,19 +89,10 @@ function rowOf(name: string): Locator {
 }
 
 beforeAll(async () => {
-  for (const [file, hint] of [
-    [CLI, 'npm run build -w @isoscope/exporter'],
-    [path.join(DIST, 'module.js'), 'npm run build -w @isoscope/grafana-panel'],
-    [CHROMIUM, 'apt-get install chromium'],
-  ]) {
-    if (!fs.existsSync(file)) {
-      throw new Error(`${file} is missing: ${hint}`);
-    }
-  }
-  hostDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'isoscope-e2e-host-'));
-  const hostBuilt = timed('host bundle', () => buildHost(hostDir!));
+  requireFiles([[CLI, 'npm run build -w @isoscope/exporter'], ...PANEL_AND_BROWSER]);
+  const hostBuilt = timed('host bundle', () => host.build());
   // Two ways to fail at once: wait for both so no rejection goes unobserved, then report the first.
-  const [host, live] = await Promise.allSettled([
+  const [bundled, live] = await Promise.allSettled([
     hostBuilt,
     timed('engine + containers + exporter + prometheus', async () => {
       engine = await startEngine();
@@ -142,7 +124,7 @@ beforeAll(async () => {
       );
     }),
   ]);
-  for (const r of [host, live]) {
+  for (const r of [bundled, live]) {
     if (r.status === 'rejected') {
       throw r.reason;
     }
@@ -152,25 +134,7 @@ beforeAll(async () => {
   const end = Date.now();
   const response = queryResponse(await timed('queries', () => runTargets(targets, end)));
 
-  server = await startStaticServer(hostDir, PLUGIN_ID, DIST);
-  browser = await timed('browser launch', () => launchChromium());
-  page = await browser.newPage({ viewport: VIEWPORT });
-  page.setDefaultTimeout(15_000);
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') {
-      pageProblems.push(`console.${m.type()}: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.stack ?? e.message}`));
-  page.on('requestfailed', (r) => pageProblems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) {
-      pageProblems.push(`HTTP ${r.status()} ${r.url()}`);
-    }
-  });
-
-  await page.goto(`${server.url}/`, { timeout: 30_000 });
-  await page.evaluate(() => window.isoscopeHost.ready);
+  page = await timed('browser launch', () => host.open({ viewport: VIEWPORT, strict: true }));
   const input: MountInput = {
     moduleUrl: `/public/plugins/${PLUGIN_ID}/module.js`,
     title: 'Container isolation',
@@ -186,45 +150,30 @@ beforeAll(async () => {
     .waitFor({ state: 'visible', timeout: 15_000 })
     .catch((err: Error) => {
       throw new Error(
-        `${err.message}\nframes: ${JSON.stringify(mounted.frames)}\npage problems:\n${pageProblems.join('\n')}`
+        `${err.message}\nframes: ${JSON.stringify(mounted.frames)}\npage problems:\n${host.problems.join('\n')}`
       );
     });
 });
 
 afterAll(async () => {
   // Every step runs even when an earlier one (or beforeAll) failed; problems are reported together.
-  const problems: string[] = [];
-  const attempt = async (what: string, step: () => Promise<unknown>) => {
-    await step().catch((err: Error) => problems.push(`${what}: ${err.message}`));
+  const stopExporter = async (child: ExporterProcess['child']) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return;
+    }
+    await terminate(child, new Promise<void>((r) => child.once('exit', () => r())), 10_000);
   };
-  if (browser) {
-    await attempt('closing the browser', () => browser!.close());
-  }
-  if (server) {
-    await attempt('stopping the page server', () => server!.close());
-  }
-  if (prometheus) {
-    await attempt('stopping prometheus', () => prometheus!.stop());
-  }
-  if (exporter) {
-    const child = exporter.child;
-    await attempt('stopping the exporter', async () => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        return;
-      }
-      await terminate(child, new Promise<void>((r) => child.once('exit', () => r())), 10_000);
-    });
-  }
-  if (engine) {
-    await attempt('stopping the engine', () => engine!.stop());
-  }
-  if (hostDir) {
-    await attempt('removing the host bundle', () => fsp.rm(hostDir!, { recursive: true, force: true }));
-  }
-  // For the curious and for spotting a slow machine: where the time went.
-  console.log(`browser e2e timings (ms): ${JSON.stringify(timings)}`);
-  if (problems.length > 0) {
-    throw new Error(problems.join('\n'));
+  try {
+    await teardown([
+      ...host.closeSteps(),
+      ['stopping prometheus', prometheus && (() => prometheus!.stop())],
+      ['stopping the exporter', exporter && (() => stopExporter(exporter!.child))],
+      ['stopping the engine', engine && (() => engine!.stop())],
+      ...host.removeSteps(),
+    ]);
+  } finally {
+    // For the curious and for spotting a slow machine: where the time went.
+    console.log(`browser e2e timings (ms): ${JSON.stringify(timings)}`);
   }
 });
 
@@ -298,6 +247,6 @@ describe('the panel in Chromium, loaded from dist/module.js as Grafana loads it'
   it('renders without a console error, page error or failed request, and saves a screenshot', async () => {
     await fsp.mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
-    expect(pageProblems).toEqual([]);
+    expect(host.problems).toEqual([]);
   });
 });

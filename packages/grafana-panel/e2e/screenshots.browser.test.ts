@@ -15,22 +15,17 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FieldConfigSource } from '@grafana/data';
-import { type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-import { buildHost } from './host/buildHost';
 import type { MountInput } from './host/host';
 import { queryResponse, type PromTarget } from './promToFrames';
 import { fleetAnswers, type FleetOptions } from './support/fleet';
-import { CHROMIUM, launchChromium } from './support/chromium';
-import { startStaticServer, type StaticServer } from './support/staticServer';
+import { HostPage, PANEL_AND_BROWSER, PANEL_DIR, PLUGIN_ID, requireFiles } from './support/hostPage';
 import { panelTargets, RANGE_MS, STEP_MS } from './support/targets';
 
 jest.setTimeout(240_000);
 
-const PLUGIN_ID = 'isoscope-isolation-panel';
-const PANEL_DIR = path.resolve(__dirname, '..');
 const REPO_ROOT = path.resolve(PANEL_DIR, '..', '..');
-const DIST = path.join(PANEL_DIR, 'dist');
 const DASHBOARDS = path.join(REPO_ROOT, 'provisioning', 'grafana', 'dashboards');
 const DOCS_SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
 /** Grafana's dashboard grid: rows of 30px with 8px between them. */
@@ -132,12 +127,9 @@ const SHOTS: Shot[] = [
   },
 ];
 
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-let hostDir: string | undefined;
+const host = new HostPage('screenshots');
 let outDir: string;
 let page: Page;
-const pageProblems: string[] = [];
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(file: string): { width: number; height: number } {
@@ -146,53 +138,18 @@ function pngSize(file: string): { width: number; height: number } {
 }
 
 beforeAll(async () => {
-  for (const [file, hint] of [
-    [path.join(DIST, 'module.js'), 'npm run build -w @isoscope/grafana-panel'],
-    [CHROMIUM, 'apt-get install chromium'],
-  ]) {
-    if (!fs.existsSync(file)) {
-      throw new Error(`${file} is missing: ${hint}`);
-    }
-  }
+  requireFiles(PANEL_AND_BROWSER);
   // one temp folder, overwritten by each run, so the last run's pictures are there to look at
   outDir = process.env.UPDATE_SCREENSHOT ? DOCS_SCREENSHOTS : path.join(os.tmpdir(), 'isoscope-screenshots');
   await fsp.mkdir(outDir, { recursive: true });
-  hostDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'isoscope-screenshots-host-'));
-  await buildHost(hostDir);
-  server = await startStaticServer(hostDir, PLUGIN_ID, DIST);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: SHOTS[0].viewport });
-  page.setDefaultTimeout(15_000);
-  page.on('console', (m) => {
-    if (m.type() === 'error') {
-      pageProblems.push(`console.error: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.stack ?? e.message}`));
-  await page.goto(`${server.url}/`, { timeout: 30_000 });
-  await page.evaluate(() => window.isoscopeHost.ready);
+  page = await host.open({ viewport: SHOTS[0].viewport });
 });
 
 afterAll(async () => {
-  const problems: string[] = [];
-  const attempt = async (what: string, step: () => Promise<unknown>) => {
-    await step().catch((err: Error) => problems.push(`${what}: ${err.message}`));
-  };
-  if (browser) {
-    await attempt('closing the browser', () => browser!.close());
-  }
-  if (server) {
-    await attempt('stopping the page server', () => server!.close());
-  }
-  if (hostDir) {
-    await attempt('removing the host bundle', () => fsp.rm(hostDir!, { recursive: true, force: true }));
-  }
   if (!process.env.UPDATE_SCREENSHOT && outDir) {
     console.log(`screenshots in ${outDir} (UPDATE_SCREENSHOT=1 writes docs/screenshots/)`);
   }
-  if (problems.length > 0) {
-    throw new Error(problems.join('\n'));
-  }
+  await host.close();
 });
 
 describe.each(SHOTS.map((s) => [s.file, s] as const))('%s', (_file, shot) => {
@@ -232,6 +189,6 @@ describe.each(SHOTS.map((s) => [s.file, s] as const))('%s', (_file, shot) => {
     const file = path.join(outDir, shot.file);
     await page.screenshot({ path: file, fullPage: false });
     expect(pngSize(file)).toEqual(shot.viewport);
-    expect(pageProblems).toEqual([]);
+    expect(host.problems).toEqual([]);
   });
 });

@@ -153,6 +153,41 @@ export class LinkBuilder extends dashboard.DashboardLinkBuilder {
 }
 
 /** `/d/<uid>/<slug>`, the path Grafana serves a dashboard at (the slug is its title's). */
+/**
+ * What both dashboards share: uid, title, description and tags, editable, a shared crosshair, a 30 s refresh
+ * over the last hour in the browser's time zone, and a link to the other dashboard that keeps the variables
+ * and the time range.
+ */
+export function isoscopeDashboard(opts: {
+  uid: string;
+  title: string;
+  description: string;
+  tags: string[];
+  /** The other dashboard: its uid and title, and the link's own title and tooltip. */
+  other: { uid: string; title: string; linkTitle: string; tooltip: string };
+}): dashboard.DashboardBuilder {
+  return (
+    new dashboard.DashboardBuilder(opts.title)
+      .uid(opts.uid)
+      .description(opts.description)
+      .tags(opts.tags)
+      .editable()
+      .tooltip(dashboard.DashboardCursorSync.Crosshair)
+      .refresh('30s')
+      .time({ from: 'now-1h', to: 'now' })
+      .timezone('browser')
+      // an empty list, as Grafana writes one (it adds its built-in annotations itself)
+      .annotations([])
+      .link(
+        new LinkBuilder(opts.other.linkTitle, dashboardPath(opts.other.uid, opts.other.title))
+          .icon('dashboard')
+          .tooltip(opts.other.tooltip)
+          .includeVars(true)
+          .keepTime(true)
+      )
+  );
+}
+
 export function dashboardPath(uid: string, title: string): string {
   const slug = title
     .toLowerCase()

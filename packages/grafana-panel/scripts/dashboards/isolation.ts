@@ -14,6 +14,7 @@ import { DERIVED_ROLES } from '../../src/data/missing';
 import { RAW_METRICS_QUERY, ROLES } from '../../src/data/roles';
 import {
   CONTAINER_VARIABLES,
+  isoscopeDashboard,
   DATASOURCE,
   INSTANCE_LABEL,
   ISOLATION_TITLE,
@@ -221,25 +222,18 @@ function findingList(f: Finding, id: number) {
 }
 
 export function buildIsolationDashboard(): dashboard.Dashboard {
-  const board = new dashboard.DashboardBuilder(ISOLATION_TITLE)
-    .uid(ISOLATION_UID)
-    .description('How isolated each container really is, and what it uses against its limits (isoscope-exporter).')
-    .tags(['isoscope', 'containers'])
-    .editable()
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .timezone('browser')
-    // an empty list, as Grafana writes one (it adds its built-in annotations itself)
-    .annotations([])
-    .link(
-      new LinkBuilder('Container resources', dashboardPath(RESOURCES_UID, RESOURCES_TITLE))
-        .icon('dashboard')
-        .tooltip('CPU, memory, pressure, network, disk and tasks of the containers picked here')
-        .includeVars(true)
-        .keepTime(true)
-    )
-    .variables(containerVariableBuilders(VARIABLES, METRICS.namespaceInode));
+  const board = isoscopeDashboard({
+    uid: ISOLATION_UID,
+    title: ISOLATION_TITLE,
+    description: 'How isolated each container really is, and what it uses against its limits (isoscope-exporter).',
+    tags: ['isoscope', 'containers'],
+    other: {
+      uid: RESOURCES_UID,
+      title: RESOURCES_TITLE,
+      linkTitle: 'Container resources',
+      tooltip: 'CPU, memory, pressure, network, disk and tasks of the containers picked here',
+    },
+  }).variables(containerVariableBuilders(VARIABLES, METRICS.namespaceInode));
 
   board.withPanel(
     countStat(

@@ -14,14 +14,13 @@ import { METRICS, type ContainerLabel } from '@isoscope/shared';
 
 import {
   CONTAINER_VARIABLES,
+  isoscopeDashboard,
   DATASOURCE,
   ISOLATION_TITLE,
   ISOLATION_UID,
-  LinkBuilder,
   RESOURCES_TITLE,
   RESOURCES_UID,
   containerVariableBuilders,
-  dashboardPath,
   promQuery,
   rate,
   selector,
@@ -271,27 +270,19 @@ function isolationPanel(id: number) {
 }
 
 export function buildResourcesDashboard(): dashboard.Dashboard {
-  const board = new dashboard.DashboardBuilder(RESOURCES_TITLE)
-    .uid(RESOURCES_UID)
-    .description(
-      "What each container uses against its own limits. cAdvisor's metric names only: works on cAdvisor's data too."
-    )
-    .tags(['isoscope', 'containers', 'cadvisor'])
-    .editable()
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .timezone('browser')
-    // an empty list, as Grafana writes one (it adds its built-in annotations itself)
-    .annotations([])
-    .link(
-      new LinkBuilder('Container isolation', dashboardPath(ISOLATION_UID, ISOLATION_TITLE))
-        .icon('dashboard')
-        .tooltip('Namespaces and security context of the containers picked here')
-        .includeVars(true)
-        .keepTime(true)
-    )
-    .variables(containerVariableBuilders(VARIABLES, METRICS.cpuUsageSeconds, ['cpu="total"', NAMED, NOT_SANDBOX]));
+  const board = isoscopeDashboard({
+    uid: RESOURCES_UID,
+    title: RESOURCES_TITLE,
+    description:
+      "What each container uses against its own limits. cAdvisor's metric names only: works on cAdvisor's data too.",
+    tags: ['isoscope', 'containers', 'cadvisor'],
+    other: {
+      uid: ISOLATION_UID,
+      title: ISOLATION_TITLE,
+      linkTitle: 'Container isolation',
+      tooltip: 'Namespaces and security context of the containers picked here',
+    },
+  }).variables(containerVariableBuilders(VARIABLES, METRICS.cpuUsageSeconds, ['cpu="total"', NAMED, NOT_SANDBOX]));
 
   let id = 0;
   board.withPanel(isolationPanel(++id));
