@@ -27,12 +27,39 @@ export interface CellTooltipProps {
  * (docs/benchmarks.md, "The panel").
  */
 export function CellTooltip({ content, placement = 'top', tabIndex, children }: CellTooltipProps) {
+  // A cell's target holds this one piece of state while closed (rows mount a dozen targets each as they
+  // scroll into the window); the id and the document listener only while open (OpenTooltip).
   const [open, setOpen] = useState(false);
+  if (tabIndex !== undefined) {
+    return (
+      <Tooltip content={content} placement={placement}>
+        <Target keepTabIndex={tabIndex}>{children}</Target>
+      </Tooltip>
+    );
+  }
+  if (!open) {
+    return cloneElement(children as ReactElement<Record<string, unknown>>, { onMouseEnter: () => setOpen(true) });
+  }
+  return (
+    <OpenCellTooltip content={content} placement={placement} onClose={setOpen}>
+      {children}
+    </OpenCellTooltip>
+  );
+}
+
+/**
+ * An open tooltip on a cell's target, for owners that keep which of their targets is hovered themselves
+ * (the isolation strip: one piece of state for its eight cells). `onClose(false)` once the pointer leaves;
+ * it should be stable (a state setter, a useCallback), or the document listener is replaced on each render.
+ */
+export function OpenCellTooltip({
+  content,
+  placement = 'top',
+  onClose,
+  children,
+}: Omit<CellTooltipProps, 'tabIndex'> & { onClose: (open: false) => void }) {
   const id = useId();
   useEffect(() => {
-    if (!open) {
-      return;
-    }
     // Opening replaces the target's element (it moves under Tooltip), so the browser may never send the
     // new one a mouseleave: close once the pointer is elsewhere.
     const onMove = (e: MouseEvent) => {
@@ -41,31 +68,17 @@ export function CellTooltip({ content, placement = 'top', tabIndex, children }: 
         el = el.parentElement;
       }
       if (!el) {
-        setOpen(false);
+        onClose(false);
       }
     };
     document.addEventListener('mousemove', onMove);
     return () => document.removeEventListener('mousemove', onMove);
-  }, [open, id]);
-
-  if (tabIndex !== undefined) {
-    return (
-      <Tooltip content={content} placement={placement}>
-        <Target keepTabIndex={tabIndex}>{children}</Target>
-      </Tooltip>
-    );
-  }
-  const hover = {
-    onMouseEnter: () => setOpen(true),
-    onMouseLeave: () => setOpen(false),
-    'data-cell-tooltip': id,
-  };
-  if (!open) {
-    return cloneElement(children as ReactElement<Record<string, unknown>>, hover);
-  }
+  }, [id, onClose]);
   return (
     <Tooltip content={content} placement={placement} show>
-      <Target {...hover}>{children}</Target>
+      <Target onMouseLeave={() => onClose(false)} data-cell-tooltip={id}>
+        {children}
+      </Target>
     </Tooltip>
   );
 }

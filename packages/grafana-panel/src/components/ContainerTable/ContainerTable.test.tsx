@@ -82,7 +82,8 @@ describe('ContainerTable', () => {
     expect(within(row).getByRole('meter', { name: 'Memory' })).toBeInTheDocument();
     expect(within(row).getByTestId(TEST_IDS.bar.noLimit)).toBeInTheDocument(); // tasks: no limit
     expect(row).toHaveTextContent('throttled 12%');
-    expect(row).toHaveTextContent('cpu1%mem0%io3%');
+    // each resource's name over its share: two lines of one element
+    expect(row).toHaveTextContent('cpu 1%mem 0%io 3%');
     expect(
       within(row).getByRole('group', { name: 'Pressure, share of time waiting: CPU 1%, memory 0%, IO 3%' })
     ).toBeInTheDocument();

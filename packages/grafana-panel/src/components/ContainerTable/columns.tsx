@@ -345,9 +345,9 @@ const pressureColumn: Column = {
               ['io', pi],
             ] as const
           ).map(([name, text]) => (
+            // the name over its share, one element: two lines of text, the first muted (::first-line)
             <span key={name} className={styles.pressureItem} aria-hidden>
-              <span className={styles.pressureName}>{name}</span>
-              {text}
+              {`${name}\n${text}`}
             </span>
           ))}
         </span>

@@ -30,6 +30,29 @@ export function useRowWindow(
 ): RowWindow {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(0);
+  // The first render draws the rows in view only: the overscan is for scrolling, which cannot have begun
+  // before they are on screen, so it follows once that frame is painted (the next frame's task) rather
+  // than delaying it (at 2,000 containers, 8 of the first paint's ~26 rows).
+  const [overscan, setOverscan] = useState(0);
+  useEffect(() => {
+    const later = () => setOverscan(OVERSCAN);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame =
+      typeof requestAnimationFrame === 'undefined'
+        ? undefined
+        : requestAnimationFrame(() => {
+            timer = setTimeout(later, 0);
+          });
+    if (frame === undefined) {
+      timer = setTimeout(later, 0);
+    }
+    return () => {
+      if (frame !== undefined) {
+        cancelAnimationFrame(frame);
+      }
+      clearTimeout(timer);
+    };
+  }, []);
 
   useEffect(() => {
     const el = scroller.current;
@@ -72,8 +95,8 @@ export function useRowWindow(
     [offsets, height]
   );
 
-  const start = Math.max(0, first - OVERSCAN);
-  const end = Math.min(n, last + 1 + OVERSCAN);
+  const start = Math.max(0, first - overscan);
+  const end = Math.min(n, last + 1 + overscan);
   return { start, end, padTop: offsets[start], padBottom: offsets[n] - offsets[end], offsets, onScroll };
 }
 

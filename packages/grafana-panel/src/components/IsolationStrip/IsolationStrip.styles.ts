@@ -1,7 +1,18 @@
-import { css } from '@emotion/css';
+import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 
-export const getStyles = (theme: GrafanaTheme2) => ({
+export const getStyles = (theme: GrafanaTheme2) => {
+  const s = base(theme);
+  // each cell's class names, composed once per theme rather than per cell and render
+  return {
+    ...s,
+    compact: cx(s.cell, s.cellCompact),
+    normalUnknown: cx(s.cell, s.unknown),
+    compactUnknown: cx(s.cell, s.cellCompact, s.unknown),
+  };
+};
+
+const base = (theme: GrafanaTheme2) => ({
   strip: css({
     display: 'flex',
     gap: 2,
@@ -21,7 +32,8 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     borderRadius: theme.shape.radius.default,
     fontSize: 10,
     lineHeight: 1.1,
-    fontWeight: theme.typography.fontWeightMedium,
+    // the glyph, the cell's own text; the abbreviation above it is medium
+    fontWeight: theme.typography.fontWeightBold,
     cursor: 'default',
     userSelect: 'none',
   }),
@@ -36,8 +48,7 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     border: `1px dashed ${theme.colors.border.medium}`,
   }),
   // full opacity: the label's contrast is computed for the cell's text colour (states.ts: toneStyle)
-  abbr: css({}),
-  glyph: css({
-    fontWeight: theme.typography.fontWeightBold,
+  abbr: css({
+    fontWeight: theme.typography.fontWeightMedium,
   }),
 });

@@ -1,9 +1,8 @@
-import React, { memo } from 'react';
+import React, { memo, useCallback, useState } from 'react';
 import { useStyles2, useTheme2 } from '@grafana/ui';
-import { cx } from '@emotion/css';
 
 import type { NamespaceCell } from '../../data/types';
-import { CellTooltip } from '../CellTooltip/CellTooltip';
+import { OpenCellTooltip } from '../CellTooltip/CellTooltip';
 import { TEST_IDS } from '../testIds';
 import { getStyles } from './IsolationStrip.styles';
 import { cellTone, describeCell, NS_ABBREVIATION, othersCount, STATE_GLYPH, toneStyle } from './states';
@@ -21,33 +20,51 @@ export interface IsolationStripProps {
 export const IsolationStrip = memo(function IsolationStrip({ cells, compact }: IsolationStripProps) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
+  // The hovered cell, whose tooltip is open: one piece of state for the strip rather than a tooltip
+  // component per cell (a row scrolling into the window mounts eight cells; docs/benchmarks.md).
+  const [hovered, setHovered] = useState<number | undefined>(undefined);
+  const close = useCallback(() => setHovered(undefined), []);
 
   return (
     <ul className={styles.strip} aria-label="Namespaces" data-testid={TEST_IDS.strip.root}>
-      {cells.map((cell) => {
+      {cells.map((cell, i) => {
         const text = describeCell(cell);
         const count = othersCount(cell);
         const tone = cellTone(cell);
-        const look = toneStyle(tone, theme);
-        return (
+        const unknown = tone === 'unknown';
+        const li = (
           // no tab stop per cell: the table's grid focus reaches the strip's cell, the label says it all
-          <CellTooltip key={cell.type} content={text} placement="top">
-            <li
-              className={cx(styles.cell, compact && styles.cellCompact, tone === 'unknown' && styles.unknown)}
-              // per-tone colours and outline from the theme; inline because they are picked per cell at render
-              style={look}
-              aria-label={text}
-              data-state={cell.state}
-              data-tone={tone}
-              data-testid={TEST_IDS.strip.cell(cell.type)}
-            >
-              {!compact && <span className={styles.abbr}>{NS_ABBREVIATION[cell.type]}</span>}
-              <span className={styles.glyph} aria-hidden>
-                {STATE_GLYPH[cell.state]}
-                {count !== undefined && !compact ? count : ''}
-              </span>
-            </li>
-          </CellTooltip>
+          <li
+            key={cell.type}
+            // the class per look is composed once per theme (IsolationStrip.styles.ts), not per cell
+            className={
+              compact
+                ? unknown
+                  ? styles.compactUnknown
+                  : styles.compact
+                : unknown
+                  ? styles.normalUnknown
+                  : styles.cell
+            }
+            // per-tone colours and outline from the theme; inline because they are picked per cell at render
+            style={toneStyle(tone, theme)}
+            aria-label={text}
+            data-state={cell.state}
+            data-tone={tone}
+            data-testid={TEST_IDS.strip.cell(cell.type)}
+            onMouseEnter={hovered === i ? undefined : () => setHovered(i)}
+          >
+            {/* the glyph is the cell's own text (bold), the abbreviation above it the one element in it */}
+            {!compact && <span className={styles.abbr}>{NS_ABBREVIATION[cell.type]}</span>}
+            {count !== undefined && !compact ? `${STATE_GLYPH[cell.state]}${count}` : STATE_GLYPH[cell.state]}
+          </li>
+        );
+        return hovered === i ? (
+          <OpenCellTooltip key={cell.type} content={text} placement="top" onClose={close}>
+            {li}
+          </OpenCellTooltip>
+        ) : (
+          li
         );
       })}
     </ul>
