@@ -103,7 +103,10 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
     telemetryPath: options.telemetryPath,
     webConfig,
     maxRequests: options.maxRequests,
-    serve: (request) => exporter.serve(request).finally(() => heapBound.afterScrape()),
+    // Checked on the next turn of the event loop, once the exporter has started the next scrape if one is
+    // waiting: a full GC never holds up a request (nor /healthz under load, where one always waits).
+    serve: (request) =>
+      exporter.serve(request).finally(() => setImmediate(() => exporter.idle && heapBound.afterScrape())),
     contentType: exposition.contentType,
     log,
     version: VERSION,

@@ -770,3 +770,15 @@ describe('10,000 containers', () => {
     expect(one(samples, METRICS.readErrors.name, { collector: 'memory' })).toBeGreaterThan(0);
   });
 });
+
+describe('idle', () => {
+  it('is false from a request until its scrape is served, and true again after', async () => {
+    const exporter = exporterFor(join(HOSTS, 'k8s-cgroupfs-v1'));
+    expect(exporter.idle).toBe(true);
+    const served = exporter.scrape();
+    expect(exporter.idle).toBe(false);
+    await served;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(exporter.idle).toBe(true);
+  });
+});

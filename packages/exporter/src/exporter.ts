@@ -93,6 +93,11 @@ export class Exporter {
     this.health = new CollectorHealth([DISCOVERY, ...this.collectors.map((c) => c.name)]);
   }
 
+  /** Whether no scrape runs and none waits (what may run between scrapes without holding one up). */
+  get idle(): boolean {
+    return !this.busy && this.queued.length === 0;
+  }
+
   /**
    * Serve a fresh scrape to `request`, streamed as it is rendered. Requests that arrive while a scrape is
    * collecting share it; one that arrives while it is already sending gets the next one, which starts
