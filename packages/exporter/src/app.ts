@@ -104,9 +104,12 @@ export async function runExporter(options: Options, log: Logger): Promise<Runnin
     webConfig,
     maxRequests: options.maxRequests,
     // Checked on the next turn of the event loop, once the exporter has started the next scrape if one is
-    // waiting: a full GC never holds up a request (nor /healthz under load, where one always waits).
+    // waiting, and only after a scrape that served one request: a full GC never holds up a waiting request,
+    // nor concurrent scrapers (and /healthz) whose next requests are on their way.
     serve: (request) =>
-      exporter.serve(request).finally(() => setImmediate(() => exporter.idle && heapBound.afterScrape())),
+      exporter
+        .serve(request)
+        .finally(() => setImmediate(() => exporter.idle && exporter.lastBatchSize === 1 && heapBound.afterScrape())),
     contentType: exposition.contentType,
     log,
     version: VERSION,

@@ -780,5 +780,8 @@ describe('idle', () => {
     await served;
     await new Promise((resolve) => setImmediate(resolve));
     expect(exporter.idle).toBe(true);
+    expect(exporter.lastBatchSize).toBe(1);
+    await Promise.all([exporter.scrape(), exporter.scrape()]);
+    expect(exporter.lastBatchSize).toBe(2);
   });
 });

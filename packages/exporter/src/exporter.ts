@@ -93,6 +93,9 @@ export class Exporter {
     this.health = new CollectorHealth([DISCOVERY, ...this.collectors.map((c) => c.name)]);
   }
 
+  /** How many requests the last scrape served (more than one: concurrent scrapers shared it). */
+  lastBatchSize = 0;
+
   /** Whether no scrape runs and none waits (what may run between scrapes without holding one up). */
   get idle(): boolean {
     return !this.busy && this.queued.length === 0;
@@ -146,6 +149,7 @@ export class Exporter {
       // Everyone who asked before the first byte goes out shares this scrape.
       batch = this.queued;
       this.queued = [];
+      this.lastBatchSize = batch.length;
       for (const { request } of batch) request.begin();
       await this.config.exposition.stream(
         samples,

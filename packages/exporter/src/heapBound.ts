@@ -3,14 +3,14 @@ import { getHeapSpaceStatistics } from 'node:v8';
 /**
  * A bound on the garbage V8's old generation holds between two full GCs.
  *
- * Why: scraped back to back (several Prometheus servers, a short interval, a benchmark), the exporter is never
- * idle, so V8's memory reducer, which collects an idle heap, waits; the old generation then grows by what
- * scrapes promote until the next full GC, and the process's peak resident memory is that garbage on top of its
- * live heap. After each scrape this checks how far the old generation grew since the last full GC and, past
- * `maxGrowthBytes`, asks for one: between scrapes, never inside one, and only when no other request waits (the
- * caller's part: app.ts), so under load, when one always waits, V8's own heuristics decide. Scraped every
- * 15 s, the memory reducer runs first and this never fires. The figures (peak RSS, the CPU a full GC costs): docs/benchmarks.md,
- * "Ninth round".
+ * Why: scraped back to back (a short interval, a benchmark), the exporter is never idle, so V8's memory
+ * reducer, which collects an idle heap, waits; the old generation then grows by what scrapes promote until the
+ * next full GC, and the process's peak resident memory is that garbage on top of its live heap. After each
+ * scrape this checks how far the old generation grew since the last full GC and, past `maxGrowthBytes`, asks
+ * for one: between scrapes, never inside one, and only when no other request waits and the scrape served one
+ * client (the caller's part: app.ts), so under concurrent scrapers V8's own heuristics decide. Scraped every
+ * 15 s, the memory reducer runs first and this never fires. The figures (peak RSS, the CPU a full GC costs):
+ * docs/benchmarks.md, "Ninth round".
  *
  * It needs V8's `gc` function (`--expose-gc`, which the CLI's shebang gives); without it, it does nothing.
  */
