@@ -256,52 +256,39 @@ const Row = memo(function Row({
   // where a spread is a helper call per cell.
   const tabIndex = (col: number) =>
     activeCol === col || (activeCol !== undefined && row.kind !== 'container' && col === 0) ? 0 : -1;
-  if (row.kind === 'host') {
+  if (row.kind !== 'container') {
+    // A host's or a pod's header row: one cell across the table, the grid's stop at column 0.
+    const pod = row.kind === 'pod';
     return (
       <tr
         ref={tr}
-        className={styles.hostRow}
+        className={pod ? styles.podRow : styles.hostRow}
         style={{ height }}
         aria-rowindex={rowIndex + 2}
-        data-testid={TEST_IDS.table.hostRow}
+        data-testid={pod ? TEST_IDS.table.podRow : TEST_IDS.table.hostRow}
       >
         <th
           scope="row"
           colSpan={columns.length}
-          className={cx(styles.td, styles.rowHeader)}
+          className={cx(styles.td, styles.rowHeader, pod && row.depth > 0 && styles.podIndent)}
           tabIndex={tabIndex(0)}
           data-grid-row={rowIndex}
           data-grid-col={0}
           data-grid-sub={0}
         >
-          {row.instance} <span className={styles.count}>{countText(row.containers)}</span>
-        </th>
-      </tr>
-    );
-  }
-  if (row.kind === 'pod') {
-    return (
-      <tr
-        ref={tr}
-        className={styles.podRow}
-        style={{ height }}
-        aria-rowindex={rowIndex + 2}
-        data-testid={TEST_IDS.table.podRow}
-      >
-        <th
-          scope="row"
-          colSpan={columns.length}
-          className={cx(styles.td, styles.rowHeader, row.depth > 0 && styles.podIndent)}
-          tabIndex={tabIndex(0)}
-          data-grid-row={rowIndex}
-          data-grid-col={0}
-          data-grid-sub={0}
-        >
-          {row.namespace ? `${row.namespace}/${row.pod}` : row.pod}{' '}
-          <span className={styles.count}>
-            {countText(row.containers)}
-            {row.showHost ? ` · ${row.instance}` : ''}
-          </span>
+          {pod ? (
+            <>
+              {row.namespace ? `${row.namespace}/${row.pod}` : row.pod}{' '}
+              <span className={styles.count}>
+                {countText(row.containers)}
+                {row.showHost ? ` · ${row.instance}` : ''}
+              </span>
+            </>
+          ) : (
+            <>
+              {row.instance} <span className={styles.count}>{countText(row.containers)}</span>
+            </>
+          )}
         </th>
       </tr>
     );
