@@ -11,7 +11,7 @@ import ts from 'typescript';
 
 /** Lowest first. '.' is the top of src/: the CLI, the app, the Exporter, flags, host facts. */
 const FLOORS: ReadonlyArray<readonly string[]> = [
-  ['log', 'parsers', 'child'],
+  ['log', 'parsers', 'child', 'collections'],
   ['files'],
   ['cgroup', 'procfs', 'runtime'],
   ['scrape'],

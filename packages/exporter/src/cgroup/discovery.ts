@@ -1,5 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { KeptMap } from '../collections/keptMap';
 import type { CgroupHierarchy } from './hierarchy';
 import { identifyContainerPath, type PathIdentity } from './paths';
 
@@ -63,29 +64,25 @@ export async function discoverContainers(
 
 /**
  * What each cgroup directory of the last walks was (a container, or not one), kept from scrape to scrape: a
- * container is then the same object every scrape, with its path and ids, rather than a fresh one that lives
- * through the whole scrape and is promoted to V8's old generation each time (docs/benchmarks.md, "Ninth
- * round"). Directories not seen in a walk are forgotten after it.
+ * container is then the same object every scrape, with its path and ids (see KeptMap for why). Directories
+ * not seen in a walk are forgotten after it.
  */
 export class KnownPaths {
-  private readonly paths = new Map<string, { cgroup: ContainerCgroup | null; walk: number }>();
-  private walk = 0;
+  private readonly paths = new KeptMap<string, ContainerCgroup | null>();
 
   /** The container at `rel`, or null when the directory is not one. */
   identify(rel: string): ContainerCgroup | null {
-    let known = this.paths.get(rel);
-    if (known === undefined) {
+    let cgroup = this.paths.get(rel);
+    if (cgroup === undefined) {
       const identity = identifyContainerPath(rel);
-      known = { cgroup: identity ? { ...identity, path: rel } : null, walk: this.walk };
-      this.paths.set(rel, known);
+      cgroup = identity ? { ...identity, path: rel } : null;
+      this.paths.set(rel, cgroup);
     }
-    known.walk = this.walk;
-    return known.cgroup;
+    return cgroup;
   }
 
   forgetUnseen(): void {
-    for (const [rel, known] of this.paths) if (known.walk !== this.walk) this.paths.delete(rel);
-    this.walk++;
+    this.paths.sweep();
   }
 }
 

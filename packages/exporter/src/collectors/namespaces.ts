@@ -87,6 +87,13 @@ function shareNamespaces(scrape: Scrape, targets: Target[]): Sharing {
   const n = targets.length;
   const sharers = new Int32Array(n * NAMESPACE_TYPES.length);
   const onePod = new Uint8Array(n * NAMESPACE_TYPES.length);
+  // Each container's namespaces and pod, looked up once rather than once per type.
+  const namespaces = new Array<Map<NamespaceType, number> | undefined>(n);
+  const pods = new Array<string | undefined>(n);
+  for (let i = 0; i < n; i++) {
+    namespaces[i] = scrape.namespacesOf(targets[i], 'namespaces');
+    pods[i] = podOf(targets[i]);
+  }
   /** Per container, the first container seen in its namespace (of the type at hand). */
   const first = new Int32Array(n);
   for (let k = 0; k < NAMESPACE_TYPES.length; k++) {
@@ -94,7 +101,7 @@ function shareNamespaces(scrape: Scrape, targets: Target[]): Sharing {
     // inode → the first container in it (numbers as keys: a `type:inode` string per container was garbage).
     const firstIn = new Map<number, number>();
     for (let i = 0; i < n; i++) {
-      const inode = scrape.namespacesOf(targets[i], 'namespaces')?.get(type);
+      const inode = namespaces[i]?.get(type);
       first[i] = -1;
       if (inode === undefined) continue;
       const f = firstIn.get(inode);
@@ -102,11 +109,11 @@ function shareNamespaces(scrape: Scrape, targets: Target[]): Sharing {
         firstIn.set(inode, i);
         first[i] = i;
         sharers[k * n + i] = 1;
-        onePod[k * n + i] = podOf(targets[i]) === undefined ? 0 : 1;
+        onePod[k * n + i] = pods[i] === undefined ? 0 : 1;
       } else {
         first[i] = f;
         sharers[k * n + f]++;
-        if (podOf(targets[i]) !== podOf(targets[f])) onePod[k * n + f] = 0;
+        if (pods[i] !== pods[f]) onePod[k * n + f] = 0;
       }
     }
     // Every member gets its namespace's figures, kept at its first member.

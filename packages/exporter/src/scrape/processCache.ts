@@ -1,4 +1,5 @@
 import type { NamespaceType } from '@isoscope/shared';
+import { KeptMap } from '../collections/keptMap';
 import type { Target } from './target';
 
 /** Facts a process keeps for its whole life, learned once. */
@@ -30,28 +31,24 @@ export interface ProcessFacts {
 export class ProcessCache {
   /**
    * By cgroup path (the same string object every scrape, see discovery's KnownPaths: no key is made per
-   * lookup), the pid the facts are of, and the scrape that last asked (entries are kept in place: a fresh map
-   * per scrape was old-generation garbage every scrape).
+   * lookup): the pid the facts are of, and the facts.
    */
-  private readonly entries = new Map<string, { pid: number; facts: ProcessFacts; scrape: number }>();
-  private scrape = 0;
+  private readonly entries = new KeptMap<string, { pid: number; facts: ProcessFacts }>();
 
   /** The (mutable) facts of the target's process; undefined when it has none. */
   of(target: Target): ProcessFacts | undefined {
     if (target.pid === undefined) return undefined;
     let entry = this.entries.get(target.cgroup.path);
     if (entry === undefined || entry.pid !== target.pid) {
-      entry = { pid: target.pid, facts: {}, scrape: this.scrape };
+      entry = { pid: target.pid, facts: {} };
       this.entries.set(target.cgroup.path, entry);
     }
-    entry.scrape = this.scrape;
     return entry.facts;
   }
 
   /** Forget processes the last scrape did not ask about. */
   prune(): void {
-    for (const [path, entry] of this.entries) if (entry.scrape !== this.scrape) this.entries.delete(path);
-    this.scrape++;
+    this.entries.sweep();
   }
 
   get size(): number {

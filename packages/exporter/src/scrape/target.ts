@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import type { ContainerCgroup } from '../cgroup/discovery';
+import { KeptMap } from '../collections/keptMap';
 import type { ContainerMetadata } from '../runtime/metadata';
 import type { VanishProbe } from '../files/reader';
 
@@ -94,8 +95,7 @@ export const NO_METADATA: ContainerMetadata = Object.freeze({});
  * scrape (docs/benchmarks.md, "Ninth round").
  */
 export class KnownTargets {
-  private readonly byPath = new Map<string, { target: Target; scrape: number }>();
-  private scrape = 0;
+  private readonly byPath = new KeptMap<string, Target>();
 
   /** This scrape's targets, in the order of `cgroups`. */
   update(
@@ -103,21 +103,19 @@ export class KnownTargets {
     metadataOf: (c: ContainerCgroup) => ContainerMetadata,
     procsFileOf: (path: string) => string
   ): Target[] {
-    const scrape = ++this.scrape;
     const targets: Target[] = [];
     for (const cgroup of cgroups) {
       const meta = metadataOf(cgroup);
-      let known = this.byPath.get(cgroup.path);
-      if (known === undefined || known.target.cgroup !== cgroup || known.target.meta !== meta) {
-        known = { target: makeTarget(cgroup, meta, procsFileOf(cgroup.path)), scrape };
-        this.byPath.set(cgroup.path, known);
+      let target = this.byPath.get(cgroup.path);
+      if (target === undefined || target.cgroup !== cgroup || target.meta !== meta) {
+        target = makeTarget(cgroup, meta, procsFileOf(cgroup.path));
+        this.byPath.set(cgroup.path, target);
       } else {
-        known.scrape = scrape;
-        known.target.vanished = false;
+        target.vanished = false;
       }
-      targets.push(known.target);
+      targets.push(target);
     }
-    for (const [path, known] of this.byPath) if (known.scrape !== scrape) this.byPath.delete(path);
+    this.byPath.sweep();
     return targets;
   }
 }

@@ -3,13 +3,12 @@ import type { GrafanaTheme2 } from '@grafana/data';
 
 export const getStyles = (theme: GrafanaTheme2) => {
   const s = base(theme);
-  // each cell's class names, composed once per theme rather than per cell and render
-  return {
-    ...s,
-    compact: cx(s.cell, s.cellCompact),
-    normalUnknown: cx(s.cell, s.unknown),
-    compactUnknown: cx(s.cell, s.cellCompact, s.unknown),
+  // each cell's class name by look, composed once per theme rather than per cell and render
+  const cellClass = {
+    normal: { known: s.cell, unknown: cx(s.cell, s.unknown) },
+    compact: { known: cx(s.cell, s.cellCompact), unknown: cx(s.cell, s.cellCompact, s.unknown) },
   };
+  return { ...s, cellClass };
 };
 
 const base = (theme: GrafanaTheme2) => ({

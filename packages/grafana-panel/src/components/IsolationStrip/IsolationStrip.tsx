@@ -31,21 +31,12 @@ export const IsolationStrip = memo(function IsolationStrip({ cells, compact }: I
         const text = describeCell(cell);
         const count = othersCount(cell);
         const tone = cellTone(cell);
-        const unknown = tone === 'unknown';
         const li = (
           // no tab stop per cell: the table's grid focus reaches the strip's cell, the label says it all
           <li
             key={cell.type}
             // the class per look is composed once per theme (IsolationStrip.styles.ts), not per cell
-            className={
-              compact
-                ? unknown
-                  ? styles.compactUnknown
-                  : styles.compact
-                : unknown
-                  ? styles.normalUnknown
-                  : styles.cell
-            }
+            className={styles.cellClass[compact ? 'compact' : 'normal'][tone === 'unknown' ? 'unknown' : 'known']}
             // per-tone colours and outline from the theme; inline because they are picked per cell at render
             style={toneStyle(tone, theme)}
             aria-label={text}
