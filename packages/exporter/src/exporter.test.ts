@@ -26,6 +26,7 @@ import type { MetadataSource } from './runtime/source';
 import { Exposition } from './exposition/exposition';
 import { silentLogger } from './log/logger';
 import { ReadAhead, type ScrapeReads } from './scrape/readAhead';
+import { FamilyLines } from './exposition/ahead';
 import { sampleLabels, type Sample } from './scrape/samples';
 import type { ContainerMetadata, PodSpec } from './runtime/metadata';
 
@@ -282,6 +283,25 @@ describe.each(TREES)('fixture host %s, files read ahead by the helper thread', (
     expect(series(ahead)).toEqual(series(await exporterFor(root).collect()));
     expect(reads!.served.demand).toBe(0);
     expect(reads!.served.thread).toBeGreaterThan(0);
+  });
+
+  it('serves the exposition an exporter without the thread serves, its lines made as it collects', async () => {
+    const timeless = (text: Buffer) =>
+      text
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith(METRICS.lastSeen.name) && !l.startsWith(METRICS.scrapeCollectorDuration.name))
+        .join('\n');
+    const exporter = exporterFor(root, undefined, ALL, readAhead);
+    const beginAhead = jest.spyOn(Exposition.prototype, 'beginAhead');
+    const madeAhead = jest.spyOn(FamilyLines.prototype, 'series');
+    await exporter.scrape();
+    const served = await exporter.scrape(); // the thread reads this one's files
+    expect(beginAhead).toHaveBeenCalledTimes(2);
+    expect(madeAhead).toHaveBeenCalled();
+    beginAhead.mockRestore();
+    madeAhead.mockRestore();
+    expect(timeless(served)).toBe(timeless(await exporterFor(root).scrape()));
   });
 });
 

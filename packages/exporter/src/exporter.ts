@@ -141,11 +141,15 @@ export class Exporter {
     let batch: typeof this.queued = [];
     try {
       // Requests that join while the scrape collects bring their deadlines: the earliest counts.
-      const samples = await this.run(this.served, () => {
-        let earliest = Infinity;
-        for (const q of this.queued) earliest = Math.min(earliest, q.deadline);
-        return earliest;
-      });
+      const samples = await this.run(
+        this.served,
+        () => {
+          let earliest = Infinity;
+          for (const q of this.queued) earliest = Math.min(earliest, q.deadline);
+          return earliest;
+        },
+        this.config.readAhead?.running === true
+      );
       // Everyone who asked before the first byte goes out shares this scrape.
       batch = this.queued;
       this.queued = [];
@@ -176,16 +180,19 @@ export class Exporter {
 
   /**
    * One scrape into `samples`. Samples of a container that vanished during the scrape are left in: they
-   * are dropped on the way out (its target says `vanished`).
+   * are dropped on the way out (its target says `vanished`). With `ahead`, each container's series lines are
+   * made as soon as it is collected, while the read-ahead thread reads the next ones' files
+   * (Exposition.formatAhead), rather than all at the end with the thread idle.
    */
-  private async run(samples: SampleBuffer, deadline: () => number): Promise<SampleBuffer> {
-    const { env } = this.config;
+  private async run(samples: SampleBuffer, deadline: () => number, ahead = false): Promise<SampleBuffer> {
+    const { env, exposition } = this.config;
     samples.clear();
     const steps = new CollectorSteps(env);
     const expired = () => this.clock() >= deadline();
 
     // The read-ahead starts on the files the last scrape read while discovery runs.
     const reads = this.config.readAhead?.begin();
+    if (ahead) exposition.beginAhead(samples);
     const discoveryStart = process.hrtime.bigint();
     const targets = await this.discover(deadline).catch((err) => {
       steps.failed.add(DISCOVERY);
@@ -199,6 +206,7 @@ export class Exporter {
     // never held up by it; past the deadline already, it is left out as the containers are.
     const machine = this.machine && !expired() ? this.machine : undefined;
     if (machine) for (const c of this.collectors) if (c.machine) steps.run(c, scrape, machine, true);
+    if (ahead) exposition.formatAhead(samples);
     let visited = 0;
     for (; visited < targets.length && !expired(); visited++) {
       const target = targets[visited];
@@ -206,6 +214,7 @@ export class Exporter {
       for (const c of this.collectors) {
         if (c.collect && !target.vanished) steps.run(c, scrape, target);
       }
+      if (ahead) exposition.formatAhead(samples);
       await yieldToEventLoop();
     }
     // Containers not visited by the deadline are left out of this scrape, and out of what spans containers.

@@ -64,6 +64,18 @@ export class ChunkWriter {
     this.length += bytes.length;
   }
 
+  /** The first `length` bytes of `src` (lines made ahead), across chunk boundaries where they fall. */
+  copy(src: Buffer, length: number): void {
+    let at = 0;
+    while (at < length) {
+      if (this.length === this.chunk.length) this.send();
+      const n = Math.min(length - at, this.chunk.length - this.length);
+      src.copy(this.chunk, this.length, at, at + n);
+      this.length += n;
+      at += n;
+    }
+  }
+
   /**
    * One series line (encode.ts's `seriesBytes`), or false when it would not fit in any chunk (a giant label
    * value): the caller then writes it as text.

@@ -1,7 +1,7 @@
 import { COLLECTORS, METRICS, type CollectorName } from '@isoscope/shared';
 import { Exposition } from './exposition';
 import type { ExpositionSink } from './sink';
-import type { Sample } from '../scrape/samples';
+import { SampleBuffer, type Sample } from '../scrape/samples';
 import { makeTarget } from '../scrape/target';
 import { parseExposition, valueOf } from '../../test/support/exposition';
 
@@ -158,5 +158,102 @@ describe('Exposition', () => {
     expect([...types.keys()].filter((name) => name.startsWith('nodejs_eventloop_lag'))).toEqual([]);
     for (const [name, type] of types)
       if (name.endsWith('_total')) expect({ name, type }).toEqual({ name, type: 'counter' });
+  });
+});
+
+describe('Exposition, lines made while the scrape collects', () => {
+  const container = (id: string, name: string) =>
+    makeTarget(
+      { path: `/docker/${id}`, runtime: 'docker', containerId: id },
+      { name, image: 'busybox' },
+      `/sys/fs/cgroup/pids/docker/${id}/cgroup.procs`
+    );
+
+  /** One scrape's samples as the Exporter adds them: a container at a time, then what spans containers. */
+  function scrape(targets: ReturnType<typeof container>[]): { perContainer: Sample[][]; after: Sample[] } {
+    const perContainer = targets.map((t, i) => [
+      { family: METRICS.memoryUsage, value: 4096 * (i + 1), target: t },
+      { family: METRICS.cpuUsageSeconds, value: 1.25 + i, target: t, extra: { cpu: 'total' } },
+      {
+        family: METRICS.podNamespaceMode,
+        value: 1,
+        labels: { namespace: 'ns', pod: `p${i}`, ns_type: 'net', mode: 'pod' },
+      },
+      { family: METRICS.memoryUsage, value: 7, target: t }, // a family met again further on
+    ]);
+    const after = targets.map((t, i) => ({
+      family: METRICS.namespaceSharers,
+      value: i + 1,
+      target: t,
+      extra: { ns_type: 'net' },
+    }));
+    return {
+      perContainer,
+      after: [...after, { family: METRICS.containers, value: targets.length, labels: { runtime: 'docker' } }],
+    };
+  }
+
+  /** The exposition of `parts`, its lines made ahead as the Exporter makes them when `ahead`. */
+  async function expose(exposition: Exposition, parts: ReturnType<typeof scrape>, ahead: boolean): Promise<string> {
+    const samples = new SampleBuffer();
+    if (ahead) exposition.beginAhead(samples);
+    for (const part of parts.perContainer) {
+      for (const s of part) samples.push(s.family, s.value, s.target, s.extra, s.labels);
+      if (ahead) exposition.formatAhead(samples);
+    }
+    for (const s of parts.after) samples.push(s.family, s.value, s.target, s.extra, s.labels);
+    const bytes: Buffer[] = [];
+    await exposition.stream(samples, [{ write: (chunk, done) => (bytes.push(Buffer.from(chunk)), done()) }]);
+    return Buffer.concat(bytes).toString('utf8');
+  }
+
+  const targets = Array.from({ length: 300 }, (_, i) => container(`c${i}`, `web-${i}`));
+
+  it('writes byte for byte what formatting at the end writes, across many blocks', async () => {
+    const exposition = new Exposition(ALL, { processMetrics: false });
+    exposition.setStatic(METRICS.buildInfo, 1, { version: '1.2.3', nodeversion: 'v26' });
+    const parts = scrape(targets);
+    const atTheEnd = await expose(exposition, parts, false);
+    expect(atTheEnd.length).toBeGreaterThan(64 * 1024); // more than one block per family, more than a chunk
+    expect(await expose(exposition, parts, true)).toBe(atTheEnd);
+    // And again, on the blocks the first scrape left, with fewer containers.
+    const fewer = scrape(targets.slice(0, 3));
+    expect(await expose(exposition, fewer, true)).toBe(await expose(exposition, fewer, false));
+  });
+
+  it('leaves out a container that vanished after its lines were made', async () => {
+    const exposition = new Exposition(ALL, { processMetrics: false });
+    const parts = scrape(targets.slice(0, 3));
+    const samples = new SampleBuffer();
+    exposition.beginAhead(samples);
+    for (const part of parts.perContainer) {
+      for (const s of part) samples.push(s.family, s.value, s.target, s.extra, s.labels);
+      exposition.formatAhead(samples);
+    }
+    targets[1].vanished = true; // its cgroup went away while a step across containers read its files
+    const text = (await exposition.render(samples)).toString();
+    targets[1].vanished = false;
+    expect(text).toContain('name="web-0"');
+    expect(text).not.toContain('name="web-1"');
+    expect(text).toContain('name="web-2"');
+  });
+
+  it('writes a line longer than a block, and what follows it', async () => {
+    const exposition = new Exposition(ALL, { processMetrics: false });
+    const huge = container('huge', 'x'.repeat(20_000));
+    const parts = scrape([targets[0], huge, targets[2]]);
+    const text = await expose(exposition, parts, true);
+    expect(text).toBe(await expose(exposition, parts, false));
+    expect(text).toContain(
+      `${METRICS.memoryUsage.name}{id="/docker/huge",name="${'x'.repeat(20_000)}",image="busybox"} 8192\n`
+    );
+  });
+
+  it('takes the process metrics when the scrape begins', async () => {
+    const exposition = new Exposition(ALL);
+    const text = await expose(exposition, scrape(targets.slice(0, 2)), true);
+    const { types } = parseExposition(text);
+    expect(types.has('process_resident_memory_bytes')).toBe(true);
+    expect(types.has(METRICS.memoryUsage.name)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import type * as PromClient from 'prom-client';
 import { ALL_METRICS, labelsOf, type CollectorName, type MetricFamily } from '@isoscope/shared';
 import { SampleBuffer, type Sample } from '../scrape/samples';
 import type { Target } from '../scrape/target';
+import { BlockPool, FamilyLines } from './ahead';
 import { ChunkPool, ChunkWriter } from './chunks';
 import { familyHeader, formatLabels, joinLabelPairs, labelPairs, seriesLine } from './format';
 import { CONTENT_TYPE, processRegistry } from './processMetrics';
@@ -34,6 +35,12 @@ export class Exposition {
    * container's cgroup and metadata stay the same: scrape/target.ts's KnownTargets).
    */
   private readonly prefixes = new WeakMap<Target, Buffer>();
+  /** Each family's lines made ahead (ahead.ts), by position in `families`. */
+  private readonly lines: FamilyLines[];
+  /** The scrape whose lines are being made ahead, if one is. */
+  private ahead: Ahead | undefined;
+  /** The containers of the lines made ahead (Ahead.targets), one array reused from scrape to scrape. */
+  private readonly aheadTargets: Target[] = [];
 
   constructor(collectors: ReadonlySet<CollectorName>, opts: { processMetrics?: boolean } = {}) {
     this.families = ALL_METRICS.filter((f) => !f.collector || collectors.has(f.collector));
@@ -41,7 +48,51 @@ export class Exposition {
     this.headers = this.families.map((family) => Buffer.from(familyHeader(family), 'utf8'));
     this.names = this.families.map((family) => Buffer.from(family.name, 'utf8'));
     this.familyStart = new Int32Array(this.families.length + 1);
+    const blocks = new BlockPool();
+    this.lines = this.families.map(() => new FamilyLines(blocks));
     if (opts.processMetrics ?? true) this.process = processRegistry();
+  }
+
+  /**
+   * A scrape into `samples` begins whose lines are to be made as it collects (`formatAhead`), while a
+   * read-ahead thread reads: the process metrics are taken now, on the main thread's share of that time, rather
+   * than at the end, where nothing else runs beside them.
+   */
+  beginAhead(samples: SampleBuffer): void {
+    for (const lines of this.lines) lines.reset();
+    const process = this.process?.metrics();
+    // A scrape that fails before its exposition never awaits it.
+    process?.catch(() => {});
+    this.aheadTargets.length = 0;
+    this.ahead = { samples, upTo: 0, targets: this.aheadTargets, failed: false, process };
+  }
+
+  /**
+   * Format the samples the scrape has added since the last call, into their families' lines. Samples of a
+   * container that vanished are left out, as the exposition leaves them out; should one whose lines are made
+   * vanish later in the scrape, the exposition formats the whole scrape again from its samples.
+   */
+  formatAhead(samples: SampleBuffer): void {
+    const ahead = this.ahead;
+    if (ahead === undefined || ahead.samples !== samples || ahead.failed) return;
+    let last: Target | undefined;
+    for (let i = ahead.upTo; i < samples.length; i++) {
+      const target = samples.targets[i];
+      if (target?.vanished) continue;
+      const f = this.familyIndex.get(samples.families[i]);
+      if (f === undefined) continue;
+      const lines = this.lines[f];
+      const value = samples.values[i];
+      const done = target
+        ? lines.series(this.names[f], containerPrefix(target, this.prefixes), samples.extras[i], value)
+        : lines.text(seriesLine(this.families[f].name, formatLabels(samples.labels[i] ?? {}), value));
+      if (!done) {
+        ahead.failed = true;
+        return;
+      }
+      if (target !== undefined && target !== last) ahead.targets.push((last = target));
+    }
+    ahead.upTo = samples.length;
   }
 
   /** Set a fact that holds for the process's lifetime (host info, build info). */
@@ -59,7 +110,10 @@ export class Exposition {
    */
   async stream(input: SampleBuffer | readonly Sample[], sinks: readonly ExpositionSink[]): Promise<void> {
     const samples = input instanceof SampleBuffer ? input : SampleBuffer.of(input);
-    const order = this.orderByFamily(samples);
+    const ahead = this.takeAhead(samples);
+    const made = ahead !== undefined && aheadHolds(ahead);
+    const from = made ? ahead.upTo : 0;
+    const order = this.orderByFamily(samples, from);
     const prefixes = this.prefixes;
     const out = new ChunkWriter(this.chunks, sinks);
     for (let f = 0; f < this.families.length; f++) {
@@ -67,9 +121,16 @@ export class Exposition {
       const fixed = this.statics.get(family);
       const first = this.familyStart[f];
       const end = this.familyStart[f + 1];
-      if (!fixed && first === end) continue;
+      const lines = made ? this.lines[f] : undefined;
+      if (!fixed && first === end && !lines?.used) continue;
       out.bytes(this.headers[f]);
       if (fixed) out.write(fixed);
+      if (lines) {
+        for (let b = 0; b < lines.used; b++) {
+          out.copy(lines.blocks[b], lines.lengths[b]);
+          if (out.sent) await out.settle();
+        }
+      }
       const name = this.names[f];
       for (let k = first; k < end; k++) {
         const i = order[k];
@@ -81,7 +142,7 @@ export class Exposition {
         if (out.sent) await out.settle();
       }
     }
-    if (this.process) out.write(await this.process.metrics());
+    if (this.process) out.write(await (ahead?.process ?? this.process.metrics()));
     out.end();
   }
 
@@ -93,24 +154,32 @@ export class Exposition {
   }
 
   /**
-   * The samples' indices grouped by family (a counting sort into reused arrays: fresh per-family arrays
-   * outlived the young generation every scrape). Samples of families not rendered (disabled collectors) and
-   * of containers that vanished during the scrape are left out.
+   * The indices of samples `from` … grouped by family (a counting sort into reused arrays: fresh per-family
+   * arrays outlived the young generation every scrape). Samples of families not rendered (disabled collectors)
+   * and of containers that vanished during the scrape are left out.
    */
-  private orderByFamily(samples: SampleBuffer): Int32Array {
+  private orderByFamily(samples: SampleBuffer, from: number): Int32Array {
     const start = this.familyStart.fill(0);
-    for (let i = 0; i < samples.length; i++) {
+    for (let i = from; i < samples.length; i++) {
       const f = this.slot(samples, i);
       if (f !== undefined) start[f + 1]++;
     }
     for (let f = 0; f < this.families.length; f++) start[f + 1] += start[f];
     if (this.order.length < start[this.families.length]) this.order = new Int32Array(start[this.families.length] * 2);
     const next = Int32Array.from(start.subarray(0, this.families.length));
-    for (let i = 0; i < samples.length; i++) {
+    for (let i = from; i < samples.length; i++) {
       const f = this.slot(samples, i);
       if (f !== undefined) this.order[next[f]++] = i;
     }
     return this.order;
+  }
+
+  /** The lines made ahead for `samples`, if they are for it; the exposition takes them once. */
+  private takeAhead(samples: SampleBuffer): Ahead | undefined {
+    const ahead = this.ahead;
+    if (ahead === undefined || ahead.samples !== samples) return undefined;
+    this.ahead = undefined;
+    return ahead;
   }
 
   /**
@@ -139,6 +208,26 @@ function containerPrefix(target: Target, prefixes: WeakMap<Target, Buffer>): Buf
 /** `{id="…",name="…",extra="…"}` as text: the path of a line too long for a chunk. */
 function seriesLabels(target: Target, extra: Record<string, string> | undefined): string {
   return joinLabelPairs(labelPairs(target.labels), extra ? labelPairs(extra) : '');
+}
+
+/** A scrape whose lines are made as it collects (Exposition.beginAhead). */
+interface Ahead {
+  samples: SampleBuffer;
+  /** Samples 0 … upTo-1 are formatted (or left out, as the exposition leaves them out). */
+  upTo: number;
+  /** The containers whose lines were made, each once. */
+  targets: Target[];
+  /** A line did not fit in a block: the exposition formats everything at the end. */
+  failed: boolean;
+  /** The process metrics, taken when the scrape began. */
+  process: Promise<string> | undefined;
+}
+
+/** Whether the lines made ahead stand: none failed, and no container they are of vanished since. */
+function aheadHolds(ahead: Ahead): boolean {
+  if (ahead.failed) return false;
+  for (const t of ahead.targets) if (t.vanished) return false;
+  return true;
 }
 
 function checkLabels(family: MetricFamily, labels: Record<string, string>): void {
