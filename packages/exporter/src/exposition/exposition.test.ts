@@ -1,4 +1,5 @@
 import { COLLECTORS, METRICS, type CollectorName } from '@isoscope/shared';
+import { AHEAD_BLOCKS, BLOCK_BYTES, BlockPool, FamilyLines } from './ahead';
 import { Exposition } from './exposition';
 import type { ExpositionSink } from './sink';
 import { SampleBuffer, type Sample } from '../scrape/samples';
@@ -219,6 +220,21 @@ describe('Exposition, lines made while the scrape collects', () => {
     // And again, on the blocks the first scrape left, with fewer containers.
     const fewer = scrape(targets.slice(0, 3));
     expect(await expose(exposition, fewer, true)).toBe(await expose(exposition, fewer, false));
+  });
+
+  it('makes at most AHEAD_BLOCKS blocks of lines ahead, and formats the rest at the end, in order', async () => {
+    const exposition = new Exposition(ALL, { processMetrics: false });
+    const fleet = scrape(Array.from({ length: 5000 }, (_, i) => container(`f${i}`, `fleet-${i}`)));
+    const atTheEnd = await expose(exposition, fleet, false);
+    const taken = jest.spyOn(BlockPool.prototype, 'take');
+    const made = jest.spyOn(FamilyLines.prototype, 'series');
+    const ahead = await expose(exposition, fleet, true);
+    expect(made.mock.results.some((r) => r.value === false)).toBe(true); // the bound was reached
+    expect(taken.mock.calls.length).toBeLessThanOrEqual(AHEAD_BLOCKS);
+    taken.mockRestore();
+    made.mockRestore();
+    expect(atTheEnd.length).toBeGreaterThan(AHEAD_BLOCKS * BLOCK_BYTES);
+    expect(ahead).toBe(atTheEnd);
   });
 
   it('leaves out a container that vanished after its lines were made', async () => {

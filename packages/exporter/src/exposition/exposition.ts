@@ -2,7 +2,7 @@ import type * as PromClient from 'prom-client';
 import { ALL_METRICS, labelsOf, type CollectorName, type MetricFamily } from '@isoscope/shared';
 import { SampleBuffer, type Sample } from '../scrape/samples';
 import type { Target } from '../scrape/target';
-import { BlockPool, FamilyLines } from './ahead';
+import { AHEAD_BLOCKS, BlockPool, FamilyLines } from './ahead';
 import { ChunkPool, ChunkWriter } from './chunks';
 import { familyHeader, formatLabels, joinLabelPairs, labelPairs, seriesLine } from './format';
 import { CONTENT_TYPE, processRegistry } from './processMetrics';
@@ -35,8 +35,9 @@ export class Exposition {
    * container's cgroup and metadata stay the same: scrape/target.ts's KnownTargets).
    */
   private readonly prefixes = new WeakMap<Target, Buffer>();
-  /** Each family's lines made ahead (ahead.ts), by position in `families`. */
+  /** Each family's lines made ahead (ahead.ts), by position in `families`, and the blocks they fill. */
   private readonly lines: FamilyLines[];
+  private readonly blocks = new BlockPool();
   /** The scrape whose lines are being made ahead, if one is. */
   private ahead: Ahead | undefined;
   /** The containers of the lines made ahead (Ahead.targets), one array reused from scrape to scrape. */
@@ -48,8 +49,7 @@ export class Exposition {
     this.headers = this.families.map((family) => Buffer.from(familyHeader(family), 'utf8'));
     this.names = this.families.map((family) => Buffer.from(family.name, 'utf8'));
     this.familyStart = new Int32Array(this.families.length + 1);
-    const blocks = new BlockPool();
-    this.lines = this.families.map(() => new FamilyLines(blocks));
+    this.lines = this.families.map(() => new FamilyLines(this.blocks));
     if (opts.processMetrics ?? true) this.process = processRegistry();
   }
 
@@ -60,21 +60,24 @@ export class Exposition {
    */
   beginAhead(samples: SampleBuffer): void {
     for (const lines of this.lines) lines.reset();
+    this.blocks.left = AHEAD_BLOCKS;
     const process = this.process?.metrics();
     // A scrape that fails before its exposition never awaits it.
     process?.catch(() => {});
     this.aheadTargets.length = 0;
-    this.ahead = { samples, upTo: 0, targets: this.aheadTargets, failed: false, process };
+    this.ahead = { samples, upTo: 0, targets: this.aheadTargets, stopped: false, process };
   }
 
   /**
-   * Format the samples the scrape has added since the last call, into their families' lines. Samples of a
-   * container that vanished are left out, as the exposition leaves them out; should one whose lines are made
-   * vanish later in the scrape, the exposition formats the whole scrape again from its samples.
+   * Format the samples the scrape has added since the last call, into their families' lines, until one cannot
+   * be made ahead (ahead.ts: the blocks are bounded); it and the rest are formatted at the end, after the
+   * lines made ahead, which keeps every family's lines in the order of its samples. Samples of a container
+   * that vanished are left out, as the exposition leaves them out; should one whose lines are made vanish
+   * later in the scrape, the exposition formats the whole scrape again from its samples.
    */
   formatAhead(samples: SampleBuffer): void {
     const ahead = this.ahead;
-    if (ahead === undefined || ahead.samples !== samples || ahead.failed) return;
+    if (ahead === undefined || ahead.samples !== samples || ahead.stopped) return;
     let last: Target | undefined;
     for (let i = ahead.upTo; i < samples.length; i++) {
       const target = samples.targets[i];
@@ -87,7 +90,8 @@ export class Exposition {
         ? lines.series(this.names[f], containerPrefix(target, this.prefixes), samples.extras[i], value)
         : lines.text(seriesLine(this.families[f].name, formatLabels(samples.labels[i] ?? {}), value));
       if (!done) {
-        ahead.failed = true;
+        ahead.upTo = i;
+        ahead.stopped = true;
         return;
       }
       if (target !== undefined && target !== last) ahead.targets.push((last = target));
@@ -122,11 +126,11 @@ export class Exposition {
       const first = this.familyStart[f];
       const end = this.familyStart[f + 1];
       const lines = made ? this.lines[f] : undefined;
-      if (!fixed && first === end && !lines?.used) continue;
+      if (!fixed && first === end && !lines?.blocks.length) continue;
       out.bytes(this.headers[f]);
       if (fixed) out.write(fixed);
       if (lines) {
-        for (let b = 0; b < lines.used; b++) {
+        for (let b = 0; b < lines.blocks.length; b++) {
           out.copy(lines.blocks[b], lines.lengths[b]);
           if (out.sent) await out.settle();
         }
@@ -217,15 +221,14 @@ interface Ahead {
   upTo: number;
   /** The containers whose lines were made, each once. */
   targets: Target[];
-  /** A line did not fit in a block: the exposition formats everything at the end. */
-  failed: boolean;
+  /** Sample upTo could not be made ahead: it and the rest are formatted at the end. */
+  stopped: boolean;
   /** The process metrics, taken when the scrape began. */
   process: Promise<string> | undefined;
 }
 
-/** Whether the lines made ahead stand: none failed, and no container they are of vanished since. */
+/** Whether the lines made ahead stand: no container they are of vanished since. */
 function aheadHolds(ahead: Ahead): boolean {
-  if (ahead.failed) return false;
   for (const t of ahead.targets) if (t.vanished) return false;
   return true;
 }
