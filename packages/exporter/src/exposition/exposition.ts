@@ -110,7 +110,8 @@ export class Exposition {
    * every sink chunk by chunk as it is formatted: a buffer holding all of it stayed resident between scrapes
    * (and grew with the number of containers), where a few chunks that come back once the sinks are done with
    * them do not; one string of it all kept its whole rope alive through every young-generation GC of the
-   * render (docs/benchmarks.md, "Why the code is shaped this way").
+   * render (docs/benchmarks.md, "Why the code is shaped this way"). Lines made ahead for these samples
+   * (`beginAhead`) are copied first in each family, and only the samples after them are formatted here.
    */
   async stream(input: SampleBuffer | readonly Sample[], sinks: readonly ExpositionSink[]): Promise<void> {
     const samples = input instanceof SampleBuffer ? input : SampleBuffer.of(input);
@@ -219,7 +220,7 @@ interface Ahead {
   samples: SampleBuffer;
   /** Samples 0 … upTo-1 are formatted (or left out, as the exposition leaves them out). */
   upTo: number;
-  /** The containers whose lines were made, each once. */
+  /** The containers whose lines were made (one may be listed more than once). */
   targets: Target[];
   /** Sample upTo could not be made ahead: it and the rest are formatted at the end. */
   stopped: boolean;
