@@ -5,7 +5,8 @@
 // memory saver mode, whose old generation grows by 2 MB steps past its live size rather than 8; two
 // malloc arenas, with the optimising compiler's short-lived blocks mapped rather than left as holes in an
 // arena; V8's gc function, for the bound on old-generation garbage between scrapes (heapBound.ts); and no
-// NODE_EXTRA_CA_CERTS, since the exporter makes no TLS connection and Node would parse the whole bundle. The figures behind each: docs/benchmarks.md, "Why the code is shaped this way".
+// NODE_EXTRA_CA_CERTS, since the exporter makes no TLS connection and Node would parse the whole bundle.
+// The figures behind each: docs/benchmarks.md, "Why the code is shaped this way".
 import { helpText, parseArgs, UsageError } from './flags';
 import { createLogger } from './log/logger';
 import { runExporter } from './app';

@@ -88,7 +88,7 @@ export class Exposition {
       const value = samples.values[i];
       const done = target
         ? lines.series(this.names[f], containerPrefix(target, this.prefixes), samples.extras[i], value)
-        : lines.text(seriesLine(this.families[f].name, formatLabels(samples.labels[i] ?? {}), value));
+        : lines.text(hostSeriesLine(this.families[f], samples, i));
       if (!done) {
         ahead.upTo = i;
         ahead.stopped = true;
@@ -141,7 +141,7 @@ export class Exposition {
         const i = order[k];
         const target = samples.targets[i];
         const value = samples.values[i];
-        if (!target) out.write(seriesLine(family.name, formatLabels(samples.labels[i] ?? {}), value));
+        if (!target) out.write(hostSeriesLine(family, samples, i));
         else if (!out.series(name, containerPrefix(target, prefixes), samples.extras[i], value))
           out.write(seriesLine(family.name, seriesLabels(target, samples.extras[i]), value));
         if (out.sent) await out.settle();
@@ -208,6 +208,11 @@ function containerPrefix(target: Target, prefixes: WeakMap<Target, Buffer>): Buf
     prefixes.set(target, prefix);
   }
   return prefix;
+}
+
+/** The line of sample i when it is of no container: all its labels its own, made as text. */
+function hostSeriesLine(family: MetricFamily, samples: SampleBuffer, i: number): string {
+  return seriesLine(family.name, formatLabels(samples.labels[i] ?? {}), samples.values[i]);
 }
 
 /** `{id="…",name="…",extra="…"}` as text: the path of a line too long for a chunk. */
