@@ -4,12 +4,13 @@
  * VmHWM reset through clear_refs, RssAnon/RssFile/RssShmem), percentiles, and one measured exporter run.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { onCleanup } from './cleanup';
 import { sleep } from './exporterModules';
 import { checkEnvironment, type Launch, startBareNode, startExporter } from './launcher';
-import type { Measurement, MemoryStatus, RssSample, Scraper, Stats, StraceResult } from './types';
+import { tryRead } from './reads';
+import type { Measurement, MemoryStatus, RssSample, Scraper, Stats, StraceResult, ThreadCpu } from './types';
 
 export const MiB = 1024 * 1024;
 
@@ -46,6 +47,51 @@ export function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state): utime is field 14, stime field 15.
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** The thread kinds CPU is reported by: the main thread, the read-ahead thread, V8's helpers, the rest. */
+export const THREAD_KINDS = ['main', 'read-ahead', 'V8 helpers', 'other'] as const;
+export type ThreadKind = (typeof THREAD_KINDS)[number];
+
+/**
+ * Each thread's name in Node 26 (`comm`): node-MainThread, WorkerThread (a worker_threads Worker: the
+ * exporter's only one is the read-ahead thread), node-V8Worker (V8's GC and compiler helpers), and others
+ * (libuv's pool, the inspector's). The main thread is also the one whose tid is the pid, on any Node.
+ */
+function threadKind(pid: number, tid: number, comm: string): ThreadKind {
+  if (tid === pid) return 'main';
+  if (comm === 'WorkerThread') return 'read-ahead';
+  if (comm.includes('V8Worker')) return 'V8 helpers';
+  return 'other';
+}
+
+/** utime and stime of every thread of a process, in seconds, summed by kind. */
+export function threadCpuSeconds(pid: number): ThreadCpu {
+  const out = Object.fromEntries(THREAD_KINDS.map((k) => [k, { user: 0, sys: 0 }])) as ThreadCpu;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    const stat = tryRead(`/proc/${pid}/task/${tid}/stat`);
+    if (stat === undefined) continue; // the thread ended meanwhile
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const kind = out[threadKind(pid, Number(tid), comm)];
+    kind.user += Number(fields[11]) / CLK_TCK;
+    kind.sys += Number(fields[12]) / CLK_TCK;
+  }
+  return out;
+}
+
+/** What each kind of thread spent between two readings, divided by `per` (the scrapes between them). */
+export function threadCpuDelta(before: ThreadCpu, after: ThreadCpu, per: number): ThreadCpu {
+  const out = {} as ThreadCpu;
+  for (const k of THREAD_KINDS)
+    out[k] = { user: (after[k].user - before[k].user) / per, sys: (after[k].sys - before[k].sys) / per };
+  return out;
 }
 
 /** VmRSS, VmHWM and the RSS split of a process, in bytes. */
@@ -165,6 +211,7 @@ export async function measureExporter(o: MeasureOptions): Promise<MeasuredExport
     let bytes = 0;
     const peakReset = resetPeakRss(pid);
     const cpu0 = cpuSeconds(pid);
+    const threads0 = threadCpuSeconds(pid);
     const t0 = process.hrtime.bigint();
     let pausedNs = 0n;
     for (let i = 1; i <= o.scrapes; i++) {
@@ -193,6 +240,7 @@ export async function measureExporter(o: MeasureOptions): Promise<MeasuredExport
     }
     const wallS = Number(process.hrtime.bigint() - t0 - pausedNs) / 1e9;
     const cpu = cpuSeconds(pid) - cpu0;
+    const threadCpu = threadCpuDelta(threads0, threadCpuSeconds(pid), o.scrapes);
     const peakRss = peakReset ? memoryStatus(pid).hwm : undefined;
     return {
       pid,
@@ -204,6 +252,7 @@ export async function measureExporter(o: MeasureOptions): Promise<MeasuredExport
         containersSeenEnd: sumOf(body, 'isoscope_containers'),
         latency: stats(latencies),
         cpuPerScrape: cpu / o.scrapes,
+        threadCpu,
         cpuTotal: cpu,
         wallS,
         rssAfterWarmup: memWarm.rss,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { maxRss, MiB, percentile } from './measure';
+import { maxRss, MiB, percentile, THREAD_KINDS } from './measure';
 import type { LoadResult } from './load';
 import type { BenchOptions } from './options';
 import type {
@@ -276,6 +276,21 @@ function containersLine(r: SizeResult): string {
     : `the floor lists cover ${r.floor.containers} containers, all the bench's own`;
 }
 
+/**
+ * Where the exporter's CPU per scrape went, by thread and user/system time, beside the floor's pass (one
+ * thread, nearly all of it system time): what the read-ahead thread and the main thread each spend.
+ */
+function threadCpuLine(r: SizeResult): string {
+  const parts = THREAD_KINDS.map((k) => {
+    const { user, sys } = r.exporter.threadCpu[k];
+    return `${k} ${ms((user + sys) * 1000)} (user ${ms(user * 1000)}, system ${ms(sys * 1000)})`;
+  });
+  return (
+    `Exporter CPU ms per scrape by thread (utime and stime of /proc/<pid>/task/*, whole clock ticks summed over the measured scrapes): ` +
+    `${parts.join(', ')}; the steady-state floor's pass p50 ${ms(r.floor.latency.p50)} ms on one thread.`
+  );
+}
+
 function straceLine(what: string, s: StraceResult | undefined): string {
   if (!s) return `${what}: not run`;
   if (s.error) return `${what}: ${s.error}`;
@@ -440,6 +455,8 @@ export function resultsMarkdown(rep: Report): string {
         `; sum ${ms(st.reduce((a, [, v]) => a + v, 0))} ms of p50 ${ms(r.exporter.latency.p50)} ms.`
     );
     out.push('');
+    out.push(`  ${threadCpuLine(r)}`);
+    out.push('');
   }
   if (stages) {
     out.push(
@@ -550,6 +567,7 @@ export function printReport(rep: Report): void {
   for (const r of results) {
     const st = Object.entries(r.exporter.stageMs).sort((a, b) => b[1] - a[1]);
     console.log(`N=${r.n} collect ms/scrape: ${st.map(([c, v]) => `${c}=${ms(v)}`).join(' ')}`);
+    console.log(`N=${r.n} ${threadCpuLine(r)}`);
     console.log(
       `N=${r.n} ${containersLine(r)}; steady-state list ${r.floor.ops} ops (${r.floor.opsPerContainer.toFixed(1)}/container) + ${r.floor.once} once; cold list ${r.cold.ops} ops (${r.cold.opsPerContainer.toFixed(1)}/container)`
     );

@@ -36,12 +36,17 @@ export interface Scraper {
 }
 
 /** What one measured exporter run found. */
+/** CPU seconds, user and system, by kind of thread (measure.ts's THREAD_KINDS). */
+export type ThreadCpu = Record<'main' | 'read-ahead' | 'V8 helpers' | 'other', { user: number; sys: number }>;
+
 export interface Measurement {
   /** isoscope_containers after the warm-up and at the end. */
   containersSeen: number;
   containersSeenEnd: number;
   latency: Stats;
   cpuPerScrape: number;
+  /** CPU seconds per scrape by kind of thread, user and system (measure.ts's threadCpuSeconds). */
+  threadCpu: ThreadCpu;
   cpuTotal: number;
   wallS: number;
   /** VmRSS after the warm-up, and the rest of that status reading. */
