@@ -43,11 +43,6 @@ export class HeapBound {
     private readonly used: () => number = oldGenerationUsed
   ) {}
 
-  /** Whether a `gc` function is there to call (else the bound does nothing). */
-  get active(): boolean {
-    return this.gc !== undefined;
-  }
-
   /** A scrape ended: a full GC if the old generation grew past the bound since the last one. */
   afterScrape(): void {
     if (this.gc === undefined || this.collecting) return;
