@@ -35,10 +35,10 @@ export interface Scraper {
   close(): void;
 }
 
-/** What one measured exporter run found. */
 /** CPU seconds, user and system, by kind of thread (measure.ts's THREAD_KINDS). */
 export type ThreadCpu = Record<'main' | 'read-ahead' | 'V8 helpers' | 'other', { user: number; sys: number }>;
 
+/** What one measured exporter run found. */
 export interface Measurement {
   /** isoscope_containers after the warm-up and at the end. */
   containersSeen: number;
