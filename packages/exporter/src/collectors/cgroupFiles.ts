@@ -1,4 +1,4 @@
-import { cgroupFile, psiFile, type CgroupHierarchy } from '../cgroup/hierarchy';
+import { cgroupFile, psiFile } from '../cgroup/hierarchy';
 import { parseFlatKeyed, type FlatKeys } from '../parsers/flatKeyed';
 import type { FileReader } from '../files/reader';
 import type { Scrape } from '../scrape/scrape';
@@ -20,37 +20,30 @@ const PATHS = new WeakMap<Target, Map<string, Map<string, string | null>>>();
 /** The key under which pressure files are kept (no v1 controller is called so). */
 const PSI = '(psi)';
 
-/**
- * The container's path of `file` under `key` (a controller, or PSI), made by `make` the first time it is asked
- * for. `make` takes everything it needs as arguments, so no call allocates a closure.
- */
-function knownPath(
-  scrape: Scrape,
-  target: Target,
-  key: string,
-  file: string,
-  make: (hierarchy: CgroupHierarchy, cgroupPath: string, key: string, file: string) => string | null
-): string | null {
-  let byKey = PATHS.get(target);
-  if (byKey === undefined) PATHS.set(target, (byKey = new Map()));
-  let byFile = byKey.get(key);
-  if (byFile === undefined) byKey.set(key, (byFile = new Map()));
-  let path = byFile.get(file);
-  if (path === undefined) byFile.set(file, (path = make(scrape.env.hierarchy, target.cgroup.path, key, file)));
-  return path;
+/** The container's known paths of one controller's files (or of its pressure files). */
+function knownPaths(target: Target, controller: string): Map<string, string | null> {
+  let byController = PATHS.get(target);
+  if (byController === undefined) PATHS.set(target, (byController = new Map()));
+  let byFile = byController.get(controller);
+  if (byFile === undefined) byController.set(controller, (byFile = new Map()));
+  return byFile;
 }
 
 /** A controller file of the container: the v1 controller mount, or the v2 directory. */
 export function controllerFile(scrape: Scrape, target: Target, controller: string, file: string): string | null {
-  return knownPath(scrape, target, controller, file, cgroupFile);
+  const known = knownPaths(target, controller);
+  let path = known.get(file);
+  if (path === undefined)
+    known.set(file, (path = cgroupFile(scrape.env.hierarchy, target.cgroup.path, controller, file)));
+  return path;
 }
-
-const makePsiFile = (hierarchy: CgroupHierarchy, cgroupPath: string, _key: string, file: string) =>
-  psiFile(hierarchy, cgroupPath, file);
 
 /** A pressure file of the container, from the v2 hierarchy (pure v2, or a hybrid host's unified mount). */
 export function pressureFile(scrape: Scrape, target: Target, file: string): string | null {
-  return knownPath(scrape, target, PSI, file, makePsiFile);
+  const known = knownPaths(target, PSI);
+  let path = known.get(file);
+  if (path === undefined) known.set(file, (path = psiFile(scrape.env.hierarchy, target.cgroup.path, file)));
+  return path;
 }
 
 /**
