@@ -41,12 +41,17 @@ const CLK_TCK = (() => {
   }
 })();
 
-/** utime+stime of a process (every thread), in seconds. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime and stime, in seconds, of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat text. */
+function statTimes(stat: string): { user: number; sys: number } {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state): utime is field 14, stime field 15.
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  return { user: Number(fields[11]) / CLK_TCK, sys: Number(fields[12]) / CLK_TCK };
+}
+
+/** utime+stime of a process (every thread), in seconds. */
+export function cpuSeconds(pid: number): number {
+  const { user, sys } = statTimes(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  return user + sys;
 }
 
 /** The thread kinds CPU is reported by: the main thread, the read-ahead thread, V8's helpers, the rest. */
@@ -78,10 +83,10 @@ export function threadCpuSeconds(pid: number): ThreadCpu {
     const stat = tryRead(`/proc/${pid}/task/${tid}/stat`);
     if (stat === undefined) continue; // the thread ended meanwhile
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const { user, sys } = statTimes(stat);
     const kind = out[threadKind(pid, Number(tid), comm)];
-    kind.user += Number(fields[11]) / CLK_TCK;
-    kind.sys += Number(fields[12]) / CLK_TCK;
+    kind.user += user;
+    kind.sys += sys;
   }
   return out;
 }

@@ -1,4 +1,5 @@
 /** The shapes the bench's modules hand each other: measurements, floor lists and runs, results. */
+import type { ThreadKind } from './measure';
 
 export interface Stats {
   n: number;
@@ -36,7 +37,7 @@ export interface Scraper {
 }
 
 /** CPU seconds, user and system, by kind of thread (measure.ts's THREAD_KINDS). */
-export type ThreadCpu = Record<'main' | 'read-ahead' | 'V8 helpers' | 'other', { user: number; sys: number }>;
+export type ThreadCpu = Record<ThreadKind, { user: number; sys: number }>;
 
 /** What one measured exporter run found. */
 export interface Measurement {
